@@ -1,0 +1,109 @@
+import { cdk8s, javascript } from 'projen';
+
+/**
+ * Upstream CRDs that `src/imports/` is generated from, pinned to release tags.
+ *
+ * `npx projen import` fetches them from these URLs. Set `CRDS_DIR` to a folder
+ * holding the same files (byte-identical copies, file names kept as upstream)
+ * to import offline, e.g. `CRDS_DIR=../shared/crds npx projen import`.
+ */
+const CRDS: Array<{ alias: string; file: string; url: string }> = [
+  {
+    // Argo CD v3.5.1 (commit 109ca7ca71139e514114499d294a492e7910a965)
+    alias: 'argocd-application',
+    file: 'application-crd.yaml',
+    url: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/application-crd.yaml',
+  },
+  {
+    // argocd-operator v0.18.0 (commit 9745824a8b4b4aa3129de27e31514ddebde93b9e)
+    alias: 'argocd-notifications-configuration',
+    file: 'argoproj.io_notificationsconfigurations.yaml',
+    url: 'https://raw.githubusercontent.com/argoproj-labs/argocd-operator/v0.18.0/config/crd/bases/argoproj.io_notificationsconfigurations.yaml',
+  },
+];
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-argocd-backstage-notifications',
+  description:
+    'Typed cdk8s constructs that wire Argo CD notifications to Backstage / Red Hat Developer Hub, correct by construction.',
+  keywords: ['cdk8s', 'argocd', 'argo-cd', 'backstage', 'rhdh', 'notifications', 'openshift-gitops', 'gitops'],
+  author: 'cdk8s-argocd-backstage-notifications maintainers',
+  authorAddress: 'maintainers@example.invalid',
+  repositoryUrl: 'https://github.com/cdk8s-argocd-backstage-notifications/cdk8s-argocd-backstage-notifications.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+  minNodeVersion: '20.0.0',
+
+  // Versions verified together on Node 20 (see README "Development").
+  projenVersion: '0.103.25',
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~6.0.16',
+  // ts-jest 29 rejects TypeScript 7; 6.0.3 is the newest 6.x in the registry.
+  typescriptVersion: '~6.0.3',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    // projen derives the @types/node dist-tag from the TypeScript version
+    // ("ts6.0"), which the registry does not carry; pin the Node 20 types.
+    '@types/node@^20',
+    'cdk8s-plus-28@2.5.6',
+    'cdk8s-cli@2.207.60',
+    'yaml@^2.9.1',
+    'ajv@^8.20.0',
+    'ts-node@^10.9.2',
+  ],
+
+  // API.md documents the root module only: the generated CRD types live in
+  // submodules and would otherwise swell it to megabytes.
+  docgen: true,
+  docgenFilePath: 'API.md',
+
+  jestOptions: {
+    // Fail on snapshot drift instead of rewriting snapshots silently.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+      testPathIgnorePatterns: ['/node_modules/', '/example/'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'example/manifests/'],
+  },
+  gitignore: ['/example/manifests/', '/example/node_modules/', '/test/conformance/bin/', '/test/conformance/out/'],
+});
+
+project.npmignore?.exclude('/example/', '/.ci/');
+
+const silenceNode20 = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+// jsii warns on every run that Node 20 is past end of life; CI runs Node 20.
+for (const [k, v] of Object.entries(silenceNode20)) {
+  project.tasks.addEnvironment(k, v);
+}
+
+// Keep docgen to the root module.
+project.tasks.tryFind('docgen')?.reset('jsii-docgen -o API.md --submodule root');
+
+const importTask = project.addTask('import', {
+  description:
+    'Regenerate src/imports/ from the pinned upstream CRDs (set CRDS_DIR to a local folder of the same files to work offline)',
+  env: silenceNode20,
+});
+for (const crd of CRDS) {
+  importTask.exec(
+    `cdk8s import --no-check-upgrade --language typescript --output src/imports ${crd.alias}:=$([ -n "$CRDS_DIR" ] && echo "$CRDS_DIR/${crd.file}" || echo "${crd.url}")`,
+  );
+}
+
+project.addTask('example', {
+  description: 'Synthesize the example app (both flavours) into example/manifests/',
+  cwd: 'example',
+  env: silenceNode20,
+  exec: 'cdk8s synth',
+});
+
+project.synth();
