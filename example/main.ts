@@ -1,0 +1,57 @@
+/**
+ * The integration guide's scenario, in both Argo CD flavours: `order-service`,
+ * owned by `team-orders` in Backstage, is told when it is deployed, when its
+ * sync fails and when its health degrades.
+ *
+ * In your own app, import from 'cdk8s-argocd-backstage-notifications'.
+ */
+import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  ArgoCdBackstageNotifications,
+  ArgoCdFlavor,
+  BackstageTrigger,
+  NotifyingApplication,
+} from '../src';
+
+interface OrderServiceChartProps extends ChartProps {
+  readonly flavor: ArgoCdFlavor;
+}
+
+class OrderServiceChart extends Chart {
+  constructor(scope: Construct, id: string, props: OrderServiceChartProps) {
+    super(scope, id, props);
+
+    const notifications = new ArgoCdBackstageNotifications(this, 'Notifications', {
+      flavor: props.flavor,
+      backstageUrl: 'https://backstage.example.com',
+      argocdUrl: 'https://argocd.example.com',
+      triggers: [BackstageTrigger.DEPLOYED, BackstageTrigger.SYNC_FAILED, BackstageTrigger.HEALTH_DEGRADED],
+      // The token stays out of git: key "backstage-token" of the existing
+      // argocd-notifications-secret (BackstageToken.fromSecret() is the default).
+    });
+
+    new NotifyingApplication(this, 'OrderService', {
+      notifications,
+      entityRef: 'component:default/order-service',
+      spec: {
+        project: 'default',
+        source: {
+          repoUrl: 'https://git.example.com/team-orders/order-service.git',
+          path: 'deploy',
+          targetRevision: 'main',
+        },
+        destination: {
+          server: 'https://kubernetes.default.svc',
+          namespace: 'order-service',
+        },
+        syncPolicy: { automated: { prune: true, selfHeal: true } },
+      },
+    });
+  }
+}
+
+const app = new App();
+new OrderServiceChart(app, 'standard', { flavor: ArgoCdFlavor.STANDARD });
+new OrderServiceChart(app, 'openshift-gitops', { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
+app.synth();

@@ -1,0 +1,188 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Application, ApplicationProps, ApplicationSpec } from './imports/argocd-application-argoproj.io';
+import { ArgoCdBackstageNotifications } from './notifications';
+import { ENTITY_REF_ANNOTATION } from './private/go-template';
+import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { BackstageTrigger } from './trigger';
+
+/** The annotation in which Argo CD keeps its notification state. */
+const NOTIFIED_ANNOTATION = 'notified.notifications.argoproj.io';
+
+/**
+ * Properties of `NotifyingApplication`.
+ */
+export interface NotifyingApplicationProps {
+  /** The notifications configuration whose triggers the application subscribes to. */
+  readonly notifications: ArgoCdBackstageNotifications;
+
+  /**
+   * The Backstage entity the application belongs to, as `kind:namespace/name`
+   * (for example `component:default/order-service`). Backstage notifies the
+   * entity's owners. The namespace may be left out (`component:order-service`)
+   * and is then written as `default`.
+   */
+  readonly entityRef: string;
+
+  /** The Argo CD Application spec. */
+  readonly spec: ApplicationSpec;
+
+  /**
+   * The triggers to subscribe to. Each must be configured on `notifications`.
+   *
+   * @default - every trigger of `notifications`, including ones added later
+   */
+  readonly triggers?: BackstageTrigger[];
+
+  /**
+   * The Application's name.
+   *
+   * @default - the name part of `entityRef`, when it is a valid Kubernetes name
+   */
+  readonly name?: string;
+
+  /**
+   * The Application's namespace.
+   *
+   * @default - the namespace of `notifications`
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels of the Application.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Further annotations of the Application. The entity-ref and subscription
+   * annotations are added to these.
+   *
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/**
+ * An Argo CD Application that names its Backstage entity and subscribes the
+ * Backstage webhook service to triggers of an `ArgoCdBackstageNotifications`.
+ */
+export class NotifyingApplication extends Construct {
+  /** The Application API object. */
+  public readonly apiObject: ApiObject;
+  /** The Application's name. */
+  public readonly name: string;
+  /** The Application's namespace. */
+  public readonly namespace: string;
+  /** The Backstage entity ref, with its namespace. */
+  public readonly entityRef: string;
+  /** The notifications configuration subscribed to. */
+  public readonly notifications: ArgoCdBackstageNotifications;
+
+  private readonly explicitTriggers?: BackstageTrigger[];
+
+  constructor(scope: Construct, id: string, props: NotifyingApplicationProps) {
+    super(scope, id);
+    this.notifications = props.notifications;
+    this.namespace = props.namespace ?? props.notifications.namespace;
+    this.explicitTriggers = props.triggers ? [...props.triggers] : undefined;
+
+    const problems: string[] = [];
+    const parsed = parseEntityRef(props.entityRef);
+    if (typeof parsed === 'string') {
+      problems.push(parsed);
+      this.entityRef = props.entityRef;
+    } else {
+      this.entityRef = `${parsed.kind}:${parsed.namespace}/${parsed.name}`;
+    }
+    const defaultName = typeof parsed === 'string' ? undefined : parsed.name;
+    this.name = props.name ?? defaultName ?? '';
+    if (props.name === undefined && (defaultName === undefined || checkObjectName('', defaultName) !== undefined)) {
+      problems.push(`no name was given and the entity ref's name "${defaultName ?? props.entityRef}" is not a valid kubernetes object name: set name`);
+    } else {
+      const nameProblem = checkObjectName('application name', this.name);
+      if (nameProblem) problems.push(nameProblem);
+    }
+    const nsProblem = checkNamespace('application namespace', this.namespace);
+    if (nsProblem) problems.push(nsProblem);
+    for (const key of Object.keys(props.annotations ?? {})) {
+      if (key === NOTIFIED_ANNOTATION) {
+        problems.push(`annotation "${NOTIFIED_ANNOTATION}" is Argo CD's own notification state; writing it from git resets or corrupts it: remove it`);
+      }
+      if (key === ENTITY_REF_ANNOTATION) {
+        problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from annotations`);
+      }
+    }
+
+    const app = new SubscribedApplication(
+      this,
+      'Resource',
+      {
+        metadata: {
+          name: this.name,
+          namespace: this.namespace,
+          labels: props.labels,
+          annotations: { ...props.annotations, [ENTITY_REF_ANNOTATION]: this.entityRef },
+        },
+        spec: props.spec,
+      },
+      () => this.subscriptionAnnotations(),
+    );
+    this.apiObject = app;
+
+    this.node.addValidation({
+      validate: () => [...problems, ...this.subscriptionProblems()].map(p => `${this.node.path}: ${p}`),
+    });
+  }
+
+  /** The triggers this application subscribes to. */
+  public get triggers(): BackstageTrigger[] {
+    return this.explicitTriggers ? [...this.explicitTriggers] : this.notifications.triggers;
+  }
+
+  private subscriptionAnnotations(): Record<string, string> {
+    const annotations: Record<string, string> = {};
+    for (const trigger of this.triggers) {
+      annotations[this.notifications.subscriptionAnnotation(trigger)] = '';
+    }
+    return annotations;
+  }
+
+  private subscriptionProblems(): string[] {
+    const problems: string[] = [];
+    for (const trigger of this.triggers) {
+      if (!this.notifications.triggers.includes(trigger)) {
+        const sameName = this.notifications.hasTrigger(trigger.triggerName);
+        problems.push(
+          sameName
+            ? `trigger "${trigger.triggerName}" is a different definition from the one of that name on ${this.notifications.node.path}: subscribe with the same BackstageTrigger object`
+            : `subscribes to trigger "${trigger.triggerName}", which ${this.notifications.node.path} does not define, so no notification would ever be sent: add it with notifications.addTrigger(), or remove it from triggers`,
+        );
+      }
+    }
+    return problems;
+  }
+}
+
+/**
+ * The Application API object, with subscription annotations computed when it
+ * is synthesized, so that triggers added later are included.
+ */
+class SubscribedApplication extends Application {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: ApplicationProps,
+    private readonly lateAnnotations: () => Record<string, string>,
+  ) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const annotations: Record<string, string> = { ...json.metadata.annotations, ...this.lateAnnotations() };
+    json.metadata.annotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return json;
+  }
+}

@@ -1,0 +1,272 @@
+import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ArgoCdFlavor } from './flavor';
+import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
+import { ANNOTATION_NAME_MAX, checkDnsLabel, checkNamespace, checkPlainScalar, duplicates, parseBaseUrl } from './private/validation';
+import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
+import { BackstageTrigger } from './trigger';
+
+/** The ConfigMap standard Argo CD reads its notifications configuration from. */
+export const NOTIFICATIONS_CONFIGMAP_NAME = 'argocd-notifications-cm';
+/** The only NotificationsConfiguration the argocd-operator reads. */
+export const NOTIFICATIONS_CONFIGURATION_NAME = 'default-notifications-configuration';
+/** The path of Backstage's notifications API. */
+export const BACKSTAGE_NOTIFICATIONS_PATH = '/api/notifications/notifications';
+
+/**
+ * Properties of `ArgoCdBackstageNotifications`.
+ */
+export interface ArgoCdBackstageNotificationsProps {
+  /**
+   * The base URL of Backstage (or Red Hat Developer Hub), for example
+   * `https://backstage.example.com`. Notifications are posted to
+   * `<backstageUrl>/api/notifications/notifications`.
+   */
+  readonly backstageUrl: string;
+
+  /**
+   * The base URL of the Argo CD UI, for example `https://argocd.example.com`.
+   * It becomes `context.argocdUrl`, and each notification links to the
+   * application's page under it.
+   */
+  readonly argocdUrl: string;
+
+  /**
+   * Which Argo CD distribution to configure.
+   *
+   * @default ArgoCdFlavor.STANDARD
+   */
+  readonly flavor?: ArgoCdFlavor;
+
+  /**
+   * The namespace Argo CD (and its notifications controller) runs in.
+   *
+   * @default - "argocd" for STANDARD, "openshift-gitops" for OPENSHIFT_GITOPS
+   */
+  readonly namespace?: string;
+
+  /**
+   * The name of the webhook service in the notifications configuration
+   * (`service.webhook.<serviceName>`). Subscriptions name it.
+   *
+   * @default "backstage"
+   */
+  readonly serviceName?: string;
+
+  /**
+   * Where Argo CD finds the token it presents to Backstage.
+   *
+   * @default BackstageToken.fromSecret() - key `backstage-token` of the existing `argocd-notifications-secret`
+   */
+  readonly token?: BackstageToken;
+
+  /**
+   * The triggers to configure. More can be added with `addTrigger`.
+   *
+   * @default BackstageTrigger.defaults() - sync succeeded, sync failed, health degraded, deployed
+   */
+  readonly triggers?: BackstageTrigger[];
+
+  /**
+   * Accept `http://` URLs for Backstage and Argo CD. The bearer token then
+   * travels in clear text; use only for local development.
+   *
+   * @default false
+   */
+  readonly allowInsecureHttp?: boolean;
+}
+
+/**
+ * Argo CD notifications wired to Backstage: the webhook service, one trigger
+ * and template per event, and the Argo CD URL context, in the form the chosen
+ * Argo CD flavour reads; plus the token Secret when the token is given by value.
+ */
+export class ArgoCdBackstageNotifications extends Construct {
+  /** The notifications configuration: a ConfigMap or a NotificationsConfiguration. */
+  public readonly resource: ApiObject;
+  /** The Argo CD flavour configured. */
+  public readonly flavor: ArgoCdFlavor;
+  /** The namespace the configuration is written to. */
+  public readonly namespace: string;
+  /** The webhook service name. */
+  public readonly serviceName: string;
+  /** Where the token comes from. */
+  public readonly token: BackstageToken;
+  /** The Secret that holds the token (synthesized only for `BackstageToken.fromValue`). */
+  public readonly tokenSecret: kplus.ISecret;
+  /** The URL notifications are posted to. */
+  public readonly notificationsUrl: string;
+  /** The Argo CD base URL, without a trailing slash. */
+  public readonly argocdUrl: string;
+  /** The Backstage base URL, without a trailing slash. */
+  public readonly backstageUrl: string;
+
+  private readonly _triggers: BackstageTrigger[] = [];
+
+  constructor(scope: Construct, id: string, props: ArgoCdBackstageNotificationsProps) {
+    super(scope, id);
+    this.flavor = props.flavor ?? ArgoCdFlavor.STANDARD;
+    this.namespace = props.namespace ?? this.flavor.defaultNamespace;
+    this.serviceName = props.serviceName ?? 'backstage';
+    this.token = props.token ?? BackstageToken.fromSecret();
+
+    const problems: string[] = [];
+    const backstage = parseBaseUrl('backstageUrl', props.backstageUrl, props.allowInsecureHttp ?? false);
+    const argocd = parseBaseUrl('argocdUrl', props.argocdUrl, props.allowInsecureHttp ?? false);
+    this.backstageUrl = 'url' in backstage ? backstage.url : props.backstageUrl;
+    this.argocdUrl = 'url' in argocd ? argocd.url : props.argocdUrl;
+    if ('problem' in backstage) problems.push(backstage.problem);
+    if ('problem' in argocd) problems.push(argocd.problem);
+    this.notificationsUrl = `${this.backstageUrl}${BACKSTAGE_NOTIFICATIONS_PATH}`;
+
+    const nsProblem = checkNamespace('namespace', this.namespace);
+    if (nsProblem) problems.push(nsProblem);
+    const serviceProblem = checkDnsLabel('serviceName', this.serviceName);
+    if (serviceProblem) problems.push(serviceProblem);
+    if (this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS && this.token.secretName !== NOTIFICATIONS_SECRET_NAME) {
+      problems.push(`token secret "${this.token.secretName}" is not read by the OpenShift GitOps operator, which resolves tokens only from "${NOTIFICATIONS_SECRET_NAME}": store the token there and use BackstageToken.fromSecret({ key })`);
+    }
+
+    for (const [key, value] of Object.entries(this.context())) {
+      const contextProblem = checkPlainScalar(`context value ${key}`, value);
+      if (contextProblem) problems.push(contextProblem);
+    }
+
+    for (const trigger of props.triggers ?? BackstageTrigger.defaults()) {
+      this.addTrigger(trigger);
+    }
+
+    this.tokenSecret = this.token._bind(this, this.namespace);
+    this.resource = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
+
+    this.node.addValidation({
+      validate: () => unique([...problems, ...this.token._problems(), ...this.triggerProblems()]).map(p => `${this.node.path}: ${p}`),
+    });
+  }
+
+  /** The triggers configured, in the order they were added. */
+  public get triggers(): BackstageTrigger[] {
+    return [...this._triggers];
+  }
+
+  /**
+   * Adds a trigger (and its template) to the configuration.
+   */
+  public addTrigger(trigger: BackstageTrigger): void {
+    this._triggers.push(trigger);
+  }
+
+  /**
+   * Whether a trigger of that name is configured.
+   */
+  public hasTrigger(triggerName: string): boolean {
+    return this._triggers.some(t => t.triggerName === triggerName);
+  }
+
+  /**
+   * The subscription annotation key for a trigger and this service:
+   * `notifications.argoproj.io/subscribe.<trigger>.<service>`.
+   */
+  public subscriptionAnnotation(trigger: BackstageTrigger): string {
+    return `notifications.argoproj.io/${subscriptionName(trigger.triggerName, this.serviceName)}`;
+  }
+
+  /**
+   * The notifications configuration as flat ConfigMap keys (`context`,
+   * `service.webhook.<service>`, `template.<name>`, `trigger.<name>`), sorted.
+   */
+  public renderData(): Record<string, string> {
+    const data: Record<string, string> = {
+      context: Yaml.stringify(this.context()),
+      [`service.webhook.${this.serviceName}`]: this.renderService(),
+    };
+    for (const trigger of this._triggers) {
+      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl);
+      data[`trigger.${trigger.triggerName}`] = trigger._renderTrigger();
+    }
+    return sortKeys(data);
+  }
+
+  private context(): Record<string, string> {
+    return { argocdUrl: this.argocdUrl };
+  }
+
+  private renderService(): string {
+    return Yaml.stringify({
+      url: this.notificationsUrl,
+      headers: [
+        { name: 'Content-Type', value: 'application/json' },
+        { name: 'Authorization', value: `Bearer $${this.token.key}` },
+      ],
+    });
+  }
+
+  private renderConfigMap(): ApiObject {
+    return new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: NOTIFICATIONS_CONFIGMAP_NAME,
+        namespace: this.namespace,
+        labels: {
+          'app.kubernetes.io/name': NOTIFICATIONS_CONFIGMAP_NAME,
+          'app.kubernetes.io/part-of': 'argocd',
+        },
+      },
+      data: Lazy.any({ produce: () => this.renderData() }),
+    });
+  }
+
+  private renderCustomResource(): ApiObject {
+    const section = (prefix: string) =>
+      Lazy.any({
+        produce: () => {
+          const data = this.renderData();
+          return sortKeys(Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith(prefix))));
+        },
+      });
+    return new NotificationsConfiguration(this, 'Resource', {
+      metadata: { name: NOTIFICATIONS_CONFIGURATION_NAME, namespace: this.namespace },
+      spec: {
+        // The operator writes context as unquoted "key: value" lines; the
+        // values are URLs checked to be plain YAML scalars.
+        context: Lazy.any({ produce: () => this.context() }),
+        services: section('service.'),
+        templates: section('template.'),
+        triggers: section('trigger.'),
+      },
+    });
+  }
+
+  private triggerProblems(): string[] {
+    const problems: string[] = [];
+    for (const trigger of new Set(this._triggers)) {
+      problems.push(...trigger._problems());
+      const key = subscriptionName(trigger.triggerName, this.serviceName);
+      if (key.length > ANNOTATION_NAME_MAX) {
+        problems.push(`the subscription annotation "notifications.argoproj.io/${key}" has ${key.length} characters after the "/", more than the ${ANNOTATION_NAME_MAX} kubernetes allows, so the API server would reject every subscribed Application: shorten the trigger name or the service name (together at most ${ANNOTATION_NAME_MAX - 11} characters)`);
+      }
+    }
+    for (const name of duplicates(this._triggers.map(t => t.triggerName))) {
+      problems.push(`trigger "${name}" is added more than once: add each trigger once`);
+    }
+    const distinct = [...new Set(this._triggers)];
+    for (const name of duplicates(distinct.map(t => t.templateName))) {
+      problems.push(`template "${name}" is used by more than one trigger: give each custom trigger its own event or templateName`);
+    }
+    return problems;
+  }
+}
+
+function subscriptionName(triggerName: string, serviceName: string): string {
+  return `subscribe.${triggerName}.${serviceName}`;
+}
+
+function sortKeys(data: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

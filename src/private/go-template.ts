@@ -1,0 +1,93 @@
+/**
+ * Turns notification text with `{placeholder}`s into Go text/template actions
+ * whose output is always one valid, bounded JSON string.
+ *
+ * Every value that comes from the Application is read nil-safely (`dig` with a
+ * default, never a field under a possibly absent map), joined with `printf`,
+ * trimmed, cut to a byte bound with `trunc`, and only then escaped with sprig's
+ * `toJson`: quotes, backslashes, newlines, control characters and `<>&` in an
+ * application's messages cannot break the body. (`quote` is Go's %q, which is
+ * not JSON.)
+ */
+
+/** The annotation that names the Backstage entity an Application belongs to. */
+export const ENTITY_REF_ANNOTATION = 'backstage.io/entity-ref';
+
+/**
+ * Placeholders available in titles, descriptions and topics, and the Go
+ * expression each one reads. All are nil-safe.
+ */
+export const PLACEHOLDERS: Record<string, string> = {
+  app: '.app.metadata.name',
+  namespace: '.app.metadata.namespace',
+  project: '(dig "spec" "project" "" .app)',
+  entityRef: `(index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}")`,
+  revision: '$revision',
+  syncStatus: '(dig "status" "sync" "status" "" .app)',
+  healthStatus: '(dig "status" "health" "status" "" .app)',
+  healthMessage: '(dig "status" "health" "message" "" .app)',
+  phase: '(dig "status" "operationState" "phase" "" .app)',
+  message: '(dig "status" "operationState" "message" "" .app)',
+};
+
+/**
+ * Template preamble: `$revision` is the synced revision, or for multi-source
+ * applications their revisions joined with ", " (their `revision` is empty);
+ * while a sync runs, the requested one; otherwise the last compared one.
+ */
+export const REVISION_PREAMBLE = [
+  '{{- $revision := dig "status" "sync" "revision" "" .app -}}',
+  '{{- with dig "status" "sync" "revisions" (list) .app }}{{ $revision = join ", " . }}{{ end -}}',
+  '{{- with dig "status" "operationState" "operation" "sync" "revision" "" .app }}{{ $revision = . }}{{ end -}}',
+  '{{- with dig "status" "operationState" "operation" "sync" "revisions" (list) .app }}{{ $revision = join ", " . }}{{ end -}}',
+  '{{- with dig "status" "operationState" "syncResult" "revision" "" .app }}{{ $revision = . }}{{ end -}}',
+  '{{- with dig "status" "operationState" "syncResult" "revisions" (list) .app }}{{ $revision = join ", " . }}{{ end -}}',
+].join('\n');
+
+const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Problems with a piece of notification text, or an empty list. */
+export function checkText(what: string, text: string): string[] {
+  const problems: string[] = [];
+  if (text.includes('{{') || text.includes('}}')) {
+    problems.push(`${what} contains Go template delimiters "{{" or "}}": use placeholders such as {app} instead (${placeholderList()})`);
+  }
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    if (!(match[1] in PLACEHOLDERS)) {
+      problems.push(`${what} uses the unknown placeholder {${match[1]}}: use one of ${placeholderList()}`);
+    }
+  }
+  if (LONE_SURROGATE.test(text)) {
+    problems.push(`${what} contains a lone UTF-16 surrogate: remove it`);
+  }
+  return problems;
+}
+
+/**
+ * A Go action that renders `text` as a JSON string of at most `maxBytes`
+ * bytes before escaping. `text` must have passed `checkText`.
+ */
+export function jsonStringAction(text: string, maxBytes: number): string {
+  const args: string[] = [];
+  const format = text
+    .split(PLACEHOLDER)
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/%/g, '%%');
+      args.push(PLACEHOLDERS[part]);
+      return '%v';
+    })
+    .join('');
+  // A JSON string literal is also a valid Go interpreted string literal.
+  const call = ['printf', JSON.stringify(format), ...args].join(' ');
+  return `{{ ${call} | trim | trunc ${maxBytes} | toJson }}`;
+}
+
+/** Whether the text uses a placeholder. */
+export function usesPlaceholder(text: string, name: string): boolean {
+  return text.includes(`{${name}}`);
+}
+
+function placeholderList(): string {
+  return Object.keys(PLACEHOLDERS).map(p => `{${p}}`).join(', ');
+}

@@ -1,0 +1,162 @@
+/**
+ * Pure checks shared by the constructs. Each returns `undefined` when the
+ * value is fine, or a lowercase sentence saying what is wrong and how to fix it.
+ */
+
+/** RFC 1123 label: what Argo CD trigger, template and service names are held to here. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** RFC 1123 subdomain: Kubernetes object names. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * The characters Argo CD's `$key` secret reference can name: `[$][\w-]+`.
+ * A `.` would end the reference early.
+ */
+const SECRET_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** Backstage entity ref parts (catalog-model's default validators). */
+const ENTITY_KIND = /^[a-zA-Z][a-z0-9A-Z]*$/;
+const ENTITY_NAMESPACE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ENTITY_NAME = /^[a-z0-9A-Z]+(?:[-_.][a-z0-9A-Z]+)*$/;
+
+/** Kubernetes limits the name part of an annotation key (after the `/`) to 63 characters. */
+export const ANNOTATION_NAME_MAX = 63;
+
+export function checkDnsLabel(what: string, value: string): string | undefined {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    return `${what} "${value}" is invalid: use 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit (no dots)`;
+  }
+  return undefined;
+}
+
+export function checkObjectName(what: string, value: string): string | undefined {
+  if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    return `${what} "${value}" is not a valid kubernetes object name: use at most 253 lowercase letters, digits, '-' and '.'`;
+  }
+  return undefined;
+}
+
+export function checkNamespace(what: string, value: string): string | undefined {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    return `${what} "${value}" is not a valid kubernetes namespace: use 1-63 lowercase letters, digits and '-'`;
+  }
+  return undefined;
+}
+
+export function checkSecretKey(value: string): string | undefined {
+  if (!SECRET_KEY.test(value)) {
+    return `secret key "${value}" is invalid: Argo CD resolves "$key" references with [A-Za-z0-9_-] only, so use only letters, digits, '_' and '-'`;
+  }
+  return undefined;
+}
+
+/** A parsed Backstage entity ref, always with its namespace. */
+export interface ParsedEntityRef {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * Parses `kind:[namespace/]name`. The kind is required: Backstage resolves
+ * notification recipients by kind (a group's members, a component's owner).
+ */
+export function parseEntityRef(ref: string): ParsedEntityRef | string {
+  const fix = 'use "kind:namespace/name", for example "component:default/order-service"';
+  const colon = ref.indexOf(':');
+  if (colon < 0) {
+    return `entity ref "${ref}" has no kind, so Backstage cannot route the notification: ${fix}`;
+  }
+  const kind = ref.slice(0, colon);
+  const rest = ref.slice(colon + 1);
+  const slash = rest.indexOf('/');
+  const namespace = slash < 0 ? 'default' : rest.slice(0, slash);
+  const name = slash < 0 ? rest : rest.slice(slash + 1);
+  if (!ENTITY_KIND.test(kind)) {
+    return `entity ref "${ref}" has an invalid kind "${kind}": ${fix}`;
+  }
+  if (namespace.length > 63 || !ENTITY_NAMESPACE.test(namespace)) {
+    return `entity ref "${ref}" has an invalid namespace "${namespace}": ${fix}`;
+  }
+  if (name.length > 63 || !ENTITY_NAME.test(name)) {
+    return `entity ref "${ref}" has an invalid name "${name}": ${fix}`;
+  }
+  return { kind, namespace, name };
+}
+
+/**
+ * Parses a base URL for Backstage or Argo CD. Returns the URL without a
+ * trailing slash, or a problem.
+ */
+export function parseBaseUrl(what: string, value: string, allowHttp: boolean): { url: string } | { problem: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return { problem: `${what} "${value}" is not an absolute URL: use for example "https://backstage.example.com"` };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    return { problem: `${what} "${value}" must use https: use for example "https://backstage.example.com"` };
+  }
+  if (parsed.protocol === 'http:' && !allowHttp) {
+    return {
+      problem: `${what} "${value}" uses plain http, which sends the bearer token in clear text: use https, or set allowInsecureHttp: true to accept it`,
+    };
+  }
+  if (parsed.username || parsed.password) {
+    return { problem: `${what} "${value}" contains credentials: remove them; the token is sent as a bearer header` };
+  }
+  if (parsed.search || parsed.hash || value.includes('#') || value.includes('?')) {
+    return { problem: `${what} "${value}" has a query or fragment: give only the base URL, for example "https://backstage.example.com"` };
+  }
+  if (/\s/.test(value)) {
+    return { problem: `${what} "${value}" contains whitespace: give only the base URL` };
+  }
+  const url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`.replace(/\/+$/, '');
+  return { url };
+}
+
+/**
+ * Argo CD's own trigger and template names (notifications catalog and the
+ * operator's default configuration). Custom names must not reuse them.
+ */
+export const ARGOCD_BUILTIN_TRIGGERS = [
+  'on-created', 'on-deleted', 'on-deployed', 'on-health-degraded', 'on-sync-failed',
+  'on-sync-running', 'on-sync-status-unknown', 'on-sync-succeeded',
+];
+export const ARGOCD_BUILTIN_TEMPLATES = [
+  'app-created', 'app-deleted', 'app-deployed', 'app-health-degraded', 'app-sync-failed',
+  'app-sync-running', 'app-sync-status-unknown', 'app-sync-succeeded',
+];
+
+/** Returns the duplicated values of a list, in first-seen order. */
+export function duplicates(values: string[]): string[] {
+  const seen = new Set<string>();
+  const dups = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) dups.add(v);
+    seen.add(v);
+  }
+  return [...dups];
+}
+
+/**
+ * Whether a value survives being written as an unquoted `key: value` YAML line,
+ * which is how the argocd-operator renders the `context` of a
+ * NotificationsConfiguration into `argocd-notifications-cm`.
+ */
+export function checkPlainScalar(what: string, value: string): string | undefined {
+  const unsafe =
+    value === '' ||
+    /^[\s'"{}[\]#&*!|>%@`,?:-]/.test(value) ||
+    /\s$/.test(value) ||
+    /[\n\r\t]/.test(value) ||
+    value.includes(': ') ||
+    value.includes(' #') ||
+    /^(true|false|yes|no|on|off|null|~|[-+]?[0-9.]+)$/i.test(value);
+  if (unsafe) {
+    return `${what} "${value}" cannot be written as an unquoted YAML value, which is how the OpenShift GitOps operator renders context: use a plain URL without quotes, ": ", " #" or leading special characters`;
+  }
+  return undefined;
+}

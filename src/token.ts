@@ -1,0 +1,154 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkObjectName, checkSecretKey } from './private/validation';
+import { addWarning } from './private/warnings';
+
+/** The Secret Argo CD's notifications controller resolves `$key` references from. */
+export const NOTIFICATIONS_SECRET_NAME = 'argocd-notifications-secret';
+/** The key the Backstage token is stored under by default. */
+export const DEFAULT_TOKEN_KEY = 'backstage-token';
+
+/** Minimum length of a token given with `fromValue`. */
+const MIN_TOKEN_LENGTH = 32;
+
+/** Values that are documentation placeholders rather than tokens. */
+const PLACEHOLDER = /changeme|change[-_ ]me|replace[-_ ]?me|placeholder|your[-_ ]?(backstage[-_ ]?)?token|example|dummy|todo|fixme|<[^>]*>|\$\{[^}]*\}|\$\(|^(.)\2*$/i;
+
+/**
+ * Options for `BackstageToken.fromSecret`.
+ */
+export interface SecretTokenOptions {
+  /**
+   * The Secret holding the token, in the Argo CD namespace.
+   *
+   * Argo CD's notifications controller reads `argocd-notifications-secret`
+   * unless it runs with `--secret-name`; the OpenShift GitOps operator always
+   * uses `argocd-notifications-secret`.
+   *
+   * @default "argocd-notifications-secret"
+   */
+  readonly secretName?: string;
+
+  /**
+   * The key of the token in the Secret. Letters, digits, '_' and '-' only:
+   * Argo CD's `$key` reference stops at any other character.
+   *
+   * @default "backstage-token"
+   */
+  readonly key?: string;
+}
+
+/**
+ * Options for `BackstageToken.fromValue`.
+ */
+export interface ValueTokenOptions {
+  /**
+   * The key of the token in `argocd-notifications-secret`.
+   *
+   * @default "backstage-token"
+   */
+  readonly key?: string;
+}
+
+/**
+ * Where Argo CD finds the static token it presents to Backstage.
+ */
+export abstract class BackstageToken {
+  /**
+   * A token that already exists in a Secret, created outside this app (by hand,
+   * a sealed secret or a secret manager). Nothing is synthesized: the token
+   * never enters the manifests that go to git.
+   */
+  public static fromSecret(options: SecretTokenOptions = {}): BackstageToken {
+    return new SecretReferenceToken(options.secretName ?? NOTIFICATIONS_SECRET_NAME, options.key ?? DEFAULT_TOKEN_KEY);
+  }
+
+  /**
+   * A token given in the app itself. This synthesizes
+   * `argocd-notifications-secret` with the token in plain text, and warns at
+   * synth time: anyone who can read the manifests (and the git repository they
+   * are committed to) can post notifications. Prefer `fromSecret`.
+   *
+   * The token must have at least 32 characters, no whitespace, and not be a
+   * documentation placeholder.
+   *
+   * @param token the token
+   */
+  public static fromValue(token: string, options: ValueTokenOptions = {}): BackstageToken {
+    return new PlainValueToken(token, options.key ?? DEFAULT_TOKEN_KEY);
+  }
+
+  /** The Secret that holds the token. */
+  public abstract readonly secretName: string;
+  /** The key of the token in the Secret. */
+  public abstract readonly key: string;
+  /** Whether the token's value is written into the synthesized manifests. */
+  public abstract readonly inManifests: boolean;
+
+  /**
+   * Problems with this token's definition.
+   * @internal
+   */
+  public abstract _problems(): string[];
+
+  /**
+   * Creates what the token needs in the Argo CD namespace.
+   * @internal
+   */
+  public abstract _bind(scope: Construct, namespace: string): kplus.ISecret;
+}
+
+class SecretReferenceToken extends BackstageToken {
+  public readonly inManifests = false;
+
+  constructor(public readonly secretName: string, public readonly key: string) {
+    super();
+  }
+
+  public _problems(): string[] {
+    return [checkObjectName('token secret name', this.secretName), checkSecretKey(this.key)].filter(
+      (p): p is string => p !== undefined,
+    );
+  }
+
+  public _bind(scope: Construct, _namespace: string): kplus.ISecret {
+    return kplus.Secret.fromSecretName(scope, 'TokenSecret', this.secretName);
+  }
+}
+
+class PlainValueToken extends BackstageToken {
+  public readonly inManifests = true;
+  public readonly secretName = NOTIFICATIONS_SECRET_NAME;
+
+  constructor(private readonly value: string, public readonly key: string) {
+    super();
+  }
+
+  public _problems(): string[] {
+    const problems: string[] = [];
+    const key = checkSecretKey(this.key);
+    if (key) problems.push(key);
+    if (/\s/.test(this.value)) {
+      problems.push('the token given to BackstageToken.fromValue contains whitespace, which Backstage rejects at startup: generate one with "openssl rand -base64 48 | tr -d \'\\n\'"');
+    }
+    if (this.value.length < MIN_TOKEN_LENGTH) {
+      problems.push(`the token given to BackstageToken.fromValue has ${this.value.length} characters: use at least ${MIN_TOKEN_LENGTH}, for example from "openssl rand -base64 48"`);
+    }
+    if (PLACEHOLDER.test(this.value)) {
+      problems.push('the token given to BackstageToken.fromValue looks like a documentation placeholder: generate a real one, for example with "openssl rand -base64 48"');
+    }
+    return problems;
+  }
+
+  public _bind(scope: Construct, namespace: string): kplus.ISecret {
+    const secret = new kplus.Secret(scope, 'TokenSecret', {
+      metadata: { name: this.secretName, namespace },
+      stringData: { [this.key]: this.value },
+    });
+    addWarning(
+      secret,
+      `the Backstage token is written in plain text into the manifests of Secret ${namespace}/${this.secretName}: anyone who can read them, or the git repository they are committed to, can post notifications. Use BackstageToken.fromSecret() and create the Secret outside git`,
+    );
+    return secret;
+  }
+}

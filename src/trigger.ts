@@ -1,0 +1,431 @@
+import { Yaml } from 'cdk8s';
+import { OncePer } from './once-per';
+import {
+  checkText,
+  ENTITY_REF_ANNOTATION,
+  jsonStringAction,
+  REVISION_PREAMBLE,
+} from './private/go-template';
+import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel } from './private/validation';
+import { NotificationSeverity } from './severity';
+
+/** Byte bound of a notification title: Backstage stores it in varchar(255). */
+export const MAX_TITLE_BYTES = 255;
+/** Byte bound of a topic: varchar(255) as well. */
+export const MAX_TOPIC_BYTES = 255;
+/**
+ * Byte bound of a description. Even if every byte were escaped as \uXXXX the
+ * whole body stays below 16 kB, far from Backstage's 100 kB request limit.
+ */
+export const MAX_DESCRIPTION_BYTES = 2048;
+
+/**
+ * Fires only for Applications that name their Backstage entity. Explicit
+ * `!= nil` guards: Argo CD releases before expr 1.10 have no `?.`.
+ */
+const ENTITY_GUARD = [
+  'app.metadata.annotations != nil',
+  `app.metadata.annotations["${ENTITY_REF_ANNOTATION}"] != nil`,
+  `app.metadata.annotations["${ENTITY_REF_ANNOTATION}"] != ""`,
+].join(' and ');
+
+/** `operationState` is absent until the first sync. */
+const OPERATION_GUARD = 'app.status != nil and app.status.operationState != nil';
+
+const DEFAULT_TOPIC = 'Argo CD: {app}';
+
+/**
+ * Options for a custom trigger.
+ */
+export interface CustomTriggerProps {
+  /**
+   * The event's short name. The trigger is `on-<event>-backstage` and its
+   * template `app-<event>-backstage`, like the built-in ones.
+   *
+   * Lowercase letters, digits and '-'.
+   */
+  readonly event: string;
+
+  /**
+   * The condition, an expr-lang expression over `app`.
+   *
+   * It is combined with a guard so that it only fires for Applications that
+   * carry the `backstage.io/entity-ref` annotation. Guard absent fields with
+   * `!= nil` (`app.status != nil and app.status.operationState != nil and …`):
+   * Argo CD releases before expr 1.10 do not support `?.`, and a runtime error
+   * counts as not triggered.
+   */
+  readonly when: string;
+
+  /**
+   * The notification title. Plain text with placeholders: `{app}`,
+   * `{namespace}`, `{project}`, `{entityRef}`, `{revision}`, `{syncStatus}`,
+   * `{healthStatus}`, `{healthMessage}`, `{phase}`, `{message}`.
+   * Cut to 255 bytes.
+   */
+  readonly title: string;
+
+  /**
+   * The notification description, with the same placeholders as `title`.
+   * Cut to 2048 bytes.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The notification severity.
+   *
+   * @default NotificationSeverity.NORMAL
+   */
+  readonly severity?: NotificationSeverity;
+
+  /**
+   * The notification topic, with the same placeholders as `title`. Cut to 255 bytes.
+   *
+   * @default "Argo CD: {app}"
+   */
+  readonly topic?: string;
+
+  /**
+   * When a condition that stays true may notify again.
+   *
+   * @default - on every false-to-true edge of the condition
+   */
+  readonly oncePer?: OncePer;
+
+  /**
+   * A description of the condition, shown by `argocd admin notifications trigger get`.
+   *
+   * @default - the title
+   */
+  readonly conditionDescription?: string;
+
+  /**
+   * The trigger's name in the notifications configuration.
+   *
+   * It must not be one of Argo CD's own trigger names (`on-deployed`, …).
+   *
+   * @default `on-<event>-backstage`
+   */
+  readonly triggerName?: string;
+
+  /**
+   * The template's name in the notifications configuration.
+   *
+   * It must not be one of Argo CD's own template names (`app-deployed`, …).
+   *
+   * @default `app-<event>-backstage`
+   */
+  readonly templateName?: string;
+}
+
+/**
+ * An Argo CD notifications trigger that posts a Backstage notification, with
+ * its own template.
+ *
+ * Each trigger sends only its own template, and each template has a
+ * `webhook.<service>` section with method POST: a template without it would
+ * be sent as a GET with a non-JSON body.
+ */
+export class BackstageTrigger {
+  /** Sync finished successfully. Once per revision. */
+  public static readonly SYNC_SUCCEEDED = BackstageTrigger.builtIn({
+    event: 'sync-succeeded',
+    when: `${OPERATION_GUARD} and app.status.operationState.phase in ["Succeeded"]`,
+    oncePer: OncePer.REVISION,
+    title: 'Sync succeeded: {app}',
+    description: '{app} synced to revision {revision}.',
+    severity: NotificationSeverity.NORMAL,
+    conditionDescription: 'Application syncing has succeeded',
+  });
+
+  /** Sync failed or errored; the description carries the operation's message. Once per revision. */
+  public static readonly SYNC_FAILED = BackstageTrigger.builtIn({
+    event: 'sync-failed',
+    when: `${OPERATION_GUARD} and app.status.operationState.phase in ["Error", "Failed"]`,
+    oncePer: OncePer.REVISION,
+    title: 'Sync failed: {app}',
+    description: 'Sync of {app} to revision {revision} ended with {phase}: {message}',
+    severity: NotificationSeverity.CRITICAL,
+    conditionDescription: 'Application syncing has failed',
+  });
+
+  /** Health turned Degraded; the description carries the health message when there is one. */
+  public static readonly HEALTH_DEGRADED = BackstageTrigger.builtIn({
+    event: 'health-degraded',
+    when: 'app.status != nil and app.status.health != nil and app.status.health.status == "Degraded"',
+    title: 'Degraded: {app}',
+    description: '{app} is degraded. {healthMessage}',
+    severity: NotificationSeverity.HIGH,
+    conditionDescription: 'Application has degraded',
+  });
+
+  /** Synced and healthy: deployed. Once per revision, so a resync or a health blip does not repeat it. */
+  public static readonly DEPLOYED = BackstageTrigger.builtIn({
+    event: 'deployed',
+    when: `${OPERATION_GUARD} and app.status.operationState.phase in ["Succeeded"] and app.status.health != nil and app.status.health.status == "Healthy"`,
+    oncePer: OncePer.REVISION,
+    title: 'Deployed: {app}',
+    description: '{app} is synced and healthy at revision {revision}.',
+    severity: NotificationSeverity.NORMAL,
+    conditionDescription: 'Application is synced and healthy. Triggered once per commit.',
+  });
+
+  /** A sync started. Once per revision. */
+  public static readonly SYNC_RUNNING = BackstageTrigger.builtIn({
+    event: 'sync-running',
+    when: `${OPERATION_GUARD} and app.status.operationState.phase in ["Running"]`,
+    oncePer: OncePer.REVISION,
+    title: 'Sync started: {app}',
+    description: '{app} is syncing to revision {revision}.',
+    severity: NotificationSeverity.LOW,
+    conditionDescription: 'Application is being synced',
+  });
+
+  /** Argo CD cannot tell whether the application is in sync. */
+  public static readonly SYNC_STATUS_UNKNOWN = BackstageTrigger.builtIn({
+    event: 'sync-status-unknown',
+    when: 'app.status != nil and app.status.sync != nil and app.status.sync.status == "Unknown"',
+    title: 'Sync status unknown: {app}',
+    description: 'Argo CD cannot determine whether {app} is in sync with git.',
+    severity: NotificationSeverity.HIGH,
+    conditionDescription: "Application status is 'Unknown'",
+  });
+
+  /** Health turned Missing: the application's resources are not in the cluster. */
+  public static readonly HEALTH_MISSING = BackstageTrigger.builtIn({
+    event: 'health-missing',
+    when: 'app.status != nil and app.status.health != nil and app.status.health.status == "Missing"',
+    title: 'Missing: {app}',
+    description: 'Resources of {app} are missing from the cluster. {healthMessage}',
+    severity: NotificationSeverity.HIGH,
+    conditionDescription: 'Application health is Missing',
+  });
+
+  /** The application was created. Once per application. */
+  public static readonly CREATED = BackstageTrigger.builtIn({
+    event: 'created',
+    when: 'true',
+    oncePer: OncePer.APPLICATION,
+    title: 'Created: {app}',
+    description: 'Argo CD application {app} was created in project {project}.',
+    severity: NotificationSeverity.LOW,
+    conditionDescription: 'Application is created.',
+  });
+
+  /** The application is being deleted. Once per application. */
+  public static readonly DELETED = BackstageTrigger.builtIn({
+    event: 'deleted',
+    when: 'app.metadata.deletionTimestamp != nil',
+    oncePer: OncePer.APPLICATION,
+    title: 'Deleted: {app}',
+    description: 'Argo CD application {app} is being deleted.',
+    severity: NotificationSeverity.NORMAL,
+    conditionDescription: 'Application is deleted.',
+  });
+
+  /**
+   * The four triggers of the Argo CD / Backstage integration guide: sync
+   * succeeded, sync failed, health degraded and deployed.
+   */
+  public static defaults(): BackstageTrigger[] {
+    return [
+      BackstageTrigger.SYNC_SUCCEEDED,
+      BackstageTrigger.SYNC_FAILED,
+      BackstageTrigger.HEALTH_DEGRADED,
+      BackstageTrigger.DEPLOYED,
+    ];
+  }
+
+  /**
+   * Every built-in trigger of this library.
+   */
+  public static all(): BackstageTrigger[] {
+    return [
+      ...BackstageTrigger.defaults(),
+      BackstageTrigger.SYNC_RUNNING,
+      BackstageTrigger.SYNC_STATUS_UNKNOWN,
+      BackstageTrigger.HEALTH_MISSING,
+      BackstageTrigger.CREATED,
+      BackstageTrigger.DELETED,
+    ];
+  }
+
+  /**
+   * A trigger for an event of your own.
+   *
+   * Problems with the props are reported when the notifications construct that
+   * uses the trigger is validated at synth time.
+   */
+  public static custom(props: CustomTriggerProps): BackstageTrigger {
+    return new BackstageTrigger(props, false);
+  }
+
+  private static builtIn(props: CustomTriggerProps): BackstageTrigger {
+    return new BackstageTrigger(props, true);
+  }
+
+  /** The event's short name, e.g. `sync-failed`. */
+  public readonly event: string;
+  /** The trigger's name in the notifications configuration, e.g. `on-sync-failed-backstage`. */
+  public readonly triggerName: string;
+  /** The template's name in the notifications configuration, e.g. `app-sync-failed-backstage`. */
+  public readonly templateName: string;
+  /** The condition, without the entity-ref guard this library adds. */
+  public readonly condition: string;
+  /** The notification severity. */
+  public readonly severity: NotificationSeverity;
+  /** The title text, with placeholders. */
+  public readonly title: string;
+  /**
+   * The description text, with placeholders.
+   * @default - no description
+   */
+  public readonly description?: string;
+  /** The topic text, with placeholders. */
+  public readonly topic: string;
+  /**
+   * When a condition that stays true may notify again.
+   * @default - on every false-to-true edge
+   */
+  public readonly oncePer?: OncePer;
+  /** Whether this is one of this library's own triggers. */
+  public readonly isBuiltIn: boolean;
+  private readonly conditionDescription: string;
+
+  private constructor(props: CustomTriggerProps, builtIn: boolean) {
+    this.event = props.event;
+    this.triggerName = props.triggerName ?? `on-${props.event}-backstage`;
+    this.templateName = props.templateName ?? `app-${props.event}-backstage`;
+    this.condition = props.when;
+    this.severity = props.severity ?? NotificationSeverity.NORMAL;
+    this.title = props.title;
+    this.description = props.description;
+    this.topic = props.topic ?? DEFAULT_TOPIC;
+    this.oncePer = props.oncePer;
+    this.conditionDescription = props.conditionDescription ?? props.title;
+    this.isBuiltIn = builtIn;
+  }
+
+  /**
+   * Problems with this trigger's definition, each a lowercase sentence.
+   * @internal
+   */
+  public _problems(): string[] {
+    const what = `trigger "${this.triggerName}"`;
+    const problems: string[] = [];
+    const maybe = (p: string | undefined) => p && problems.push(p);
+    maybe(checkDnsLabel(`event of ${what}`, this.event));
+    maybe(checkDnsLabel('trigger name', this.triggerName));
+    maybe(checkDnsLabel(`template name of ${what}`, this.templateName));
+    if (ARGOCD_BUILTIN_TRIGGERS.includes(this.triggerName)) {
+      problems.push(`trigger name "${this.triggerName}" collides with Argo CD's built-in trigger of that name: leave triggerName unset to get "on-${this.event}-backstage", or pick another name`);
+    }
+    if (ARGOCD_BUILTIN_TEMPLATES.includes(this.templateName)) {
+      problems.push(`template name "${this.templateName}" collides with Argo CD's built-in template of that name, which has no webhook section and would be sent as GET: leave templateName unset to get "app-${this.event}-backstage", or pick another name`);
+    }
+    if (this.condition.trim() === '') {
+      problems.push(`${what} has an empty "when" condition, which Argo CD treats as false: give an expr condition over app`);
+    } else {
+      const unbalanced = unbalancedDelimiter(this.condition);
+      if (unbalanced) {
+        problems.push(`${what} has an unbalanced ${unbalanced} in its "when" condition, which would stop every notification when Argo CD loads the config: fix the expression`);
+      }
+    }
+    if (this.oncePer && this.oncePer.expression.trim() === '') {
+      problems.push(`${what} has an empty oncePer expression: use OncePer.REVISION, OncePer.APPLICATION or leave oncePer unset`);
+    }
+    if (this.title.trim() === '') {
+      problems.push(`${what} has an empty title, which Backstage rejects: give a title`);
+    }
+    problems.push(...checkText(`title of ${what}`, this.title));
+    problems.push(...checkText(`topic of ${what}`, this.topic));
+    if (this.description !== undefined) {
+      problems.push(...checkText(`description of ${what}`, this.description));
+    }
+    return problems;
+  }
+
+  /**
+   * The trigger's value in the notifications configuration: a YAML list with
+   * one condition that sends only this trigger's template.
+   * @internal
+   */
+  public _renderTrigger(): string {
+    const condition: Record<string, unknown> = {
+      description: this.conditionDescription,
+      send: [this.templateName],
+      when: `${ENTITY_GUARD} and (${this.condition})`,
+    };
+    if (this.oncePer) {
+      condition.oncePer = this.oncePer.expression;
+    }
+    return Yaml.stringify([condition]);
+  }
+
+  /**
+   * The template's value in the notifications configuration.
+   * @internal
+   */
+  public _renderTemplate(serviceName: string, argocdUrl: string): string {
+    const payload: string[] = [
+      `    "title": ${jsonStringAction(this.title, MAX_TITLE_BYTES)}`,
+    ];
+    if (this.description !== undefined) {
+      payload.push(`    "description": ${jsonStringAction(this.description, MAX_DESCRIPTION_BYTES)}`);
+    }
+    payload.push(
+      '    "link": {{ printf "%v/applications/%v/%v" $argocdUrl .app.metadata.namespace .app.metadata.name | toJson }}',
+      `    "severity": ${JSON.stringify(this.severity.value)}`,
+      `    "topic": ${jsonStringAction(this.topic, MAX_TOPIC_BYTES)}`,
+    );
+    const body = [
+      REVISION_PREAMBLE,
+      // context.argocdUrl comes from the same definition; the literal fallback
+      // keeps the link valid even if the context key is edited away.
+      `{{- $argocdUrl := .context.argocdUrl | default ${JSON.stringify(argocdUrl)} -}}`,
+      '{',
+      '  "recipients": {',
+      '    "type": "entity",',
+      `    "entityRef": {{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`,
+      '  },',
+      '  "payload": {',
+      payload.join(',\n'),
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    return Yaml.stringify({
+      webhook: {
+        [serviceName]: {
+          method: 'POST',
+          body,
+        },
+      },
+    });
+  }
+}
+
+/** The first unbalanced bracket or quote of an expression, if any. */
+function unbalancedDelimiter(expression: string): string | undefined {
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  const stack: string[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') stack.push(c);
+    else if (c in pairs) {
+      if (stack.pop() !== pairs[c]) return `"${c}"`;
+    }
+  }
+  if (quote) return `quote (${quote})`;
+  if (stack.length > 0) return `"${stack[stack.length - 1]}"`;
+  return undefined;
+}
