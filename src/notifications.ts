@@ -251,8 +251,9 @@ export class ArgoCdBackstageNotifications extends Construct {
     for (const name of duplicates(this._triggers.map(t => t.triggerName))) {
       problems.push(`trigger "${name}" is added more than once: add each trigger once`);
     }
-    const distinct = [...new Set(this._triggers)];
-    for (const name of duplicates(distinct.map(t => t.templateName))) {
+    // Template clashes between triggers that are not already reported as duplicates.
+    const byTriggerName = new Map(this._triggers.map(t => [t.triggerName, t]));
+    for (const name of duplicates([...byTriggerName.values()].map(t => t.templateName))) {
       problems.push(`template "${name}" is used by more than one trigger: give each custom trigger its own event or templateName`);
     }
     return problems;

@@ -419,9 +419,7 @@ function unbalancedDelimiter(expression: string): string | undefined {
       else if (c === quote) quote = undefined;
       continue;
     }
-    if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '(' || c === '[' || c === '{') stack.push(c);
-    else if (c in pairs) {
+    if (c === '"' || c === "'" || c === '`') {quote = c;} else if (c === '(' || c === '[' || c === '{') {stack.push(c);} else if (c in pairs) {
       if (stack.pop() !== pairs[c]) return `"${c}"`;
     }
   }

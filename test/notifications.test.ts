@@ -1,0 +1,415 @@
+import { Testing } from 'cdk8s';
+import {
+  ArgoCdBackstageNotifications,
+  ArgoCdFlavor,
+  BackstageToken,
+  BackstageTrigger,
+  NotifyingApplication,
+  OncePer,
+} from '../src';
+import { chart, configData, expectValid, find, notifications, sampleBody, synth, validationErrors, YAML } from './util';
+
+const FLAVORS: Array<[string, ArgoCdFlavor]> = [
+  ['standard', ArgoCdFlavor.STANDARD],
+  ['openshift-gitops', ArgoCdFlavor.OPENSHIFT_GITOPS],
+];
+
+describe('snapshots', () => {
+  test.each(FLAVORS)('%s', (_name, flavor) => {
+    const c = chart();
+    notifications(c, { flavor });
+    expect(Testing.synth(c)).toMatchSnapshot();
+  });
+});
+
+describe('standard flavour', () => {
+  test('writes argocd-notifications-cm in argocd, with the fixed name and no hash suffix', () => {
+    const c = chart();
+    notifications(c);
+    const objects = synth(c);
+    expect(objects.map(o => o.kind)).toEqual(['ConfigMap']);
+    expect(objects[0].metadata).toMatchObject({ name: 'argocd-notifications-cm', namespace: 'argocd' });
+  });
+
+  test('honours a custom namespace', () => {
+    const c = chart();
+    notifications(c, { namespace: 'gitops' });
+    expect(find(synth(c), 'ConfigMap').metadata.namespace).toBe('gitops');
+  });
+});
+
+describe('openshift gitops flavour', () => {
+  test('writes only the NotificationsConfiguration the operator reads, never the ConfigMap it owns', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
+    const objects = synth(c);
+    expect(objects.map(o => o.kind)).toEqual(['NotificationsConfiguration']);
+    expect(objects[0].apiVersion).toBe('argoproj.io/v1alpha1');
+    expect(objects[0].metadata).toEqual({ name: 'default-notifications-configuration', namespace: 'openshift-gitops' });
+  });
+
+  test('its maps hold flat ConfigMap keys, each in the right map', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
+    const spec = synth(c)[0].spec;
+    expect(Object.keys(spec.triggers).every(k => k.startsWith('trigger.'))).toBe(true);
+    expect(Object.keys(spec.templates).every(k => k.startsWith('template.'))).toBe(true);
+    expect(Object.keys(spec.services)).toEqual(['service.webhook.backstage']);
+    expect(spec.context).toEqual({ argocdUrl: 'https://argocd.example.com' });
+    expect(Object.keys(spec).sort()).toEqual(['context', 'services', 'templates', 'triggers']);
+  });
+
+  test('holds the same configuration as the standard flavour', () => {
+    const a = chart();
+    notifications(a);
+    const b = chart();
+    notifications(b, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
+    const std = configData(synth(a));
+    const ocp = configData(synth(b));
+    expect(YAML.parse(ocp.context)).toEqual(YAML.parse(std.context));
+    delete std.context;
+    delete ocp.context;
+    expect(ocp).toEqual(std);
+  });
+});
+
+describe.each(FLAVORS)('configuration content (%s)', (_name, flavor) => {
+  const build = (props = {}) => {
+    const c = chart();
+    const n = notifications(c, { flavor, ...props });
+    return { c, n, data: configData(synth(c)) };
+  };
+
+  test('context carries argocdUrl', () => {
+    expect(YAML.parse(build().data.context)).toEqual({ argocdUrl: 'https://argocd.example.com' });
+  });
+
+  test('the webhook service posts JSON with the bearer token reference', () => {
+    const service = YAML.parse(build().data['service.webhook.backstage']);
+    expect(service).toEqual({
+      url: 'https://backstage.example.com/api/notifications/notifications',
+      headers: [
+        { name: 'Content-Type', value: 'application/json' },
+        { name: 'Authorization', value: 'Bearer $backstage-token' },
+      ],
+    });
+  });
+
+  test('the service URL never has a double slash', () => {
+    const { data } = build({ backstageUrl: 'https://backstage.example.com///', argocdUrl: 'https://argocd.example.com/' });
+    expect(YAML.parse(data['service.webhook.backstage']).url).toBe('https://backstage.example.com/api/notifications/notifications');
+    expect(YAML.parse(data.context).argocdUrl).toBe('https://argocd.example.com');
+  });
+
+  test('a Backstage behind a path prefix keeps the prefix', () => {
+    const { data } = build({ backstageUrl: 'https://portal.example.com/backstage/' });
+    expect(YAML.parse(data['service.webhook.backstage']).url).toBe('https://portal.example.com/backstage/api/notifications/notifications');
+  });
+
+  test('a custom service name and token key are used everywhere', () => {
+    const { data } = build({ serviceName: 'rhdh', token: BackstageToken.fromSecret({ key: 'rhdh_token' }) });
+    const service = YAML.parse(data['service.webhook.rhdh']);
+    expect(service.headers[1].value).toBe('Bearer $rhdh_token');
+    for (const trigger of BackstageTrigger.defaults()) {
+      const template = YAML.parse(data[`template.${trigger.templateName}`]);
+      expect(Object.keys(template.webhook)).toEqual(['rhdh']);
+    }
+  });
+
+  test('defaults to the guide\'s four triggers, each with its own template', () => {
+    const { data } = build();
+    expect(Object.keys(data).filter(k => k.startsWith('trigger.')).sort()).toEqual([
+      'trigger.on-deployed-backstage',
+      'trigger.on-health-degraded-backstage',
+      'trigger.on-sync-failed-backstage',
+      'trigger.on-sync-succeeded-backstage',
+    ]);
+    expect(Object.keys(data).filter(k => k.startsWith('template.')).sort()).toEqual([
+      'template.app-deployed-backstage',
+      'template.app-health-degraded-backstage',
+      'template.app-sync-failed-backstage',
+      'template.app-sync-succeeded-backstage',
+    ]);
+  });
+
+  test('each trigger sends only its own -backstage template, guarded by the entity ref, without ?.', () => {
+    const { data } = build({ triggers: BackstageTrigger.all() });
+    for (const trigger of BackstageTrigger.all()) {
+      const conditions = YAML.parse(data[`trigger.${trigger.triggerName}`]);
+      expect(conditions).toHaveLength(1);
+      expect(conditions[0].send).toEqual([trigger.templateName]);
+      expect(conditions[0].send[0]).toMatch(/-backstage$/);
+      expect(conditions[0].when).toContain('app.metadata.annotations != nil and app.metadata.annotations["backstage.io/entity-ref"] != nil');
+      expect(conditions[0].when).not.toContain('?.');
+      expect(conditions[0].when).not.toContain('??');
+      expect(conditions[0].oncePer ?? '').not.toContain('?.');
+    }
+  });
+
+  test('deployed and sync triggers fire once per revision; health triggers on every edge', () => {
+    const { data } = build({ triggers: BackstageTrigger.all() });
+    const oncePer = (t: BackstageTrigger) => YAML.parse(data[`trigger.${t.triggerName}`])[0].oncePer;
+    for (const t of [BackstageTrigger.DEPLOYED, BackstageTrigger.SYNC_SUCCEEDED, BackstageTrigger.SYNC_FAILED, BackstageTrigger.SYNC_RUNNING]) {
+      expect(oncePer(t)).toBe(OncePer.REVISION.expression);
+    }
+    expect(oncePer(BackstageTrigger.HEALTH_DEGRADED)).toBeUndefined();
+    expect(oncePer(BackstageTrigger.HEALTH_MISSING)).toBeUndefined();
+    expect(oncePer(BackstageTrigger.SYNC_STATUS_UNKNOWN)).toBeUndefined();
+  });
+
+  test('sync and deploy conditions check operationState for nil before reading it', () => {
+    const { data } = build({ triggers: BackstageTrigger.all() });
+    for (const t of [BackstageTrigger.DEPLOYED, BackstageTrigger.SYNC_SUCCEEDED, BackstageTrigger.SYNC_FAILED, BackstageTrigger.SYNC_RUNNING]) {
+      const when: string = YAML.parse(data[`trigger.${t.triggerName}`])[0].when;
+      expect(when.indexOf('app.status.operationState != nil')).toBeGreaterThan(-1);
+      expect(when.indexOf('app.status.operationState != nil')).toBeLessThan(when.indexOf('app.status.operationState.phase'));
+    }
+  });
+
+  test('every template posts a JSON body to the service by name', () => {
+    const { data } = build({ triggers: BackstageTrigger.all() });
+    for (const trigger of BackstageTrigger.all()) {
+      const template = YAML.parse(data[`template.${trigger.templateName}`]);
+      expect(Object.keys(template)).toEqual(['webhook']);
+      expect(template.webhook.backstage.method).toBe('POST');
+      const body = sampleBody(template.webhook.backstage.body);
+      expect(body.recipients).toEqual({ type: 'entity', entityRef: expect.any(String) });
+      expect(Object.keys(body.payload)).toEqual(['title', 'description', 'link', 'severity', 'topic']);
+      expect(body.payload.severity).toBe(trigger.severity.value);
+    }
+  });
+
+  test('the entity ref is read with a quoted key inside index', () => {
+    const { data } = build({ triggers: BackstageTrigger.all() });
+    for (const trigger of BackstageTrigger.all()) {
+      const body: string = YAML.parse(data[`template.${trigger.templateName}`]).webhook.backstage.body;
+      expect(body).toContain('index .app.metadata.annotations "backstage.io/entity-ref"');
+      expect(body).not.toMatch(/index \.app\.metadata\.annotations backstage/);
+    }
+  });
+
+  test('every value in a body is escaped with toJson, never quote', () => {
+    const { data } = build({ triggers: BackstageTrigger.all() });
+    for (const trigger of BackstageTrigger.all()) {
+      const body: string = YAML.parse(data[`template.${trigger.templateName}`]).webhook.backstage.body;
+      const valueActions = body.split('\n').filter(l => !/^\{\{-.*-\}\}$/.test(l.trim())).join('\n').match(/\{\{.*?\}\}/g) ?? [];
+      expect(valueActions.length).toBeGreaterThanOrEqual(5);
+      for (const action of valueActions) {
+        expect(action).toMatch(/\| toJson \}\}$/);
+      }
+      expect(body).not.toMatch(/\bquote\b/);
+    }
+  });
+
+  test('title and topic are cut to 255 bytes and the description to 2048 before escaping', () => {
+    const { data } = build({ triggers: BackstageTrigger.all() });
+    for (const trigger of BackstageTrigger.all()) {
+      const body: string = YAML.parse(data[`template.${trigger.templateName}`]).webhook.backstage.body;
+      expect(body).toMatch(/"title": \{\{ .* \| trunc 255 \| toJson \}\}/);
+      expect(body).toMatch(/"topic": \{\{ .* \| trunc 255 \| toJson \}\}/);
+      expect(body).toMatch(/"description": \{\{ .* \| trunc 2048 \| toJson \}\}/);
+    }
+  });
+
+  test('the link is built from context.argocdUrl, with the URL itself as fallback so it is never <no value>', () => {
+    const { data } = build();
+    const body: string = YAML.parse(data['template.app-deployed-backstage']).webhook.backstage.body;
+    expect(body).toContain('{{- $argocdUrl := .context.argocdUrl | default "https://argocd.example.com" -}}');
+    expect(body).toContain('"link": {{ printf "%v/applications/%v/%v" $argocdUrl .app.metadata.namespace .app.metadata.name | toJson }}');
+  });
+
+  test('sync-failed carries the operation message and health-degraded the health message', () => {
+    const { data } = build();
+    const failed: string = YAML.parse(data['template.app-sync-failed-backstage']).webhook.backstage.body;
+    expect(failed).toMatch(/"description": .*\(dig "status" "operationState" "message" "" \.app\)/);
+    const degraded: string = YAML.parse(data['template.app-health-degraded-backstage']).webhook.backstage.body;
+    expect(degraded).toMatch(/"description": .*\(dig "status" "health" "message" "" \.app\)/);
+  });
+
+  test('addTrigger after construction is included (lazily) in the configuration', () => {
+    const c = chart();
+    const n = notifications(c, { flavor });
+    n.addTrigger(BackstageTrigger.SYNC_RUNNING);
+    const data = configData(synth(c));
+    expect(data['trigger.on-sync-running-backstage']).toBeDefined();
+    expect(data['template.app-sync-running-backstage']).toBeDefined();
+  });
+});
+
+describe('gitops safety', () => {
+  const build = () => {
+    const c = chart();
+    const n = notifications(c, { triggers: BackstageTrigger.all() });
+    new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec: { project: 'default', destination: {} } });
+    const c2 = chart();
+    const n2 = notifications(c2, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, triggers: BackstageTrigger.all() });
+    new NotifyingApplication(c2, 'App', { notifications: n2, entityRef: 'component:default/order-service', spec: { project: 'default', destination: {} } });
+    return (c.node.root as any).synthYaml() + (c2.node.root as any).synthYaml();
+  };
+
+  test('synthesizing twice gives byte-identical output', () => {
+    expect(build()).toBe(build());
+  });
+
+  test('never emits the notified state annotation', () => {
+    expect(build()).not.toContain('notified.notifications.argoproj.io');
+  });
+
+  test('never emits <no value> or Go template syntax outside templates', () => {
+    expect(build()).not.toContain('<no value>');
+  });
+
+  test('data keys are sorted', () => {
+    const c = chart();
+    const n = notifications(c, { triggers: [BackstageTrigger.SYNC_FAILED, BackstageTrigger.CREATED] });
+    n.addTrigger(BackstageTrigger.DEPLOYED);
+    const keys = Object.keys(find(synth(c), 'ConfigMap').data);
+    expect(keys).toEqual([...keys].sort());
+  });
+});
+
+describe('token', () => {
+  test('by default nothing is synthesized for the token: it stays out of git', () => {
+    const c = chart();
+    const n = notifications(c);
+    expect(synth(c).filter(o => o.kind === 'Secret')).toEqual([]);
+    expect(n.token.secretName).toBe('argocd-notifications-secret');
+    expect(n.token.key).toBe('backstage-token');
+    expect(n.token.inManifests).toBe(false);
+    expect(n.tokenSecret.name).toBe('argocd-notifications-secret');
+  });
+
+  test('fromValue synthesizes argocd-notifications-secret in the Argo CD namespace', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, token: BackstageToken.fromValue('q8Z2vN0pXr7LkT4wYb9sHc1mJd6Fg3Ae5Ui0Oo2Pp8Rr4Ss') });
+    const secret = find(synth(c), 'Secret');
+    expect(secret.metadata).toMatchObject({ name: 'argocd-notifications-secret', namespace: 'openshift-gitops' });
+    expect(secret.stringData).toEqual({ 'backstage-token': 'q8Z2vN0pXr7LkT4wYb9sHc1mJd6Fg3Ae5Ui0Oo2Pp8Rr4Ss' });
+  });
+
+  test('the OpenShift operator reads only argocd-notifications-secret', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, token: BackstageToken.fromSecret({ secretName: 'my-tokens' }) });
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/token secret "my-tokens" is not read by the OpenShift GitOps operator.*use BackstageToken.fromSecret\(\{ key \}\)/),
+    ]);
+  });
+
+  test('standard Argo CD may name another secret (for --secret-name)', () => {
+    const c = chart();
+    notifications(c, { token: BackstageToken.fromSecret({ secretName: 'my-tokens' }) });
+    expectValid(c);
+  });
+});
+
+describe('validation', () => {
+  const errorsOf = (props: any) => {
+    const c = chart();
+    notifications(c, props);
+    return validationErrors(c);
+  };
+
+  test('a valid configuration has no errors', () => {
+    expect(errorsOf({ triggers: BackstageTrigger.all() })).toEqual([]);
+  });
+
+  test('errors name the construct', () => {
+    expect(errorsOf({ backstageUrl: 'http://backstage' })[0]).toMatch(/^test\/Notifications: /);
+  });
+
+  test('synth fails with the message', () => {
+    const c = chart();
+    notifications(c, { argocdUrl: 'argocd.example.com' });
+    expect(() => synth(c)).toThrow(/argocdUrl "argocd.example.com" is not an absolute URL/);
+  });
+
+  test.each([
+    ['backstageUrl', 'http://backstage.example.com', /backstageUrl "http:\/\/backstage.example.com" uses plain http.*set allowInsecureHttp: true/],
+    ['argocdUrl', 'http://argocd.example.com', /argocdUrl "http:\/\/argocd.example.com" uses plain http/],
+    ['backstageUrl', 'backstage.example.com', /backstageUrl "backstage.example.com" is not an absolute URL/],
+    ['backstageUrl', 'ftp://backstage.example.com', /must use https/],
+    ['backstageUrl', 'https://user:pw@backstage.example.com', /contains credentials/],
+    ['argocdUrl', 'https://argocd.example.com/?x=1', /has a query or fragment/],
+    ['argocdUrl', 'https://argocd.example.com/#x', /has a query or fragment/],
+  ])('%s %s is rejected', (prop, value, message) => {
+    expect(errorsOf({ [prop]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('plain http is accepted when explicitly allowed', () => {
+    expect(errorsOf({ backstageUrl: 'http://backstage.local:7007', argocdUrl: 'http://localhost:8080', allowInsecureHttp: true })).toEqual([]);
+  });
+
+  test.each(['back.stage', 'Backstage', 'back_stage', '-backstage', ''])('service name %j is rejected', name => {
+    expect(errorsOf({ serviceName: name })).toContainEqual(expect.stringMatching(/serviceName ".*" is invalid: use 1-63 lowercase letters/));
+  });
+
+  test('a service name that pushes a subscription key past 63 characters is rejected', () => {
+    const errors = errorsOf({ serviceName: 'backstage-notifications-prod', triggers: [BackstageTrigger.SYNC_STATUS_UNKNOWN] });
+    expect(errors).toEqual([
+      expect.stringMatching(/subscription annotation "notifications.argoproj.io\/subscribe.on-sync-status-unknown-backstage.backstage-notifications-prod" has 71 characters after the "\/", more than the 63 kubernetes allows.*shorten/),
+    ]);
+  });
+
+  test('a service name of 20 characters fits the longest built-in trigger', () => {
+    expect(errorsOf({ serviceName: 'b'.repeat(20), triggers: BackstageTrigger.all() })).toEqual([]);
+    expect(errorsOf({ serviceName: 'b'.repeat(21), triggers: BackstageTrigger.all() })).toHaveLength(1);
+  });
+
+  test('duplicate triggers are rejected', () => {
+    expect(errorsOf({ triggers: [BackstageTrigger.SYNC_FAILED, BackstageTrigger.SYNC_FAILED] })).toEqual([
+      expect.stringMatching(/trigger "on-sync-failed-backstage" is added more than once/),
+    ]);
+  });
+
+  test('addTrigger of a trigger already present is rejected', () => {
+    const c = chart();
+    const n = notifications(c);
+    n.addTrigger(BackstageTrigger.DEPLOYED);
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/trigger "on-deployed-backstage" is added more than once/)]);
+  });
+
+  test('a custom trigger with the name of a built-in one of this library is a duplicate', () => {
+    const custom = BackstageTrigger.custom({ event: 'deployed', when: 'true', title: 'x' });
+    expect(errorsOf({ triggers: [BackstageTrigger.DEPLOYED, custom] })).toEqual([
+      expect.stringMatching(/trigger "on-deployed-backstage" is added more than once/),
+    ]);
+  });
+
+  test('two custom triggers sharing a template are rejected', () => {
+    const a = BackstageTrigger.custom({ event: 'a', when: 'true', title: 'a', templateName: 'app-shared-backstage' });
+    const b = BackstageTrigger.custom({ event: 'b', when: 'true', title: 'b', templateName: 'app-shared-backstage' });
+    expect(errorsOf({ triggers: [a, b] })).toEqual([expect.stringMatching(/template "app-shared-backstage" is used by more than one trigger/)]);
+  });
+
+  test('custom trigger problems are reported by the construct that uses them', () => {
+    const bad = BackstageTrigger.custom({ event: 'x', when: '', title: 'x', triggerName: 'on-deployed' });
+    const errors = errorsOf({ triggers: [bad] });
+    expect(errors).toContainEqual(expect.stringMatching(/^test\/Notifications: trigger name "on-deployed" collides with Argo CD's built-in trigger/));
+    expect(errors).toContainEqual(expect.stringMatching(/^test\/Notifications: trigger "on-deployed" has an empty "when" condition/));
+  });
+
+  test('an invalid namespace is rejected', () => {
+    expect(errorsOf({ namespace: 'Argo_CD' })).toEqual([expect.stringMatching(/namespace "Argo_CD" is not a valid kubernetes namespace/)]);
+  });
+
+  test('token problems are reported', () => {
+    expect(errorsOf({ token: BackstageToken.fromSecret({ key: 'backstage.token' }) })).toEqual([
+      expect.stringMatching(/secret key "backstage.token" is invalid: Argo CD resolves "\$key" references with \[A-Za-z0-9_-\] only/),
+    ]);
+  });
+});
+
+test('exposes its resource and attributes', () => {
+  const c = chart();
+  const n = new ArgoCdBackstageNotifications(c, 'N', { backstageUrl: 'https://b.example.com/', argocdUrl: 'https://a.example.com' });
+  expect(n.resource.kind).toBe('ConfigMap');
+  expect(n.resource.node.id).toBe('Resource');
+  expect(n.notificationsUrl).toBe('https://b.example.com/api/notifications/notifications');
+  expect(n.backstageUrl).toBe('https://b.example.com');
+  expect(n.serviceName).toBe('backstage');
+  expect(n.flavor).toBe(ArgoCdFlavor.STANDARD);
+  expect(n.triggers).toEqual(BackstageTrigger.defaults());
+  expect(n.hasTrigger('on-deployed-backstage')).toBe(true);
+  expect(n.hasTrigger('on-created-backstage')).toBe(false);
+  expect(n.subscriptionAnnotation(BackstageTrigger.DEPLOYED)).toBe('notifications.argoproj.io/subscribe.on-deployed-backstage.backstage');
+});

@@ -1,0 +1,114 @@
+import { BackstageTrigger, NotificationSeverity, OncePer } from '../src';
+import { chart, configData, notifications, sampleBody, synth, validationErrors, YAML } from './util';
+
+const EVENTS: Array<[string, BackstageTrigger]> = [
+  ['sync-succeeded', BackstageTrigger.SYNC_SUCCEEDED],
+  ['sync-failed', BackstageTrigger.SYNC_FAILED],
+  ['health-degraded', BackstageTrigger.HEALTH_DEGRADED],
+  ['deployed', BackstageTrigger.DEPLOYED],
+  ['sync-running', BackstageTrigger.SYNC_RUNNING],
+  ['sync-status-unknown', BackstageTrigger.SYNC_STATUS_UNKNOWN],
+  ['health-missing', BackstageTrigger.HEALTH_MISSING],
+  ['created', BackstageTrigger.CREATED],
+  ['deleted', BackstageTrigger.DELETED],
+];
+
+test.each(EVENTS)('%s follows the guide\'s names', (event, trigger) => {
+  expect(trigger.event).toBe(event);
+  expect(trigger.triggerName).toBe(`on-${event}-backstage`);
+  expect(trigger.templateName).toBe(`app-${event}-backstage`);
+  expect(trigger.isBuiltIn).toBe(true);
+  expect(trigger._problems()).toEqual([]);
+});
+
+test('defaults() is the guide\'s four, all() every built-in', () => {
+  expect(BackstageTrigger.defaults().map(t => t.event)).toEqual(['sync-succeeded', 'sync-failed', 'health-degraded', 'deployed']);
+  expect(BackstageTrigger.all().map(t => t.event).sort()).toEqual(EVENTS.map(([e]) => e).sort());
+});
+
+test('severities are the ones documented', () => {
+  expect(BackstageTrigger.SYNC_FAILED.severity).toBe(NotificationSeverity.CRITICAL);
+  expect(BackstageTrigger.HEALTH_DEGRADED.severity).toBe(NotificationSeverity.HIGH);
+  expect(BackstageTrigger.DEPLOYED.severity).toBe(NotificationSeverity.NORMAL);
+  expect(BackstageTrigger.SYNC_RUNNING.severity).toBe(NotificationSeverity.LOW);
+});
+
+test('built-in conditions never use ?. or ??, which expr before 1.10 cannot parse', () => {
+  for (const t of BackstageTrigger.all()) {
+    expect(t.condition).not.toMatch(/\?\.|\?\?/);
+  }
+});
+
+describe('custom', () => {
+  const custom = () =>
+    BackstageTrigger.custom({
+      event: 'rollout-paused',
+      when: 'app.status != nil and app.status.health != nil and app.status.health.status == "Suspended"',
+      title: 'Paused: {app} (100% of "{project}")',
+      description: '{app} in {namespace} is paused at {revision}. {healthMessage}',
+      severity: NotificationSeverity.HIGH,
+      topic: 'Rollouts',
+      oncePer: OncePer.REVISION,
+    });
+
+  test('gets the guide\'s naming scheme', () => {
+    const t = custom();
+    expect(t.triggerName).toBe('on-rollout-paused-backstage');
+    expect(t.templateName).toBe('app-rollout-paused-backstage');
+    expect(t.isBuiltIn).toBe(false);
+  });
+
+  test('renders its texts, severity, topic and condition', () => {
+    const c = chart();
+    notifications(c, { triggers: [custom()] });
+    const data = configData(synth(c));
+    const [condition] = YAML.parse(data['trigger.on-rollout-paused-backstage']);
+    expect(condition.when).toMatch(/^app\.metadata\.annotations != nil and .* and \(app\.status != nil and app\.status\.health != nil and app\.status\.health\.status == "Suspended"\)$/);
+    expect(condition.oncePer).toBe(OncePer.REVISION.expression);
+    expect(condition.send).toEqual(['app-rollout-paused-backstage']);
+    const body: string = YAML.parse(data['template.app-rollout-paused-backstage']).webhook.backstage.body;
+    // A literal % is escaped for printf, a literal quote for the Go string.
+    expect(body).toContain('"title": {{ printf "Paused: %v (100%% of \\"%v\\")" .app.metadata.name (dig "spec" "project" "" .app) | trim | trunc 255 | toJson }}');
+    expect(body).toContain('"description": {{ printf "%v in %v is paused at %v. %v" .app.metadata.name .app.metadata.namespace $revision (dig "status" "health" "message" "" .app) | trim | trunc 2048 | toJson }}');
+    expect(body).toContain('"topic": {{ printf "Rollouts" | trim | trunc 255 | toJson }}');
+    expect(sampleBody(body).payload.severity).toBe('high');
+  });
+
+  test('leaves out the description and oncePer when not given', () => {
+    const t = BackstageTrigger.custom({ event: 'x', when: 'true', title: 'X' });
+    const c = chart();
+    notifications(c, { triggers: [t] });
+    const data = configData(synth(c));
+    expect(YAML.parse(data['trigger.on-x-backstage'])[0]).not.toHaveProperty('oncePer');
+    const body = sampleBody(YAML.parse(data['template.app-x-backstage']).webhook.backstage.body);
+    expect(Object.keys(body.payload)).toEqual(['title', 'link', 'severity', 'topic']);
+    expect(body.payload.severity).toBe('normal');
+  });
+
+  test.each([
+    [{ event: 'Rollout.Paused' }, /event of trigger "on-Rollout.Paused-backstage" "Rollout.Paused" is invalid/],
+    [{ triggerName: 'on-deployed' }, /trigger name "on-deployed" collides with Argo CD's built-in trigger/],
+    [{ templateName: 'app-sync-succeeded' }, /template name "app-sync-succeeded" collides with Argo CD's built-in template.*sent as GET/],
+    [{ when: '   ' }, /has an empty "when" condition, which Argo CD treats as false/],
+    [{ when: '(app.status != nil' }, /has an unbalanced "\(" in its "when" condition/],
+    [{ when: 'app.metadata.name == "x' }, /has an unbalanced quote/],
+    [{ when: 'a[0])' }, /has an unbalanced "\)"/],
+    [{ title: '' }, /has an empty title, which Backstage rejects/],
+    [{ title: '{{ .app.metadata.name }}' }, /title of trigger .* contains Go template delimiters/],
+    [{ title: 'Paused: {application}' }, /title of trigger .* uses the unknown placeholder \{application\}: use one of \{app\}/],
+    [{ description: 'bad {commit}' }, /description of trigger .* uses the unknown placeholder \{commit\}/],
+    [{ topic: 'a }} b' }, /topic of trigger .* contains Go template delimiters/],
+    [{ title: 'lone \ud800 surrogate' }, /contains a lone UTF-16 surrogate/],
+    [{ oncePer: OncePer.of(' ') }, /has an empty oncePer expression/],
+  ])('%j is rejected', (override, message) => {
+    const t = BackstageTrigger.custom({ event: 'rollout-paused', when: 'true', title: 'Paused: {app}', ...override } as any);
+    expect(t._problems()).toContainEqual(expect.stringMatching(message));
+    const c = chart();
+    notifications(c, { triggers: [t] });
+    expect(validationErrors(c)).toContainEqual(expect.stringMatching(message));
+  });
+
+  test('a well-formed custom trigger has no problems', () => {
+    expect(custom()._problems()).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import * as YAML from 'yaml';
+import { ArgoCdBackstageNotifications, ArgoCdBackstageNotificationsProps, ArgoCdFlavor } from '../src';
+
+export const BACKSTAGE_URL = 'https://backstage.example.com';
+export const ARGOCD_URL = 'https://argocd.example.com';
+
+/** A real-looking token: 48 random-looking characters. */
+export const GOOD_TOKEN = 'q8Z2vN0pXr7LkT4wYb9sHc1mJd6Fg3Ae5Ui0Oo2Pp8Rr4Ss';
+
+export function chart(): Chart {
+  return new Chart(Testing.app(), 'test');
+}
+
+export function notifications(scope: Chart, props: Partial<ArgoCdBackstageNotificationsProps> = {}, id = 'Notifications') {
+  return new ArgoCdBackstageNotifications(scope, id, { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, ...props });
+}
+
+/** Validation errors of every construct in the tree, as cdk8s reports them at synth. */
+export function validationErrors(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap(c => c.node.validate());
+}
+
+export function expectValid(scope: IConstruct): void {
+  expect(validationErrors(scope)).toEqual([]);
+}
+
+/** Synthesizes the chart the way `cdk8s synth` does (validation included) and returns the objects. */
+export function synth(c: Chart): any[] {
+  const app = c.node.root as App;
+  return YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJSON()).filter(d => d && d.kind);
+}
+
+export function find(objects: any[], kind: string, name?: string): any {
+  const found = objects.filter(o => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind} ${name ?? ''}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** The flat notifications data of either flavour, as the controller ends up reading it. */
+export function configData(objects: any[]): Record<string, string> {
+  const cm = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'argocd-notifications-cm');
+  if (cm) return cm.data;
+  const cr = find(objects, 'NotificationsConfiguration', 'default-notifications-configuration');
+  const ctx = Object.entries(cr.spec.context ?? {}).map(([k, v]) => `${k}: ${v}\n`).join('');
+  return { ...cr.spec.triggers, ...cr.spec.templates, ...cr.spec.services, ...(ctx ? { context: ctx } : {}) };
+}
+
+/**
+ * Replaces a body template's Go actions with sample values: preamble actions
+ * (`{{- ... -}}`) by nothing, value actions by a JSON string.
+ */
+export function sampleBody(body: string, sample = 'sample "quoted" \\ value\n'): any {
+  const text = body
+    .split('\n')
+    .filter(line => !/^\{\{-.*-\}\}$/.test(line.trim()))
+    .join('\n')
+    .replace(/\{\{.*?\}\}/g, JSON.stringify(sample));
+  return JSON.parse(text);
+}
+
+export { ArgoCdFlavor, YAML };
