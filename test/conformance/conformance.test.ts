@@ -1,0 +1,177 @@
+/**
+ * Runs the synthesized configuration through Argo CD's own engines (Go
+ * text/template + sprig, expr) via the engine model, for both flavours and
+ * every fixture, and checks every request against what Backstage accepts.
+ */
+import { requestProblems } from './backstage';
+import { EngineOutput, replay, runEngine } from './engine';
+import { conformanceFixtures, engineFixtures, HOSTILE_MESSAGE } from './fixtures';
+import { ARGOCD_URL, BACKSTAGE_URL, editConfig, ENTITY_REF, FLAVORS, LONG_NAME, synthesize, TOKEN } from './setup';
+import { BackstageToken } from '../../src';
+
+const EVENT = /^on-(.*)-backstage$/;
+
+describe.each(FLAVORS)('%s', (_name, flavor) => {
+  const synth = synthesize(flavor);
+  const fixtures = conformanceFixtures(synth.app, synth.longNameApp, synth.multiSourceApp);
+  let output: EngineOutput;
+
+  beforeAll(() => {
+    output = replay(synth.yaml, engineFixtures(fixtures), { token: TOKEN });
+  });
+
+  test('the configuration loads: every template parses and every trigger compiles', () => {
+    expect(output.source).toBe(flavor.name === 'standard' ? 'ConfigMap' : 'NotificationsConfiguration');
+    expect(Object.keys(output.config).filter(k => k.startsWith('trigger.'))).toHaveLength(9);
+    expect(Object.keys(output.config).filter(k => k.startsWith('template.'))).toHaveLength(9);
+  });
+
+  describe.each(fixtures.map((f, i) => [f.name, i] as [string, number]))('%s', (_fixture, index) => {
+    test('each state sends exactly the expected notifications, and every request is valid', () => {
+      const fixture = fixtures[index];
+      const result = output.fixtures[index];
+      expect(result.steps).toHaveLength(fixture.steps.length);
+      fixture.steps.forEach((expected, i) => {
+        const step = result.steps[i];
+        const at = `${fixture.name}, state ${i}`;
+        expect({ at, whenErrors: step.whenErrors, sendErrors: step.sendErrors }).toEqual({ at, whenErrors: [], sendErrors: [] });
+        const fired = step.requests.map(r => r.trigger.replace(EVENT, '$1')).sort();
+        expect({ at, fired }).toEqual({ at, fired: [...expected.fires].sort() });
+        for (const req of step.requests) {
+          expect(req.template).toBe(req.trigger.replace(/^on-/, 'app-'));
+          const problems = requestProblems(req, {
+            url: `${BACKSTAGE_URL}/api/notifications/notifications`,
+            token: TOKEN,
+            entityRef: ENTITY_REF,
+            argocdUrl: ARGOCD_URL,
+            appNamespace: synth.namespace,
+            appName: expected.state.metadata.name,
+          });
+          expect({ at, trigger: req.trigger, problems }).toEqual({ at, trigger: req.trigger, problems: [] });
+        }
+      });
+    });
+  });
+
+  test('sync-failed carries the operation message exactly, and health-degraded the health message', () => {
+    const failures = output.fixtures[fixtures.findIndex(f => f.name.startsWith('sync failed'))];
+    const failed = JSON.parse(failures.steps[0].requests.find(r => r.trigger === 'on-sync-failed-backstage')!.body);
+    expect(failed.payload.description).toBe(`Sync of order-service to revision ddd444 ended with Failed: ${HOSTILE_MESSAGE}`);
+    const errored = JSON.parse(failures.steps[1].requests[0].body);
+    expect(errored.payload.description).toBe(`Sync of order-service to revision eee555 ended with Error: ${HOSTILE_MESSAGE}`);
+    const degraded = output.fixtures[fixtures.findIndex(f => f.name.startsWith('degraded'))];
+    expect(JSON.parse(degraded.steps[1].requests[0].body).payload.description).toBe(`order-service is degraded. ${HOSTILE_MESSAGE}`);
+    const cycle = output.fixtures[0];
+    expect(JSON.parse(cycle.steps[7].requests[0].body).payload.description).toBe('order-service is degraded. Deployment "api" exceeded its progress deadline');
+    expect(JSON.parse(cycle.steps[11].requests[0].body).payload.description).toBe('order-service is degraded.');
+  });
+
+  test('a huge message is cut so the body stays far below 100 kB', () => {
+    const failures = output.fixtures[fixtures.findIndex(f => f.name.startsWith('sync failed'))];
+    const req = failures.steps[3].requests[0];
+    expect(Buffer.byteLength(req.body)).toBeLessThan(16 * 1024);
+    expect(Buffer.byteLength(JSON.parse(req.body).payload.description)).toBeLessThanOrEqual(2048);
+  });
+
+  test('a 253-character name keeps the title within 255 characters and the link whole', () => {
+    const long = output.fixtures[fixtures.findIndex(f => f.name.startsWith('253'))];
+    for (const req of long.steps.flatMap(s => s.requests)) {
+      const body = JSON.parse(req.body);
+      expect([...body.payload.title].length).toBeLessThanOrEqual(255);
+      expect(body.payload.link).toBe(`${ARGOCD_URL}/applications/${synth.namespace}/${LONG_NAME}`);
+    }
+  });
+
+  test('multi-source applications name their revisions', () => {
+    const multi = output.fixtures[fixtures.findIndex(f => f.name.startsWith('multi-source'))];
+    const deployed = multi.steps[4].requests.find(r => r.trigger === 'on-deployed-backstage')!;
+    expect(JSON.parse(deployed.body).payload.description).toBe('order-service-multi is synced and healthy at revision c0ffee1, 1.2.4.');
+  });
+
+  test('with fromValue the token comes from the synthesized argocd-notifications-secret', () => {
+    const withSecret = synthesize(flavor, BackstageToken.fromValue(TOKEN));
+    const fx = conformanceFixtures(withSecret.app, withSecret.longNameApp, withSecret.multiSourceApp).slice(0, 1);
+    const out = replay(withSecret.yaml, engineFixtures(fx));
+    expect(out.fixtures[0].steps[0].requests[0].headers.Authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  test('without the token in the secret the reference stays unresolved (Backstage would answer 401)', () => {
+    const fx = engineFixtures(fixtures.slice(0, 1));
+    const out = replay(synth.yaml, fx);
+    expect(out.fixtures[0].steps[0].requests[0].headers.Authorization).toBe('Bearer $backstage-token');
+  });
+});
+
+test('both flavours send identical requests', () => {
+  const bodies = FLAVORS.map(([, flavor]) => {
+    const s = synthesize(flavor);
+    const out = replay(s.yaml, engineFixtures(conformanceFixtures(s.app, s.longNameApp, s.multiSourceApp)), { token: TOKEN });
+    // The link names the Application's namespace, which differs by flavour.
+    return JSON.stringify(out.fixtures).split(`/applications/${s.namespace}/`).join('/applications/NS/');
+  });
+  expect(bodies[0]).toBe(bodies[1]);
+});
+
+describe('the tier catches planted defects', () => {
+  const synth = synthesize(FLAVORS[0][1]);
+  const fixtures = conformanceFixtures(synth.app, synth.longNameApp, synth.multiSourceApp);
+
+  test('the guide\'s unquoted annotation key is a parse error that disables the whole config', () => {
+    const broken = editConfig(synth.yaml, data => {
+      const key = 'template.app-deployed-backstage';
+      if (data[key]) data[key] = data[key].replace('index .app.metadata.annotations "backstage.io/entity-ref"', 'index .app.metadata.annotations backstage.io/entity-ref');
+    });
+    const run = runEngine(broken, engineFixtures(fixtures), { token: TOKEN });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/function "backstage" not defined/);
+  });
+
+  test('an unescaped message makes the body invalid JSON', () => {
+    const broken = editConfig(synth.yaml, data => {
+      const key = 'template.app-sync-failed-backstage';
+      if (data[key]) data[key] = data[key].replace(/"description": \{\{.*\}\}/, '"description": "{{ .app.status.operationState.message }}"');
+    });
+    const out = replay(broken, engineFixtures(fixtures), { token: TOKEN });
+    const failures = out.fixtures[fixtures.findIndex(f => f.name.startsWith('sync failed'))];
+    const req = failures.steps[0].requests.find(r => r.trigger === 'on-sync-failed-backstage')!;
+    const problems = requestProblems(req, {
+      url: `${BACKSTAGE_URL}/api/notifications/notifications`,
+      token: TOKEN,
+      entityRef: ENTITY_REF,
+      argocdUrl: ARGOCD_URL,
+      appNamespace: synth.namespace,
+      appName: 'order-service',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^body is not valid JSON/)]);
+  });
+
+  test('a trigger without a nil guard gets a runtime error on a never-synced app', () => {
+    const broken = editConfig(synth.yaml, data => {
+      const key = 'trigger.on-sync-succeeded-backstage';
+      if (data[key]) data[key] = data[key].replace(/app\.status != nil and app\.status\.operationState != nil and /, '');
+    });
+    const out = replay(broken, engineFixtures(fixtures), { token: TOKEN });
+    const neverSynced = out.fixtures[fixtures.findIndex(f => f.name.startsWith('missing and never synced'))];
+    expect(neverSynced.steps[0].whenErrors).toEqual([expect.stringMatching(/^on-sync-succeeded-backstage: /)]);
+  });
+
+  test('a retry wait written as "5s" fails the whole config', () => {
+    const broken = editConfig(synth.yaml, data => {
+      const key = 'service.webhook.backstage';
+      if (data[key]) data[key] = `${data[key]}retryWaitMin: 5s\n`;
+    });
+    const run = runEngine(broken, [], { token: TOKEN });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/service.webhook.backstage/);
+  });
+
+  test('subscribing the webhook to a built-in template without a webhook section sends a GET', () => {
+    const broken = editConfig(synth.yaml, data => {
+      const key = 'template.app-deployed-backstage';
+      if (data[key]) data[key] = 'message: Application {{ .app.metadata.name }} is now running new version.\n';
+    });
+    const out = replay(broken, engineFixtures(fixtures.slice(0, 1)), { token: TOKEN });
+    const req = out.fixtures[0].steps[4].requests[0];
+    expect(req.method).toBe('GET');
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Builds and runs the Go model of Argo CD's notifications controller
+ * (test/conformance/engine) from Debian's golang packages, in GOPATH mode.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const ENGINE_DIR = path.join(__dirname, 'engine');
+export const ENGINE_BIN = path.join(__dirname, 'bin', 'engine');
+const GOPATH = process.env.CONFORMANCE_GOPATH ?? '/usr/share/gocode';
+
+let built = false;
+
+/** Builds the engine model once per process. */
+export function buildEngine(): string {
+  if (built) return ENGINE_BIN;
+  fs.mkdirSync(path.dirname(ENGINE_BIN), { recursive: true });
+  try {
+    execFileSync('go', ['build', '-o', ENGINE_BIN, '.'], {
+      cwd: ENGINE_DIR,
+      env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e: any) {
+    throw new Error(
+      `building the Go engine model failed (run test/conformance/install-deps.sh to install Debian's golang packages): ${e.stderr ?? e.message}`,
+    );
+  }
+  built = true;
+  return ENGINE_BIN;
+}
+
+export interface EngineRequest {
+  readonly trigger: string;
+  readonly template: string;
+  readonly service: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface EngineStep {
+  readonly requests: EngineRequest[];
+  readonly sendErrors: string[];
+  readonly whenErrors: string[];
+}
+
+export interface EngineOutput {
+  readonly source: string;
+  readonly config: Record<string, boolean>;
+  readonly fixtures: Array<{ name: string; steps: EngineStep[] }>;
+}
+
+export interface Fixture {
+  readonly name: string;
+  readonly states: any[];
+}
+
+export interface EngineRun {
+  readonly status: number;
+  readonly stderr: string;
+  readonly output?: EngineOutput;
+}
+
+/**
+ * Runs the engine over manifests (YAML text) and fixtures. A non-zero status
+ * with status 2 means the configuration failed to load, as it would in Argo CD.
+ */
+export function runEngine(manifests: string, fixtures: Fixture[], options: { token?: string } = {}): EngineRun {
+  const bin = buildEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+  try {
+    const manifestFile = path.join(dir, 'manifests.yaml');
+    const fixtureFile = path.join(dir, 'fixtures.json');
+    fs.writeFileSync(manifestFile, manifests);
+    fs.writeFileSync(fixtureFile, JSON.stringify(fixtures));
+    const args = ['-manifests', manifestFile, '-fixtures', fixtureFile];
+    if (options.token) args.push('-token', options.token);
+    const res = spawnSync(bin, args, { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+    const status = res.status ?? -1;
+    return { status, stderr: res.stderr, output: status === 0 ? JSON.parse(res.stdout) : undefined };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the engine and fails with its stderr unless the configuration loaded. */
+export function replay(manifests: string, fixtures: Fixture[], options: { token?: string } = {}): EngineOutput {
+  const run = runEngine(manifests, fixtures, options);
+  if (run.status !== 0 || !run.output) {
+    throw new Error(`engine exited ${run.status}: ${run.stderr}`);
+  }
+  return run.output;
+}

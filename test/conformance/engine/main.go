@@ -1,0 +1,760 @@
+// Command engine is a model of Argo CD's notifications controller, built from
+// the same engines it uses: Go text/template with sprig's TxtFuncMap (minus env
+// and expandenv) for templates, and expr for trigger conditions.
+//
+// It loads the notifications configuration from synthesized manifests the way
+// Argo CD (ConfigMap) or the argocd-operator (NotificationsConfiguration)
+// delivers it, then replays sequences of Application states and prints, as
+// JSON, the HTTP requests the controller would send for each state.
+//
+// Usage: engine -manifests a.yaml[,b.yaml] -fixtures fixtures.json [-token T]
+//
+// Exit status 2 means the configuration failed to load: in Argo CD that
+// disables every notification of the instance.
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/sprig"
+	"github.com/antonmedv/expr"
+	"github.com/antonmedv/expr/vm"
+	"gopkg.in/yaml.v3"
+)
+
+const (
+	configMapName     = "argocd-notifications-cm"
+	crName            = "default-notifications-configuration"
+	secretName        = "argocd-notifications-secret"
+	subscribePrefix   = "notifications.argoproj.io/subscribe."
+	notifiedHistoryMx = 100
+)
+
+// ---------------------------------------------------------------- manifests
+
+type object = map[string]interface{}
+
+func readManifests(paths []string) ([]object, error) {
+	var docs []object
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		dec := yaml.NewDecoder(f)
+		for {
+			var doc object
+			err := dec.Decode(&doc)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", p, err)
+			}
+			if doc != nil {
+				docs = append(docs, doc)
+			}
+		}
+		f.Close()
+	}
+	return docs, nil
+}
+
+func str(o object, path ...string) string {
+	var cur interface{} = o
+	for _, k := range path {
+		m, ok := cur.(object)
+		if !ok {
+			return ""
+		}
+		cur = m[k]
+	}
+	s, _ := cur.(string)
+	return s
+}
+
+func stringMap(v interface{}) (map[string]string, error) {
+	out := map[string]string{}
+	if v == nil {
+		return out, nil
+	}
+	m, ok := v.(object)
+	if !ok {
+		return nil, fmt.Errorf("expected a map, got %T", v)
+	}
+	for k, val := range m {
+		s, ok := val.(string)
+		if !ok {
+			return nil, fmt.Errorf("value of %q is %T, not a string", k, val)
+		}
+		out[k] = s
+	}
+	return out, nil
+}
+
+// configData returns the argocd-notifications-cm data the controller would
+// read: the ConfigMap's data, or the operator's rendering of the
+// NotificationsConfiguration (controllers/notificationsconfiguration/configmap.go).
+func configData(docs []object) (map[string]string, string, error) {
+	for _, d := range docs {
+		if d["kind"] == "NotificationsConfiguration" && str(d, "metadata", "name") == crName {
+			spec, _ := d["spec"].(object)
+			data := map[string]string{}
+			for _, field := range []string{"triggers", "templates", "services", "subscriptions"} {
+				m, err := stringMap(spec[field])
+				if err != nil {
+					return nil, "", fmt.Errorf("spec.%s: %w", field, err)
+				}
+				for k, v := range m {
+					data[k] = v
+				}
+			}
+			ctx, err := stringMap(spec["context"])
+			if err != nil {
+				return nil, "", fmt.Errorf("spec.context: %w", err)
+			}
+			if len(ctx) > 0 {
+				keys := sortedKeys(ctx)
+				var b strings.Builder
+				for _, k := range keys {
+					// The operator writes "key: value" lines without quoting.
+					fmt.Fprintf(&b, "%s: %s\n", k, ctx[k])
+				}
+				data["context"] = b.String()
+			}
+			return data, "NotificationsConfiguration", nil
+		}
+	}
+	for _, d := range docs {
+		if d["kind"] == "ConfigMap" && str(d, "metadata", "name") == configMapName {
+			data, err := stringMap(d["data"])
+			return data, "ConfigMap", err
+		}
+	}
+	return nil, "", fmt.Errorf("no %s ConfigMap or %s NotificationsConfiguration in the manifests", configMapName, crName)
+}
+
+func secretData(docs []object) (map[string]string, error) {
+	out := map[string]string{}
+	for _, d := range docs {
+		if d["kind"] != "Secret" || str(d, "metadata", "name") != secretName {
+			continue
+		}
+		data, err := stringMap(d["data"])
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range data {
+			raw, err := base64.StdEncoding.DecodeString(v)
+			if err != nil {
+				return nil, fmt.Errorf("secret data %q: %w", k, err)
+			}
+			out[k] = string(raw)
+		}
+		sd, err := stringMap(d["stringData"])
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range sd {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// ---------------------------------------------------------------- config
+
+type condition struct {
+	When        string   `yaml:"when"`
+	OncePer     string   `yaml:"oncePer"`
+	Send        []string `yaml:"send"`
+	Description string   `yaml:"description"`
+}
+
+type header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type webhookOptions struct {
+	URL                string        `json:"url"`
+	Headers            []header      `json:"headers"`
+	RetryWaitMin       time.Duration `json:"retryWaitMin"`
+	RetryWaitMax       time.Duration `json:"retryWaitMax"`
+	RetryMax           int           `json:"retryMax"`
+	InsecureSkipVerify bool          `json:"insecureSkipVerify"`
+	BasicAuth          *struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	} `json:"basicAuth"`
+	MaxIdleConns        int           `json:"maxIdleConns"`
+	MaxIdleConnsPerHost int           `json:"maxIdleConnsPerHost"`
+	MaxConnsPerHost     int           `json:"maxConnsPerHost"`
+	IdleConnTimeout     time.Duration `json:"idleConnTimeout"`
+}
+
+type webhookTemplate struct {
+	Method string `yaml:"method"`
+	Body   string `yaml:"body"`
+	Path   string `yaml:"path"`
+}
+
+type notificationTemplate struct {
+	Message string                     `yaml:"message"`
+	Webhook map[string]webhookTemplate `yaml:"webhook"`
+}
+
+type compiledTemplate struct {
+	message *template
+	webhook map[string]compiledWebhook
+}
+
+type compiledWebhook struct {
+	method string
+	body   *template
+	path   *template
+}
+
+type compiledCondition struct {
+	condition
+	when    *vm.Program
+	oncePer *vm.Program
+}
+
+type subscription struct {
+	Recipients []string `yaml:"recipients"`
+	Triggers   []string `yaml:"triggers"`
+	Selector   string   `yaml:"selector"`
+}
+
+type config struct {
+	context         map[string]string
+	services        map[string]webhookOptions
+	templates       map[string]compiledTemplate
+	triggers        map[string][]compiledCondition
+	subscriptions   []subscription
+	defaultTriggers map[string][]string // "" = all services
+}
+
+var secretRef = regexp.MustCompile(`[$][\w-]+`)
+
+// replaceSecrets mirrors notifications-engine's replaceStringSecret: a missing
+// key leaves the reference as it is.
+func replaceSecrets(text string, secret map[string]string) string {
+	return secretRef.ReplaceAllStringFunc(text, func(ref string) string {
+		if v, ok := secret[ref[1:]]; ok {
+			return v
+		}
+		return ref
+	})
+}
+
+// yamlToJSON decodes YAML and re-encodes it as JSON, as sigs.k8s.io/yaml does
+// before the engine unmarshals service options.
+func yamlToJSON(text string) ([]byte, error) {
+	var v interface{}
+	if err := yaml.Unmarshal([]byte(text), &v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+func loadConfig(data map[string]string, secret map[string]string) (*config, error) {
+	cfg := &config{
+		context:         map[string]string{},
+		services:        map[string]webhookOptions{},
+		templates:       map[string]compiledTemplate{},
+		triggers:        map[string][]compiledCondition{},
+		defaultTriggers: map[string][]string{},
+	}
+	for _, k := range sortedKeys(data) {
+		v := data[k]
+		parts := strings.Split(k, ".")
+		switch {
+		case k == "context":
+			if err := yaml.Unmarshal([]byte(v), &cfg.context); err != nil {
+				return nil, fmt.Errorf("context: %w", err)
+			}
+		case k == "subscriptions":
+			if err := yaml.Unmarshal([]byte(v), &cfg.subscriptions); err != nil {
+				return nil, fmt.Errorf("subscriptions: %w", err)
+			}
+		case k == "defaultTriggers" || strings.HasPrefix(k, "defaultTriggers."):
+			var list []string
+			if err := yaml.Unmarshal([]byte(v), &list); err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			cfg.defaultTriggers[strings.TrimPrefix(strings.TrimPrefix(k, "defaultTriggers"), ".")] = list
+		case strings.HasPrefix(k, "template."):
+			var t notificationTemplate
+			if err := yaml.Unmarshal([]byte(v), &t); err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			name := strings.TrimPrefix(k, "template.")
+			ct, err := compileTemplate(name, t)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			cfg.templates[name] = ct
+		case strings.HasPrefix(k, "trigger."):
+			var conds []condition
+			if err := yaml.Unmarshal([]byte(v), &conds); err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			var compiled []compiledCondition
+			for _, c := range conds {
+				when := c.When
+				if when == "" {
+					when = "false"
+				}
+				prog, err := expr.Compile(when)
+				if err != nil {
+					return nil, fmt.Errorf("%s: when: %w", k, err)
+				}
+				cc := compiledCondition{condition: c, when: prog}
+				if c.OncePer != "" {
+					if cc.oncePer, err = expr.Compile(c.OncePer); err != nil {
+						return nil, fmt.Errorf("%s: oncePer: %w", k, err)
+					}
+				}
+				compiled = append(compiled, cc)
+			}
+			cfg.triggers[strings.TrimPrefix(k, "trigger.")] = compiled
+		case strings.HasPrefix(k, "service."):
+			if len(parts) < 2 || len(parts) > 3 {
+				return nil, fmt.Errorf("%s: invalid service key: expected service.<type> or service.<type>.<name>", k)
+			}
+			if parts[1] != "webhook" {
+				continue // only webhook services are modelled
+			}
+			if len(parts) != 3 {
+				return nil, fmt.Errorf("%s: a webhook service needs a name", k)
+			}
+			raw, err := yamlToJSON(replaceSecrets(v, secret))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			var opts webhookOptions
+			if err := json.Unmarshal(raw, &opts); err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			cfg.services[parts[2]] = opts
+		}
+	}
+	for name, conds := range cfg.triggers {
+		for _, c := range conds {
+			for _, t := range c.Send {
+				if _, ok := cfg.templates[t]; !ok {
+					return nil, fmt.Errorf("trigger %s sends template %s, which is not defined", name, t)
+				}
+			}
+		}
+	}
+	return cfg, nil
+}
+
+// ---------------------------------------------------------------- templates
+
+type template = textTemplate
+
+func compileTemplate(name string, t notificationTemplate) (compiledTemplate, error) {
+	ct := compiledTemplate{webhook: map[string]compiledWebhook{}}
+	var err error
+	if ct.message, err = parseTemplate(name, t.Message); err != nil {
+		return ct, err
+	}
+	for svc, w := range t.Webhook {
+		body, err := parseTemplate(name+svc, w.Body)
+		if err != nil {
+			return ct, fmt.Errorf("webhook.%s.body: %w", svc, err)
+		}
+		path, err := parseTemplate(name+svc, w.Path)
+		if err != nil {
+			return ct, fmt.Errorf("webhook.%s.path: %w", svc, err)
+		}
+		ct.webhook[svc] = compiledWebhook{method: w.Method, body: body, path: path}
+	}
+	return ct, nil
+}
+
+func funcMap() map[string]interface{} {
+	f := sprig.TxtFuncMap()
+	delete(f, "env")
+	delete(f, "expandenv")
+	return f
+}
+
+// ---------------------------------------------------------------- subscriptions
+
+type destination struct {
+	Service   string `json:"service"`
+	Recipient string `json:"recipient"`
+}
+
+type subscribed struct {
+	trigger string
+	dest    destination
+}
+
+func recipientsOf(value string) []string {
+	var out []string
+	for _, r := range strings.Split(value, ";") {
+		out = append(out, strings.TrimSpace(r))
+	}
+	return out
+}
+
+func (cfg *config) subscriptionsOf(app object) ([]subscribed, error) {
+	var out []subscribed
+	seen := map[subscribed]bool{}
+	add := func(s subscribed) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	annotations, _ := mapAt(app, "metadata", "annotations")
+	for _, k := range sortedKeysAny(annotations) {
+		if !strings.HasPrefix(k, subscribePrefix) {
+			continue
+		}
+		v, _ := annotations[k].(string)
+		parts := strings.Split(strings.TrimPrefix(k, subscribePrefix), ".")
+		switch len(parts) {
+		case 2:
+			for _, r := range recipientsOf(v) {
+				add(subscribed{parts[0], destination{parts[1], r}})
+			}
+		case 1:
+			triggers := cfg.defaultTriggers[parts[0]]
+			if len(triggers) == 0 {
+				triggers = cfg.defaultTriggers[""]
+			}
+			for _, t := range triggers {
+				for _, r := range recipientsOf(v) {
+					add(subscribed{t, destination{parts[0], r}})
+				}
+			}
+		default:
+			return nil, fmt.Errorf("annotation %s: invalid subscription key", k)
+		}
+	}
+	labels, _ := mapAt(app, "metadata", "labels")
+	for _, s := range cfg.subscriptions {
+		ok, err := selectorMatches(s.Selector, labels)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		for _, r := range s.Recipients {
+			svc, rcpt := r, ""
+			if i := strings.Index(r, ":"); i >= 0 {
+				svc, rcpt = r[:i], r[i+1:]
+			}
+			for _, t := range s.Triggers {
+				add(subscribed{t, destination{svc, rcpt}})
+			}
+		}
+	}
+	return out, nil
+}
+
+// selectorMatches supports the equality-based label selector syntax
+// (k=v, k==v, k!=v, k, !k), comma separated; "" matches everything.
+func selectorMatches(selector string, labels object) (bool, error) {
+	selector = strings.TrimSpace(selector)
+	if selector == "" {
+		return true, nil
+	}
+	for _, req := range strings.Split(selector, ",") {
+		req = strings.TrimSpace(req)
+		label := func(k string) (string, bool) {
+			v, ok := labels[k].(string)
+			return v, ok
+		}
+		switch {
+		case strings.Contains(req, "!="):
+			kv := strings.SplitN(req, "!=", 2)
+			if v, ok := label(strings.TrimSpace(kv[0])); ok && v == strings.TrimSpace(kv[1]) {
+				return false, nil
+			}
+		case strings.Contains(req, "=="):
+			kv := strings.SplitN(req, "==", 2)
+			if v, ok := label(strings.TrimSpace(kv[0])); !ok || v != strings.TrimSpace(kv[1]) {
+				return false, nil
+			}
+		case strings.Contains(req, "="):
+			kv := strings.SplitN(req, "=", 2)
+			if v, ok := label(strings.TrimSpace(kv[0])); !ok || v != strings.TrimSpace(kv[1]) {
+				return false, nil
+			}
+		case strings.HasPrefix(req, "!"):
+			if _, ok := label(strings.TrimPrefix(req, "!")); ok {
+				return false, nil
+			}
+		case strings.ContainsAny(req, " ()"):
+			return false, fmt.Errorf("selector %q: set-based requirements are not modelled", selector)
+		default:
+			if _, ok := label(req); !ok {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// ---------------------------------------------------------------- replay
+
+type request struct {
+	Trigger  string            `json:"trigger"`
+	Template string            `json:"template"`
+	Service  string            `json:"service"`
+	Method   string            `json:"method"`
+	URL      string            `json:"url"`
+	Headers  map[string]string `json:"headers"`
+	Body     string            `json:"body"`
+}
+
+type stepResult struct {
+	Requests   []request `json:"requests"`
+	SendErrors []string  `json:"sendErrors"`
+	WhenErrors []string  `json:"whenErrors"`
+}
+
+type fixture struct {
+	Name   string   `json:"name"`
+	States []object `json:"states"`
+}
+
+type fixtureResult struct {
+	Name  string       `json:"name"`
+	Steps []stepResult `json:"steps"`
+}
+
+type state map[string]int64
+
+// setAlreadyNotified mirrors notifications-engine pkg/controller/state.go.
+func (s state) setAlreadyNotified(trigger, condKey, oncePer string, dest destination, notified bool, clock int64) bool {
+	key := fmt.Sprintf("%s:%s:%s:%s", trigger, condKey, dest.Service, dest.Recipient)
+	if oncePer != "" {
+		key = oncePer + ":" + key
+	}
+	if _, already := s[key]; already == notified {
+		return false
+	}
+	if notified {
+		s[key] = clock
+	} else {
+		if oncePer != "" {
+			return false
+		}
+		delete(s, key)
+	}
+	return true
+}
+
+func (s state) truncate() {
+	if cnt := len(s) - notifiedHistoryMx; cnt > 0 {
+		keys := sortedKeysInt(s)
+		sort.SliceStable(keys, func(i, j int) bool { return s[keys[i]] < s[keys[j]] })
+		for _, k := range keys[:cnt] {
+			delete(s, k)
+		}
+	}
+}
+
+func (cfg *config) replay(fx fixture, secret map[string]string) (fixtureResult, error) {
+	res := fixtureResult{Name: fx.Name}
+	st := state{}
+	clock := int64(0)
+	for _, app := range fx.States {
+		clock++
+		step := stepResult{Requests: []request{}, SendErrors: []string{}, WhenErrors: []string{}}
+		subs, err := cfg.subscriptionsOf(app)
+		if err != nil {
+			return res, err
+		}
+		vars := map[string]interface{}{"app": app}
+		// Group destinations by trigger, as the controller does.
+		byTrigger := map[string][]destination{}
+		var order []string
+		for _, s := range subs {
+			if _, ok := byTrigger[s.trigger]; !ok {
+				order = append(order, s.trigger)
+			}
+			byTrigger[s.trigger] = append(byTrigger[s.trigger], s.dest)
+		}
+		for _, trigger := range order {
+			conds, ok := cfg.triggers[trigger]
+			if !ok {
+				step.SendErrors = append(step.SendErrors, fmt.Sprintf("trigger %q is not configured", trigger))
+				continue
+			}
+			for i, c := range conds {
+				condKey := fmt.Sprintf("[%d].%s", i, hashWhen(c.When))
+				triggered := false
+				if v, err := expr.Run(c.when, vars); err == nil {
+					b, ok := v.(bool)
+					triggered = ok && b
+				} else {
+					step.WhenErrors = append(step.WhenErrors, fmt.Sprintf("%s: %v", trigger, err))
+				}
+				oncePer := ""
+				if triggered && c.oncePer != nil {
+					if v, err := expr.Run(c.oncePer, vars); err == nil {
+						oncePer = fmt.Sprintf("%v", v)
+					} else {
+						step.WhenErrors = append(step.WhenErrors, fmt.Sprintf("%s oncePer: %v", trigger, err))
+					}
+				}
+				for _, dest := range byTrigger[trigger] {
+					if !triggered {
+						st.setAlreadyNotified(trigger, condKey, oncePer, dest, false, clock)
+						continue
+					}
+					if !st.setAlreadyNotified(trigger, condKey, oncePer, dest, true, clock) {
+						continue
+					}
+					for _, tmpl := range c.Send {
+						req, err := cfg.render(trigger, tmpl, dest, app, secret)
+						if err != nil {
+							step.SendErrors = append(step.SendErrors, err.Error())
+							st.setAlreadyNotified(trigger, condKey, oncePer, dest, false, clock)
+							continue
+						}
+						step.Requests = append(step.Requests, req)
+					}
+				}
+			}
+		}
+		st.truncate()
+		res.Steps = append(res.Steps, step)
+	}
+	return res, nil
+}
+
+func (cfg *config) render(trigger, tmplName string, dest destination, app object, secret map[string]string) (request, error) {
+	opts, ok := cfg.services[dest.Service]
+	if !ok {
+		return request{}, fmt.Errorf("service %q is not configured", dest.Service)
+	}
+	tmpl := cfg.templates[tmplName]
+	ctx := map[string]string{}
+	for k, v := range cfg.context {
+		ctx[k] = v
+	}
+	ctx["notificationType"] = dest.Service
+	vars := map[string]interface{}{
+		"app":         app,
+		"context":     ctx,
+		"recipient":   dest.Recipient,
+		"serviceType": "webhook",
+	}
+	message, err := execute(tmpl.message, vars)
+	if err != nil {
+		return request{}, fmt.Errorf("template %s message: %w", tmplName, err)
+	}
+	req := request{Trigger: trigger, Template: tmplName, Service: dest.Service, Method: "GET", URL: opts.URL, Body: message, Headers: map[string]string{}}
+	if w, ok := tmpl.webhook[dest.Service]; ok {
+		body, err := execute(w.body, vars)
+		if err != nil {
+			return request{}, fmt.Errorf("template %s webhook body: %w", tmplName, err)
+		}
+		path, err := execute(w.path, vars)
+		if err != nil {
+			return request{}, fmt.Errorf("template %s webhook path: %w", tmplName, err)
+		}
+		req.Body = body
+		if w.method != "" {
+			req.Method = w.method
+		}
+		if path != "" {
+			req.URL = strings.TrimRight(req.URL, "/") + "/" + strings.TrimLeft(path, "/")
+		}
+	}
+	for _, h := range opts.Headers {
+		req.Headers[h.Name] = h.Value
+	}
+	return req, nil
+}
+
+// ---------------------------------------------------------------- main
+
+type output struct {
+	Source   string          `json:"source"`
+	Config   map[string]bool `json:"config"`
+	Fixtures []fixtureResult `json:"fixtures"`
+}
+
+func main() {
+	manifests := flag.String("manifests", "", "comma-separated manifest files")
+	fixtures := flag.String("fixtures", "", "fixtures JSON file: [{name, states: [Application, ...]}]")
+	token := flag.String("token", "", "token to add to the notifications secret, under -token-key")
+	tokenKey := flag.String("token-key", "backstage-token", "key of -token in the notifications secret")
+	flag.Parse()
+
+	docs, err := readManifests(strings.Split(*manifests, ","))
+	if err != nil {
+		fail(1, "reading manifests: %v", err)
+	}
+	data, source, err := configData(docs)
+	if err != nil {
+		fail(2, "config: %v", err)
+	}
+	secret, err := secretData(docs)
+	if err != nil {
+		fail(2, "secret: %v", err)
+	}
+	if *token != "" {
+		secret[*tokenKey] = *token
+	}
+	cfg, err := loadConfig(data, secret)
+	if err != nil {
+		// All or nothing, as in Argo CD: one bad key disables every notification.
+		fail(2, "config: %v", err)
+	}
+	out := output{Source: source, Config: map[string]bool{}}
+	for k := range data {
+		out.Config[k] = true
+	}
+	if *fixtures != "" {
+		raw, err := os.ReadFile(*fixtures)
+		if err != nil {
+			fail(1, "reading fixtures: %v", err)
+		}
+		var fxs []fixture
+		if err := json.Unmarshal(raw, &fxs); err != nil {
+			fail(1, "parsing fixtures: %v", err)
+		}
+		for _, fx := range fxs {
+			r, err := cfg.replay(fx, secret)
+			if err != nil {
+				fail(1, "fixture %s: %v", fx.Name, err)
+			}
+			out.Fixtures = append(out.Fixtures, r)
+		}
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		fail(1, "%v", err)
+	}
+}
+
+func fail(code int, format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	os.Exit(code)
+}

@@ -1,0 +1,86 @@
+/**
+ * Synthesizes the configuration under test: notifications with every
+ * built-in trigger, and Applications subscribed to all of them.
+ */
+import { App, Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageToken, BackstageTrigger, NotifyingApplication } from '../../src';
+
+export const BACKSTAGE_URL = 'https://backstage.example.com';
+export const ARGOCD_URL = 'https://argocd.example.com';
+export const TOKEN = 'Zk3pQ9xV2mT7rL0sW5yB8nC1dF4gH6jK9aE2uI5oP8';
+export const ENTITY_REF = 'component:default/order-service';
+export const LONG_NAME = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+
+export const FLAVORS: Array<[string, ArgoCdFlavor]> = [
+  ['standard', ArgoCdFlavor.STANDARD],
+  ['openshift-gitops', ArgoCdFlavor.OPENSHIFT_GITOPS],
+];
+
+export interface Synthesized {
+  readonly yaml: string;
+  readonly objects: any[];
+  readonly namespace: string;
+  readonly app: any;
+  readonly longNameApp: any;
+  readonly multiSourceApp: any;
+}
+
+export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken): Synthesized {
+  const app: App = Testing.app();
+  const chart = new Chart(app, 'conformance');
+  const notifications = new ArgoCdBackstageNotifications(chart, 'Notifications', {
+    flavor,
+    backstageUrl: BACKSTAGE_URL,
+    argocdUrl: ARGOCD_URL,
+    triggers: BackstageTrigger.all(),
+    token,
+  });
+  const spec = {
+    project: 'default',
+    source: { repoUrl: 'https://git.example.com/orders.git', path: 'deploy', targetRevision: 'main' },
+    destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' },
+  };
+  new NotifyingApplication(chart, 'OrderService', { notifications, entityRef: ENTITY_REF, spec });
+  new NotifyingApplication(chart, 'LongName', { notifications, entityRef: ENTITY_REF, name: LONG_NAME, spec });
+  new NotifyingApplication(chart, 'MultiSource', {
+    notifications,
+    entityRef: ENTITY_REF,
+    name: 'order-service-multi',
+    spec: {
+      project: 'default',
+      sources: [
+        { repoUrl: 'https://git.example.com/orders.git', path: 'deploy', targetRevision: 'main' },
+        { repoUrl: 'https://charts.example.com', chart: 'orders', targetRevision: '1.2.3' },
+      ],
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' },
+    },
+  });
+  const yaml = app.synthYaml();
+  const objects = YAML.parseAllDocuments(yaml).map(d => d.toJSON()).filter(Boolean);
+  const byName = (name: string) => objects.find(o => o.kind === 'Application' && o.metadata.name === name);
+  return {
+    yaml,
+    objects,
+    namespace: notifications.namespace,
+    app: byName('order-service'),
+    longNameApp: byName(LONG_NAME),
+    multiSourceApp: byName('order-service-multi'),
+  };
+}
+
+/** Applies `edit` to the flat notifications data (ConfigMap or CR) of manifests. */
+export function editConfig(yaml: string, edit: (data: Record<string, string>) => void): string {
+  const docs = YAML.parseAllDocuments(yaml).map(d => d.toJSON()).filter(Boolean);
+  for (const doc of docs) {
+    if (doc.kind === 'ConfigMap') {
+      edit(doc.data);
+    }
+    if (doc.kind === 'NotificationsConfiguration') {
+      for (const section of ['triggers', 'templates', 'services']) {
+        edit(doc.spec[section]);
+      }
+    }
+  }
+  return docs.map(d => YAML.stringify(d)).join('---\n');
+}
