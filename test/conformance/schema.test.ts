@@ -1,0 +1,110 @@
+/**
+ * Every synthesized custom resource validates against its upstream CRD schema
+ * (unknown fields included, which the API server would silently prune), and
+ * every object's metadata follows Kubernetes' naming rules.
+ */
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as YAML from 'yaml';
+import { ArgoCdFlavor, BackstageTrigger } from '../../src';
+import { crdValidator } from './crds';
+import { keyProblems, metadataProblems } from './kubernetes';
+import { FLAVORS, synthesize } from './setup';
+
+const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration'];
+
+function schemaErrors(obj: any): string[] {
+  const validate = crdValidator(obj.apiVersion, obj.kind);
+  return validate(obj) ? [] : (validate.errors ?? []).map(e => `${obj.kind} ${obj.metadata?.name}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+describe.each(FLAVORS)('%s', (_name, flavor) => {
+  const { objects } = synthesize(flavor);
+
+  test('emits the expected custom resources', () => {
+    const kinds = objects.map(o => o.kind).sort();
+    expect(kinds).toEqual(
+      flavor === ArgoCdFlavor.STANDARD
+        ? ['Application', 'Application', 'Application', 'ConfigMap']
+        : ['Application', 'Application', 'Application', 'NotificationsConfiguration'],
+    );
+  });
+
+  test('every custom resource validates against its CRD', () => {
+    const custom = objects.filter(o => CUSTOM_KINDS.includes(o.kind));
+    expect(custom.length).toBeGreaterThan(0);
+    for (const obj of custom) {
+      expect(schemaErrors(obj)).toEqual([]);
+    }
+  });
+
+  test('every object name, namespace and annotation key follows kubernetes rules', () => {
+    for (const obj of objects) {
+      expect(metadataProblems(obj)).toEqual([]);
+    }
+  });
+});
+
+describe('the example app', () => {
+  const dir = path.join(__dirname, '..', '..', 'example');
+  let objects: any[];
+
+  beforeAll(() => {
+    execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade'], { cwd: dir, stdio: 'pipe' });
+    objects = ['standard', 'openshift-gitops'].flatMap(f =>
+      YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'manifests', `${f}.k8s.yaml`), 'utf-8')).map(d => d.toJSON()),
+    );
+  });
+
+  test('validates against the CRDs and kubernetes naming rules', () => {
+    expect(objects.map(o => o.kind).sort()).toEqual(['Application', 'Application', 'ConfigMap', 'NotificationsConfiguration']);
+    for (const obj of objects) {
+      if (CUSTOM_KINDS.includes(obj.kind)) expect(schemaErrors(obj)).toEqual([]);
+      expect(metadataProblems(obj)).toEqual([]);
+    }
+  });
+});
+
+describe('the checks catch what the API server would reject or prune', () => {
+  const app = () => JSON.parse(JSON.stringify(synthesize(ArgoCdFlavor.STANDARD).app));
+
+  test('an unknown spec field', () => {
+    const obj = app();
+    obj.spec.sourceRepo = 'https://git.example.com/x.git';
+    expect(schemaErrors(obj)).toEqual([expect.stringMatching(/Application order-service\/spec must NOT have additional properties.*sourceRepo/)]);
+  });
+
+  test('a missing required field', () => {
+    const obj = app();
+    delete obj.spec.destination;
+    expect(schemaErrors(obj)).toEqual([expect.stringMatching(/must have required property 'destination'/)]);
+  });
+
+  test('a misspelt NotificationsConfiguration map', () => {
+    const obj = synthesize(ArgoCdFlavor.OPENSHIFT_GITOPS).objects.find(o => o.kind === 'NotificationsConfiguration');
+    obj.spec.trigger = obj.spec.triggers;
+    delete obj.spec.triggers;
+    expect(schemaErrors(obj)).toEqual([expect.stringMatching(/additional properties.*"trigger"/)]);
+  });
+
+  test('a non-string value in a NotificationsConfiguration map', () => {
+    const obj = synthesize(ArgoCdFlavor.OPENSHIFT_GITOPS).objects.find(o => o.kind === 'NotificationsConfiguration');
+    obj.spec.context.retries = 3;
+    expect(schemaErrors(obj)).toEqual([expect.stringMatching(/\/spec\/context\/retries must be string/)]);
+  });
+
+  test('a subscription annotation longer than 63 characters after the /', () => {
+    const trigger = BackstageTrigger.SYNC_STATUS_UNKNOWN.triggerName;
+    expect(keyProblems('annotation', `notifications.argoproj.io/subscribe.${trigger}.backstage-notifications-prod`)).toEqual([
+      expect.stringMatching(/name part has 71 characters, more than 63/),
+    ]);
+    expect(keyProblems('annotation', `notifications.argoproj.io/subscribe.${trigger}.backstage`)).toEqual([]);
+  });
+
+  test('an invalid object name', () => {
+    const obj = app();
+    obj.metadata.name = 'Order_Service';
+    expect(metadataProblems(obj)).toEqual(['Application Order_Service: invalid name']);
+  });
+});
