@@ -175,3 +175,45 @@ describe('the tier catches planted defects', () => {
     expect(req.method).toBe('GET');
   });
 });
+
+describe('the engine model resolves every kind of subscription like annotations', () => {
+  const synth = synthesize(FLAVORS[0][1]);
+  const fixtures = conformanceFixtures(synth.app, synth.longNameApp, synth.multiSourceApp).slice(0, 1);
+  const triggers = Object.keys(synth.app.metadata.annotations)
+    .filter(k => k.startsWith('notifications.argoproj.io/subscribe.'))
+    .map(k => k.split('.')[3]);
+  const firedPerStep = (yaml: string, rewrite: (app: any) => void) => {
+    const fx = engineFixtures(fixtures).map(f => ({
+      ...f,
+      states: f.states.map(s => {
+        const app = JSON.parse(JSON.stringify(s));
+        for (const k of Object.keys(app.metadata.annotations)) {
+          if (k.startsWith('notifications.argoproj.io/subscribe.')) delete app.metadata.annotations[k];
+        }
+        rewrite(app);
+        return app;
+      }),
+    }));
+    return replay(yaml, fx, { token: TOKEN }).fixtures[0].steps.map(s => s.requests.map(r => r.trigger).sort());
+  };
+  const viaAnnotations = replay(synth.yaml, engineFixtures(fixtures), { token: TOKEN })
+    .fixtures[0].steps.map(s => s.requests.map(r => r.trigger).sort());
+
+  test('short form with defaultTriggers.<service>', () => {
+    const yaml = editConfig(synth.yaml, data => {
+      if (data['service.webhook.backstage']) data['defaultTriggers.backstage'] = triggers.map(t => `- ${t}\n`).join('');
+    });
+    expect(firedPerStep(yaml, app => (app.metadata.annotations['notifications.argoproj.io/subscribe.backstage'] = ''))).toEqual(viaAnnotations);
+  });
+
+  test('the subscriptions key with a label selector', () => {
+    const yaml = editConfig(synth.yaml, data => {
+      if (data['service.webhook.backstage']) {
+        data.subscriptions = `- recipients: [backstage]\n  selector: team=orders\n  triggers: [${triggers.join(', ')}]\n`;
+      }
+    });
+    expect(firedPerStep(yaml, app => (app.metadata.labels = { team: 'orders' }))).toEqual(viaAnnotations);
+    // An application outside the selector is not subscribed.
+    expect(firedPerStep(yaml, app => (app.metadata.labels = { team: 'payments' })).flat()).toEqual([]);
+  });
+});

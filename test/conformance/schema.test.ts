@@ -3,14 +3,14 @@
  * (unknown fields included, which the API server would silently prune), and
  * every object's metadata follows Kubernetes' naming rules.
  */
-import * as path from 'path';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 import * as YAML from 'yaml';
-import { ArgoCdFlavor, BackstageTrigger } from '../../src';
 import { crdValidator } from './crds';
 import { keyProblems, metadataProblems } from './kubernetes';
 import { FLAVORS, synthesize } from './setup';
+import { ArgoCdFlavor, BackstageTrigger } from '../../src';
 
 const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration'];
 
