@@ -20,6 +20,13 @@ const CRDS: Array<{ alias: string; file: string; url: string }> = [
     file: 'argoproj.io_notificationsconfigurations.yaml',
     url: 'https://raw.githubusercontent.com/argoproj-labs/argocd-operator/v0.18.0/config/crd/bases/argoproj.io_notificationsconfigurations.yaml',
   },
+  {
+    // rhdh-operator main at commit c0cb1c92235d2aced931044c3c732156635f77f1
+    // (no release tag carries this exact file)
+    alias: 'rhdh-backstage',
+    file: 'rhdh.redhat.com_backstages.yaml',
+    url: 'https://raw.githubusercontent.com/redhat-developer/rhdh-operator/c0cb1c92235d2aced931044c3c732156635f77f1/config/crd/bases/rhdh.redhat.com_backstages.yaml',
+  },
 ];
 
 const project = new cdk8s.ConstructLibraryCdk8s({

@@ -5,5 +5,8 @@ export * from './token';
 export * from './trigger';
 export * from './notifications';
 export * from './application';
+export * from './backstage-app-config';
+export * from './rhdh';
 export * as argocd from './imports/argocd-application-argoproj.io';
 export * as argocdOperator from './imports/argocd-notifications-configuration-argoproj.io';
+export * as rhdh from './imports/rhdh-backstage-rhdh.redhat.com';

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { ANNOTATION_NAME_MAX, checkDnsLabel, checkNamespace, checkPlainScalar, duplicates, parseBaseUrl } from './private/validation';
@@ -170,6 +171,15 @@ export class ArgoCdBackstageNotifications extends Construct {
    */
   public subscriptionAnnotation(trigger: BackstageTrigger): string {
     return `notifications.argoproj.io/${subscriptionName(trigger.triggerName, this.serviceName)}`;
+  }
+
+  /**
+   * The Backstage app-config fragment that accepts this configuration's
+   * token: a static external-access token read from an environment variable
+   * and restricted to the notifications plugin.
+   */
+  public backstageAppConfig(options: BackstageAppConfigOptions = {}): BackstageAppConfig {
+    return BackstageAppConfig.forArgoCd(options);
   }
 
   /**

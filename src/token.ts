@@ -96,6 +96,15 @@ export abstract class BackstageToken {
    * @internal
    */
   public abstract _bind(scope: Construct, namespace: string): kplus.ISecret;
+
+  /**
+   * Creates what the token needs in Backstage's namespace: a Secret whose key
+   * `envVar` holds the token.
+   * @internal
+   */
+  public _bindBackstage(scope: Construct, _namespace: string, secretName: string, _envVar: string): kplus.ISecret {
+    return kplus.Secret.fromSecretName(scope, 'TokenSecret', secretName);
+  }
 }
 
 class SecretReferenceToken extends BackstageToken {
@@ -141,13 +150,21 @@ class PlainValueToken extends BackstageToken {
   }
 
   public _bind(scope: Construct, namespace: string): kplus.ISecret {
+    return this.plainSecret(scope, namespace, this.secretName, this.key);
+  }
+
+  public _bindBackstage(scope: Construct, namespace: string, secretName: string, envVar: string): kplus.ISecret {
+    return this.plainSecret(scope, namespace, secretName, envVar);
+  }
+
+  private plainSecret(scope: Construct, namespace: string, name: string, key: string): kplus.ISecret {
     const secret = new kplus.Secret(scope, 'TokenSecret', {
-      metadata: { name: this.secretName, namespace },
-      stringData: { [this.key]: this.value },
+      metadata: { name, namespace },
+      stringData: { [key]: this.value },
     });
     addWarning(
       secret,
-      `the Backstage token is written in plain text into the manifests of Secret ${namespace}/${this.secretName}: anyone who can read them, or the git repository they are committed to, can post notifications. Use BackstageToken.fromSecret() and create the Secret outside git`,
+      `the Backstage token is written in plain text into the manifests of Secret ${namespace}/${name}: anyone who can read them, or the git repository they are committed to, can post notifications. Use BackstageToken.fromSecret() and create the Secret outside git`,
     );
     return secret;
   }

@@ -1,0 +1,97 @@
+import { Testing } from 'cdk8s';
+import { BackstageToken, RhdhNotifications, RHDH_NOTIFICATIONS_PLUGINS } from '../src';
+import { chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
+import { warningsOf } from '../src/private/warnings';
+
+function setup(props: any = {}, token?: BackstageToken) {
+  const c = chart();
+  const n = notifications(c, { token });
+  const rhdh = new RhdhNotifications(c, 'Rhdh', { notifications: n, namespace: 'rhdh', ...props });
+  return { c, n, rhdh };
+}
+
+test('snapshot', () => {
+  const { c } = setup({ backstageName: 'developer-hub' });
+  expect(Testing.synth(c)).toMatchSnapshot();
+});
+
+test('the app-config ConfigMap has exactly one key: the generated fragment', () => {
+  const { c, rhdh } = setup();
+  const cm = find(synth(c), 'ConfigMap', 'argocd-notifications-app-config');
+  expect(cm.metadata.namespace).toBe('rhdh');
+  expect(Object.keys(cm.data)).toEqual(['app-config.argocd-notifications.yaml']);
+  expect(YAML.parse(cm.data['app-config.argocd-notifications.yaml'])).toEqual(rhdh.appConfig.toObject());
+  expect(rhdh.appConfigMap.node.id).toBe('Resource');
+});
+
+test('the dynamic plugins ConfigMap enables notifications and signals on top of the defaults', () => {
+  const { c } = setup();
+  const cm = find(synth(c), 'ConfigMap', 'argocd-notifications-dynamic-plugins');
+  expect(Object.keys(cm.data)).toEqual(['dynamic-plugins.yaml']);
+  expect(YAML.parse(cm.data['dynamic-plugins.yaml'])).toEqual({
+    includes: ['dynamic-plugins.default.yaml'],
+    plugins: [
+      { package: './dynamic-plugins/dist/backstage-plugin-notifications', disabled: false },
+      { package: './dynamic-plugins/dist/backstage-plugin-notifications-backend-dynamic', disabled: false },
+      { package: './dynamic-plugins/dist/backstage-plugin-signals', disabled: false },
+      { package: './dynamic-plugins/dist/backstage-plugin-signals-backend-dynamic', disabled: false },
+    ],
+  });
+  expect(RHDH_NOTIFICATIONS_PLUGINS).toHaveLength(4);
+});
+
+test('by default nothing secret is synthesized; the Secret is referenced', () => {
+  const { c, rhdh } = setup();
+  expect(synth(c).filter(o => o.kind === 'Secret')).toEqual([]);
+  expect(rhdh.tokenSecret.name).toBe('argocd-notifications-token');
+});
+
+test('with fromValue one value feeds both sides', () => {
+  const { c } = setup({}, BackstageToken.fromValue(GOOD_TOKEN));
+  const secrets = synth(c).filter(o => o.kind === 'Secret');
+  expect(secrets.map(s => [s.metadata.namespace, s.metadata.name, s.stringData])).toEqual([
+    ['argocd', 'argocd-notifications-secret', { 'backstage-token': GOOD_TOKEN }],
+    ['rhdh', 'argocd-notifications-token', { ARGOCD_NOTIFICATIONS_TOKEN: GOOD_TOKEN }],
+  ]);
+});
+
+test('with fromValue the Backstage-side Secret warns as well', () => {
+  const { rhdh } = setup({}, BackstageToken.fromValue(GOOD_TOKEN));
+  expect(rhdh.node.findAll().flatMap(warningsOf)).toEqual([expect.stringMatching(/Secret rhdh\/argocd-notifications-token/)]);
+});
+
+test('the Backstage resource wires app-config, token and plugins', () => {
+  const { c, rhdh } = setup({ backstageName: 'developer-hub', tokenEnvVars: ['TOKEN_OLD', 'TOKEN_NEW'], tokenSecretName: 'my-tokens' });
+  const b = find(synth(c), 'Backstage');
+  expect(b.apiVersion).toBe('rhdh.redhat.com/v1alpha5');
+  expect(b.metadata).toEqual({ name: 'developer-hub', namespace: 'rhdh' });
+  expect(b.spec).toEqual({
+    application: {
+      appConfig: { configMaps: [{ name: 'argocd-notifications-app-config', key: 'app-config.argocd-notifications.yaml' }] },
+      extraEnvs: { secrets: [{ name: 'my-tokens', key: 'TOKEN_OLD' }, { name: 'my-tokens', key: 'TOKEN_NEW' }] },
+      dynamicPluginsConfigMapName: 'argocd-notifications-dynamic-plugins',
+    },
+  });
+  expect(rhdh.backstage).toBeDefined();
+});
+
+test('custom names are used', () => {
+  const { c } = setup({ appConfigName: 'cfg', dynamicPluginsName: 'plugins' });
+  const names = synth(c).map(o => o.metadata.name).sort();
+  expect(names).toEqual(['argocd-notifications-cm', 'cfg', 'plugins']);
+});
+
+test('a rotation with fromValue is rejected', () => {
+  const { c } = setup({ tokenEnvVars: ['A', 'B'] }, BackstageToken.fromValue(GOOD_TOKEN));
+  expect(validationErrors(c)).toEqual([expect.stringMatching(/^test\/Rhdh: a rotation with several tokenEnvVars needs tokens you manage/)]);
+});
+
+test.each([
+  [{ namespace: 'RHDH' }, /namespace "RHDH" is not a valid kubernetes namespace/],
+  [{ tokenSecretName: 'Tokens' }, /tokenSecretName "Tokens" is not a valid kubernetes object name/],
+  [{ appConfigName: 'a_b' }, /appConfigName "a_b"/],
+  [{ dynamicPluginsName: 'a_b' }, /dynamicPluginsName "a_b"/],
+  [{ backstageName: 'Dev Hub' }, /backstageName "Dev Hub"/],
+])('%j is rejected', (props, message) => {
+  expect(validationErrors(setup(props).c)).toEqual([expect.stringMatching(message)]);
+});
