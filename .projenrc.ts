@@ -75,7 +75,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
       // The conformance tier needs Go; it has its own task and jest config.
-      testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/'],
+      testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/', '/test/e2e/'],
     },
   },
   eslintOptions: {
@@ -92,6 +92,15 @@ const silenceNode20 = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 for (const [k, v] of Object.entries(silenceNode20)) {
   project.tasks.addEnvironment(k, v);
 }
+
+// test/e2e has its own package.json (the Backstage backend); its TypeScript
+// still imports from the root package.
+project.eslint?.addRules({
+  'import/no-extraneous-dependencies': [
+    'error',
+    { devDependencies: ['**/build-tools/**', '**/test/**'], optionalDependencies: false, peerDependencies: true, packageDir: ['.'] },
+  ],
+});
 
 // Keep docgen to the root module.
 project.tasks.tryFind('docgen')?.reset('jsii-docgen -o API.md --submodule root');
@@ -113,6 +122,15 @@ project.addTask('conformance', {
   steps: [
     { exec: 'bash test/conformance/install-deps.sh' },
     { exec: 'jest --config test/conformance/jest.config.json --ci' },
+  ],
+});
+
+project.addTask('e2e', {
+  description: 'Run the whole chain against a real Backstage backend (installed apart, under test/e2e)',
+  steps: [
+    { exec: 'bash test/conformance/install-deps.sh' },
+    { exec: 'npm ci --prefix test/e2e --no-audit --no-fund' },
+    { exec: 'jest --config test/e2e/jest.config.json --ci --runInBand' },
   ],
 });
 
