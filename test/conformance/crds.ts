@@ -27,6 +27,11 @@ export const CRDS: Record<string, PinnedCrd> = {
     source: 'argoproj-labs/argocd-operator v0.18.0 config/crd/bases/argoproj.io_notificationsconfigurations.yaml',
     sha256: '4391f4a4af30d27e4587039124d43626285c3ac73abfd1135602613d7f7645f2',
   },
+  'rhdh.redhat.com/Backstage': {
+    file: 'rhdh.redhat.com_backstages.yaml',
+    source: 'redhat-developer/rhdh-operator c0cb1c92235d2aced931044c3c732156635f77f1 config/crd/bases/rhdh.redhat.com_backstages.yaml',
+    sha256: '21e10054901cdbd26425a7fcdb669048d93e2176331e35ea0a7fb71e8778fca7',
+  },
 };
 
 export function crdsDir(): string {

@@ -6,13 +6,14 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { crdValidator } from './crds';
 import { keyProblems, metadataProblems } from './kubernetes';
 import { FLAVORS, synthesize } from './setup';
-import { ArgoCdFlavor, BackstageTrigger } from '../../src';
+import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageToken, BackstageTrigger, RhdhNotifications } from '../../src';
 
-const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration'];
+const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration', 'Backstage'];
 
 function schemaErrors(obj: any): string[] {
   const validate = crdValidator(obj.apiVersion, obj.kind);
@@ -43,6 +44,29 @@ describe.each(FLAVORS)('%s', (_name, flavor) => {
     for (const obj of objects) {
       expect(metadataProblems(obj)).toEqual([]);
     }
+  });
+});
+
+describe('the RHDH side', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'rhdh');
+  const notifications = new ArgoCdBackstageNotifications(chart, 'N', {
+    backstageUrl: 'https://backstage.example.com',
+    argocdUrl: 'https://argocd.example.com',
+    token: BackstageToken.fromValue('Zk3pQ9xV2mT7rL0sW5yB8nC1dF4gH6jK9aE2uI5oP8'),
+  });
+  new RhdhNotifications(chart, 'Rhdh', { notifications, namespace: 'rhdh', backstageName: 'developer-hub' });
+  const objects = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJSON());
+
+  test('the Backstage resource validates against the rhdh-operator CRD (v1alpha5)', () => {
+    const backstage = objects.filter(o => o.kind === 'Backstage');
+    expect(backstage.map(o => o.apiVersion)).toEqual(['rhdh.redhat.com/v1alpha5']);
+    expect(schemaErrors(backstage[0])).toEqual([]);
+  });
+
+  test('every object follows kubernetes naming rules', () => {
+    expect(objects.map(o => o.kind).sort()).toEqual(['Backstage', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'Secret', 'Secret']);
+    for (const obj of objects) expect(metadataProblems(obj)).toEqual([]);
   });
 });
 
