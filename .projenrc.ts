@@ -21,6 +21,18 @@ const CRDS: Array<{ alias: string; file: string; url: string }> = [
     url: 'https://raw.githubusercontent.com/argoproj-labs/argocd-operator/v0.18.0/config/crd/bases/argoproj.io_notificationsconfigurations.yaml',
   },
   {
+    // Argo CD v3.5.1 (commit 109ca7ca71139e514114499d294a492e7910a965)
+    alias: 'argocd-applicationset',
+    file: 'applicationset-crd.yaml',
+    url: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/applicationset-crd.yaml',
+  },
+  {
+    // external-secrets v2.9.0 (commit 378bdb622ed9712ef4a58370f6a17af033b7d343)
+    alias: 'external-secrets',
+    file: 'external-secrets.io_externalsecrets.yaml',
+    url: 'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_externalsecrets.yaml',
+  },
+  {
     // rhdh-operator main at commit c0cb1c92235d2aced931044c3c732156635f77f1
     // (no release tag carries this exact file)
     alias: 'rhdh-backstage',

@@ -4,6 +4,7 @@ import { Application, ApplicationProps, ApplicationSpec } from './imports/argocd
 import { ArgoCdBackstageNotifications } from './notifications';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
 
 /** The annotation in which Argo CD keeps its notification state. */
@@ -33,6 +34,13 @@ export interface NotifyingApplicationProps {
    * @default - every trigger of `notifications`, including ones added later
    */
   readonly triggers?: BackstageTrigger[];
+
+  /**
+   * How the Application subscribes to the triggers.
+   *
+   * @default SubscriptionMode.PER_TRIGGER
+   */
+  readonly subscriptionMode?: SubscriptionMode;
 
   /**
    * The Application's name.
@@ -80,6 +88,9 @@ export class NotifyingApplication extends Construct {
   /** The notifications configuration subscribed to. */
   public readonly notifications: ArgoCdBackstageNotifications;
 
+  /** How the Application subscribes. */
+  public readonly subscriptionMode: SubscriptionMode;
+
   private readonly explicitTriggers?: BackstageTrigger[];
 
   constructor(scope: Construct, id: string, props: NotifyingApplicationProps) {
@@ -87,6 +98,7 @@ export class NotifyingApplication extends Construct {
     this.notifications = props.notifications;
     this.namespace = props.namespace ?? props.notifications.namespace;
     this.explicitTriggers = props.triggers ? [...props.triggers] : undefined;
+    this.subscriptionMode = props.subscriptionMode ?? SubscriptionMode.PER_TRIGGER;
 
     const problems: string[] = [];
     const parsed = parseEntityRef(props.entityRef);
@@ -106,6 +118,9 @@ export class NotifyingApplication extends Construct {
     }
     const nsProblem = checkNamespace('application namespace', this.namespace);
     if (nsProblem) problems.push(nsProblem);
+    if (this.explicitTriggers && this.subscriptionMode !== SubscriptionMode.PER_TRIGGER) {
+      problems.push(`triggers can only be chosen with SubscriptionMode.PER_TRIGGER; ${this.subscriptionMode.name} subscribes to the configuration's triggers: remove triggers or the subscriptionMode`);
+    }
     for (const key of Object.keys(props.annotations ?? {})) {
       if (key === NOTIFIED_ANNOTATION) {
         problems.push(`annotation "${NOTIFIED_ANNOTATION}" is Argo CD's own notification state; writing it from git resets or corrupts it: remove it`);
@@ -143,6 +158,13 @@ export class NotifyingApplication extends Construct {
 
   private subscriptionAnnotations(): Record<string, string> {
     const annotations: Record<string, string> = {};
+    if (this.subscriptionMode === SubscriptionMode.DEFAULT_TRIGGERS) {
+      annotations[`notifications.argoproj.io/subscribe.${this.notifications.serviceName}`] = '';
+      return annotations;
+    }
+    if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR) {
+      return annotations;
+    }
     for (const trigger of this.triggers) {
       annotations[this.notifications.subscriptionAnnotation(trigger)] = '';
     }

@@ -2,9 +2,20 @@ import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
+import { deliveryFields, deliveryProblems, WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
-import { ANNOTATION_NAME_MAX, checkDnsLabel, checkNamespace, checkPlainScalar, duplicates, parseBaseUrl } from './private/validation';
+import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
+import {
+  ANNOTATION_NAME_MAX,
+  checkDnsLabel,
+  checkLabels,
+  checkNamespace,
+  checkObjectName,
+  checkPlainScalar,
+  duplicates,
+  parseBaseUrl,
+} from './private/validation';
 import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
 import { BackstageTrigger } from './trigger';
 
@@ -14,6 +25,24 @@ export const NOTIFICATIONS_CONFIGMAP_NAME = 'argocd-notifications-cm';
 export const NOTIFICATIONS_CONFIGURATION_NAME = 'default-notifications-configuration';
 /** The path of Backstage's notifications API. */
 export const BACKSTAGE_NOTIFICATIONS_PATH = '/api/notifications/notifications';
+
+/**
+ * Options for `ArgoCdBackstageNotifications.addSubscription`.
+ */
+export interface LabelSubscriptionOptions {
+  /**
+   * The labels an Application must carry (all of them) to be subscribed.
+   * The Application still needs its `backstage.io/entity-ref` annotation.
+   */
+  readonly matchLabels: { [key: string]: string };
+
+  /**
+   * The triggers to subscribe to. Each must be configured.
+   *
+   * @default - every trigger of the configuration, including ones added later
+   */
+  readonly triggers?: BackstageTrigger[];
+}
 
 /**
  * Properties of `ArgoCdBackstageNotifications`.
@@ -76,6 +105,34 @@ export interface ArgoCdBackstageNotificationsProps {
    * @default false
    */
   readonly allowInsecureHttp?: boolean;
+
+  /**
+   * How Argo CD retries a notification Backstage did not accept.
+   *
+   * @default - the engine's defaults: 3 retries, waiting 1 to 5 seconds
+   */
+  readonly delivery?: WebhookDeliveryOptions;
+
+  /**
+   * Enable the notifications controller declaratively (OpenShift GitOps and
+   * the argocd-operator): emits a partial `ArgoCD` resource that sets only
+   * `spec.notifications.enabled: true`, applied server-side and never pruned or
+   * deleted, since deleting it would delete the whole Argo CD instance.
+   *
+   * Standard Argo CD has no such switch: its install runs
+   * `argocd-notifications-controller` already (see the README).
+   *
+   * @default false
+   */
+  readonly enableController?: boolean;
+
+  /**
+   * The name of the operator's `ArgoCD` instance, used by `enableController`
+   * and for the notifications controller's pod labels.
+   *
+   * @default "openshift-gitops"
+   */
+  readonly argocdInstanceName?: string;
 }
 
 /**
@@ -103,7 +160,17 @@ export class ArgoCdBackstageNotifications extends Construct {
   /** The Backstage base URL, without a trailing slash. */
   public readonly backstageUrl: string;
 
+  /** The name of the operator's ArgoCD instance. */
+  public readonly argocdInstanceName: string;
+  /**
+   * The partial ArgoCD resource that enables the controller.
+   * @default - none
+   */
+  public readonly controllerSwitch?: ApiObject;
+
   private readonly _triggers: BackstageTrigger[] = [];
+  private readonly _subscriptions: LabelSubscriptionOptions[] = [];
+  private readonly delivery: WebhookDeliveryOptions;
 
   constructor(scope: Construct, id: string, props: ArgoCdBackstageNotificationsProps) {
     super(scope, id);
@@ -111,6 +178,8 @@ export class ArgoCdBackstageNotifications extends Construct {
     this.namespace = props.namespace ?? this.flavor.defaultNamespace;
     this.serviceName = props.serviceName ?? 'backstage';
     this.token = props.token ?? BackstageToken.fromSecret();
+    this.argocdInstanceName = props.argocdInstanceName ?? 'openshift-gitops';
+    this.delivery = props.delivery ?? {};
 
     const problems: string[] = [];
     const backstage = parseBaseUrl('backstageUrl', props.backstageUrl, props.allowInsecureHttp ?? false);
@@ -138,6 +207,18 @@ export class ArgoCdBackstageNotifications extends Construct {
       this.addTrigger(trigger);
     }
 
+    problems.push(...deliveryProblems(this.delivery));
+    const instanceProblem = checkObjectName('argocdInstanceName', this.argocdInstanceName);
+    if (instanceProblem) problems.push(instanceProblem);
+
+    if (props.enableController) {
+      if (this.flavor === ArgoCdFlavor.STANDARD) {
+        problems.push('enableController applies to OpenShift GitOps and the argocd-operator only; standard Argo CD runs argocd-notifications-controller as part of its install: remove enableController and check that Deployment instead (see the README)');
+      } else {
+        this.controllerSwitch = this.renderControllerSwitch();
+      }
+    }
+
     this.tokenSecret = this.token._bind(this, this.namespace);
     this.resource = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
 
@@ -156,6 +237,14 @@ export class ArgoCdBackstageNotifications extends Construct {
    */
   public addTrigger(trigger: BackstageTrigger): void {
     this._triggers.push(trigger);
+  }
+
+  /**
+   * Subscribes every Application whose labels match to triggers, through the
+   * configuration's `subscriptions` key, without annotating each Application.
+   */
+  public addSubscription(options: LabelSubscriptionOptions): void {
+    this._subscriptions.push(options);
   }
 
   /**
@@ -190,7 +279,19 @@ export class ArgoCdBackstageNotifications extends Construct {
     const data: Record<string, string> = {
       context: Yaml.stringify(this.context()),
       [`service.webhook.${this.serviceName}`]: this.renderService(),
+      // The short annotation form notifications.argoproj.io/subscribe.<service>
+      // subscribes to these.
+      [`defaultTriggers.${this.serviceName}`]: Yaml.stringify(this._triggers.map(t => t.triggerName)),
     };
+    if (this._subscriptions.length > 0) {
+      data.subscriptions = Yaml.stringify(
+        this._subscriptions.map(s => ({
+          recipients: [this.serviceName],
+          triggers: (s.triggers ?? this._triggers).map(t => t.triggerName),
+          selector: selectorOf(s.matchLabels),
+        })),
+      );
+    }
     for (const trigger of this._triggers) {
       data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl);
       data[`trigger.${trigger.triggerName}`] = trigger._renderTrigger();
@@ -209,6 +310,7 @@ export class ArgoCdBackstageNotifications extends Construct {
         { name: 'Content-Type', value: 'application/json' },
         { name: 'Authorization', value: `Bearer $${this.token.key}` },
       ],
+      ...deliveryFields(this.delivery),
     });
   }
 
@@ -219,6 +321,7 @@ export class ArgoCdBackstageNotifications extends Construct {
       metadata: {
         name: NOTIFICATIONS_CONFIGMAP_NAME,
         namespace: this.namespace,
+        annotations: { [SYNC_WAVE]: WAVE_CONFIG },
         labels: {
           'app.kubernetes.io/name': NOTIFICATIONS_CONFIGMAP_NAME,
           'app.kubernetes.io/part-of': 'argocd',
@@ -237,15 +340,43 @@ export class ArgoCdBackstageNotifications extends Construct {
         },
       });
     return new NotificationsConfiguration(this, 'Resource', {
-      metadata: { name: NOTIFICATIONS_CONFIGURATION_NAME, namespace: this.namespace },
+      metadata: { name: NOTIFICATIONS_CONFIGURATION_NAME, namespace: this.namespace, annotations: { [SYNC_WAVE]: WAVE_CONFIG } },
       spec: {
         // The operator writes context as unquoted "key: value" lines; the
         // values are URLs checked to be plain YAML scalars.
         context: Lazy.any({ produce: () => this.context() }),
         services: section('service.'),
         templates: section('template.'),
-        triggers: section('trigger.'),
+        // defaultTriggers has no map of its own; the operator merges every map
+        // into one ConfigMap data.
+        triggers: Lazy.any({
+          produce: () => sortKeys(Object.fromEntries(Object.entries(this.renderData()).filter(([k]) => k.startsWith('trigger.') || k.startsWith('defaultTriggers.')))),
+        }),
+        subscriptions: Lazy.any({
+          produce: () => {
+            const subscriptions = this.renderData().subscriptions;
+            return subscriptions === undefined ? undefined : { subscriptions };
+          },
+        }),
       },
+    });
+  }
+
+  private renderControllerSwitch(): ApiObject {
+    return new ApiObject(this, 'Controller', {
+      apiVersion: 'argoproj.io/v1beta1',
+      kind: 'ArgoCD',
+      metadata: {
+        name: this.argocdInstanceName,
+        namespace: this.namespace,
+        annotations: {
+          [SYNC_WAVE]: WAVE_CONTROLLER,
+          // Server-side apply owns only spec.notifications.enabled; never prune
+          // or delete: deleting this object deletes the Argo CD instance.
+          [SYNC_OPTIONS]: 'ServerSideApply=true,Prune=false,Delete=false',
+        },
+      },
+      spec: { notifications: { enabled: true } },
     });
   }
 
@@ -256,6 +387,17 @@ export class ArgoCdBackstageNotifications extends Construct {
       const key = subscriptionName(trigger.triggerName, this.serviceName);
       if (key.length > ANNOTATION_NAME_MAX) {
         problems.push(`the subscription annotation "notifications.argoproj.io/${key}" has ${key.length} characters after the "/", more than the ${ANNOTATION_NAME_MAX} kubernetes allows, so the API server would reject every subscribed Application: shorten the trigger name or the service name (together at most ${ANNOTATION_NAME_MAX - 11} characters)`);
+      }
+    }
+    for (const subscription of this._subscriptions) {
+      if (Object.keys(subscription.matchLabels).length === 0) {
+        problems.push('a subscription has no matchLabels, so it would subscribe every Application: give at least one label');
+      }
+      problems.push(...checkLabels('subscription label', subscription.matchLabels));
+      for (const trigger of subscription.triggers ?? []) {
+        if (!this._triggers.includes(trigger)) {
+          problems.push(`a subscription names trigger "${trigger.triggerName}", which is not configured: add it with addTrigger()`);
+        }
       }
     }
     for (const name of duplicates(this._triggers.map(t => t.triggerName))) {
@@ -280,4 +422,8 @@ function sortKeys(data: Record<string, string>): Record<string, string> {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+function selectorOf(labels: Record<string, string>): string {
+  return Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',');
 }

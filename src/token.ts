@@ -1,7 +1,16 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import {
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+} from './imports/external-secrets-external-secrets.io';
+import { SYNC_OPTIONS, SYNC_WAVE, WAVE_TOKEN } from './private/argocd-sync';
 import { checkObjectName, checkSecretKey } from './private/validation';
 import { addWarning } from './private/warnings';
+import { ExternalSecretStoreKind } from './secret-store';
 
 /** The Secret Argo CD's notifications controller resolves `$key` references from. */
 export const NOTIFICATIONS_SECRET_NAME = 'argocd-notifications-secret';
@@ -51,6 +60,49 @@ export interface ValueTokenOptions {
 }
 
 /**
+ * Options for `BackstageToken.fromExternalSecret`.
+ */
+export interface ExternalSecretTokenOptions {
+  /** The External Secrets Operator store to read the token from. */
+  readonly storeName: string;
+
+  /**
+   * The kind of the store.
+   *
+   * @default ExternalSecretStoreKind.SECRET_STORE
+   */
+  readonly storeKind?: ExternalSecretStoreKind;
+
+  /** The key of the token in the external secret manager. */
+  readonly remoteKey: string;
+
+  /**
+   * The property of the remote secret that holds the token, for secrets that
+   * are JSON objects.
+   *
+   * @default - the whole remote value
+   */
+  readonly remoteProperty?: string;
+
+  /**
+   * The key of the token in `argocd-notifications-secret`.
+   *
+   * @default "backstage-token"
+   */
+  readonly key?: string;
+
+  /**
+   * How often the operator refreshes the Secret from the store.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly refreshInterval?: Duration;
+}
+
+/** Annotations of every token object: before the config, and never pruned. */
+const TOKEN_ANNOTATIONS = { [SYNC_WAVE]: WAVE_TOKEN, [SYNC_OPTIONS]: 'Prune=false' };
+
+/**
  * Where Argo CD finds the static token it presents to Backstage.
  */
 export abstract class BackstageToken {
@@ -76,6 +128,16 @@ export abstract class BackstageToken {
    */
   public static fromValue(token: string, options: ValueTokenOptions = {}): BackstageToken {
     return new PlainValueToken(token, options.key ?? DEFAULT_TOKEN_KEY);
+  }
+
+  /**
+   * A token kept in a secret manager and synced into
+   * `argocd-notifications-secret` by the External Secrets Operator: this
+   * synthesizes an `ExternalSecret` (external-secrets.io/v1) that merges the
+   * key into the Secret (creating it if missing) and never contains the token.
+   */
+  public static fromExternalSecret(options: ExternalSecretTokenOptions): BackstageToken {
+    return new ExternalSecretToken(options);
   }
 
   /** The Secret that holds the token. */
@@ -159,7 +221,7 @@ class PlainValueToken extends BackstageToken {
 
   private plainSecret(scope: Construct, namespace: string, name: string, key: string): kplus.ISecret {
     const secret = new kplus.Secret(scope, 'TokenSecret', {
-      metadata: { name, namespace },
+      metadata: { name, namespace, annotations: TOKEN_ANNOTATIONS },
       stringData: { [key]: this.value },
     });
     addWarning(
@@ -167,5 +229,65 @@ class PlainValueToken extends BackstageToken {
       `the Backstage token is written in plain text into the manifests of Secret ${namespace}/${name}: anyone who can read them, or the git repository they are committed to, can post notifications. Use BackstageToken.fromSecret() and create the Secret outside git`,
     );
     return secret;
+  }
+}
+
+class ExternalSecretToken extends BackstageToken {
+  public readonly inManifests = false;
+  public readonly secretName = NOTIFICATIONS_SECRET_NAME;
+  public readonly key: string;
+
+  constructor(private readonly options: ExternalSecretTokenOptions) {
+    super();
+    this.key = options.key ?? DEFAULT_TOKEN_KEY;
+  }
+
+  public _problems(): string[] {
+    const problems: string[] = [];
+    const key = checkSecretKey(this.key);
+    if (key) problems.push(key);
+    const store = checkObjectName('external secret store name', this.options.storeName);
+    if (store) problems.push(store);
+    if (this.options.remoteKey.trim() === '') {
+      problems.push('the remoteKey given to BackstageToken.fromExternalSecret is empty: name the token in your secret manager');
+    }
+    const refresh = this.options.refreshInterval ? this.options.refreshInterval.toMilliseconds() / 1000 : undefined;
+    if (refresh !== undefined && (!Number.isInteger(refresh) || refresh < 1)) {
+      problems.push('the refreshInterval given to BackstageToken.fromExternalSecret must be a whole number of seconds, at least 1');
+    }
+    return problems;
+  }
+
+  public _bind(scope: Construct, namespace: string): kplus.ISecret {
+    return this.externalSecret(scope, namespace, this.secretName, this.key);
+  }
+
+  public _bindBackstage(scope: Construct, namespace: string, secretName: string, envVar: string): kplus.ISecret {
+    return this.externalSecret(scope, namespace, secretName, envVar);
+  }
+
+  private externalSecret(scope: Construct, namespace: string, target: string, key: string): kplus.ISecret {
+    const kind = this.options.storeKind ?? ExternalSecretStoreKind.SECRET_STORE;
+    new ExternalSecret(scope, 'TokenExternalSecret', {
+      metadata: { name: `${target}-${key.toLowerCase().replace(/_/g, '-')}`.slice(0, 253).replace(/-+$/, ''), namespace, annotations: TOKEN_ANNOTATIONS },
+      spec: {
+        refreshInterval: `${(this.options.refreshInterval ?? Duration.hours(1)).toMilliseconds() / 1000}s`,
+        secretStoreRef: {
+          name: this.options.storeName,
+          kind: kind === ExternalSecretStoreKind.CLUSTER_SECRET_STORE
+            ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE
+            : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
+        },
+        target: {
+          name: target,
+          // Merge into the Secret Argo CD's install (or the operator) creates,
+          // keeping its other keys; create it if it is missing.
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.CREATE_OR_MERGE,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+        },
+        data: [{ secretKey: key, remoteRef: { key: this.options.remoteKey, property: this.options.remoteProperty } }],
+      },
+    });
+    return kplus.Secret.fromSecretName(scope, 'TokenSecret', target);
   }
 }

@@ -45,14 +45,18 @@ describe('openshift gitops flavour', () => {
     const objects = synth(c);
     expect(objects.map(o => o.kind)).toEqual(['NotificationsConfiguration']);
     expect(objects[0].apiVersion).toBe('argoproj.io/v1alpha1');
-    expect(objects[0].metadata).toEqual({ name: 'default-notifications-configuration', namespace: 'openshift-gitops' });
+    expect(objects[0].metadata).toEqual({
+      name: 'default-notifications-configuration',
+      namespace: 'openshift-gitops',
+      annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
+    });
   });
 
   test('its maps hold flat ConfigMap keys, each in the right map', () => {
     const c = chart();
     notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
     const spec = synth(c)[0].spec;
-    expect(Object.keys(spec.triggers).every(k => k.startsWith('trigger.'))).toBe(true);
+    expect(Object.keys(spec.triggers).filter(k => !k.startsWith('trigger.'))).toEqual(['defaultTriggers.backstage']);
     expect(Object.keys(spec.templates).every(k => k.startsWith('template.'))).toBe(true);
     expect(Object.keys(spec.services)).toEqual(['service.webhook.backstage']);
     expect(spec.context).toEqual({ argocdUrl: 'https://argocd.example.com' });
@@ -412,4 +416,104 @@ test('exposes its resource and attributes', () => {
   expect(n.hasTrigger('on-deployed-backstage')).toBe(true);
   expect(n.hasTrigger('on-created-backstage')).toBe(false);
   expect(n.subscriptionAnnotation(BackstageTrigger.DEPLOYED)).toBe('notifications.argoproj.io/subscribe.on-deployed-backstage.backstage');
+});
+
+describe('sync order', () => {
+  test.each(FLAVORS)('the %s configuration syncs in wave -1, before Applications', (_name, flavor) => {
+    const c = chart();
+    notifications(c, { flavor });
+    const config = synth(c).find(o => o.kind !== 'Application');
+    expect(config.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+  });
+});
+
+describe('enableController', () => {
+  test('emits a partial ArgoCD resource, applied server-side, never pruned or deleted', () => {
+    const c = chart();
+    const n = notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, enableController: true });
+    const argocd = find(synth(c), 'ArgoCD');
+    expect(argocd).toEqual({
+      apiVersion: 'argoproj.io/v1beta1',
+      kind: 'ArgoCD',
+      metadata: {
+        name: 'openshift-gitops',
+        namespace: 'openshift-gitops',
+        annotations: {
+          'argocd.argoproj.io/sync-wave': '-3',
+          'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Prune=false,Delete=false',
+        },
+      },
+      spec: { notifications: { enabled: true } },
+    });
+    expect(n.controllerSwitch).toBeDefined();
+  });
+
+  test('targets another argocd-operator instance', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, enableController: true, argocdInstanceName: 'argocd', namespace: 'gitops' });
+    expect(find(synth(c), 'ArgoCD').metadata).toMatchObject({ name: 'argocd', namespace: 'gitops' });
+  });
+
+  test('is off by default', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
+    expect(synth(c).filter(o => o.kind === 'ArgoCD')).toEqual([]);
+  });
+
+  test('is rejected for standard Argo CD, with what to check instead', () => {
+    const c = chart();
+    notifications(c, { enableController: true });
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/enableController applies to OpenShift GitOps and the argocd-operator only.*check that Deployment instead/)]);
+  });
+
+  test('an invalid instance name is rejected', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, argocdInstanceName: 'Open Shift' });
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/argocdInstanceName "Open Shift"/)]);
+  });
+});
+
+describe('subscriptions by label selector', () => {
+  test.each(FLAVORS)('are written to the subscriptions key (%s)', (_name, flavor) => {
+    const c = chart();
+    const n = notifications(c, { flavor });
+    n.addSubscription({ matchLabels: { 'team': 'orders', 'backstage.io/notify': 'true' } });
+    n.addSubscription({ matchLabels: { tier: 'critical' }, triggers: [BackstageTrigger.SYNC_FAILED] });
+    n.addTrigger(BackstageTrigger.SYNC_RUNNING);
+    expect(YAML.parse(configData(synth(c)).subscriptions)).toEqual([
+      {
+        recipients: ['backstage'],
+        triggers: [...BackstageTrigger.defaults(), BackstageTrigger.SYNC_RUNNING].map(t => t.triggerName),
+        selector: 'backstage.io/notify=true,team=orders',
+      },
+      { recipients: ['backstage'], triggers: ['on-sync-failed-backstage'], selector: 'tier=critical' },
+    ]);
+  });
+
+  test('without any, there is no subscriptions key', () => {
+    const c = chart();
+    notifications(c);
+    expect(configData(synth(c)).subscriptions).toBeUndefined();
+  });
+
+  test('defaultTriggers.<service> lists every trigger, for the short annotation form', () => {
+    const c = chart();
+    const n = notifications(c, { serviceName: 'rhdh' });
+    n.addTrigger(BackstageTrigger.CREATED);
+    expect(YAML.parse(configData(synth(c))['defaultTriggers.rhdh'])).toEqual([
+      ...BackstageTrigger.defaults().map(t => t.triggerName),
+      'on-created-backstage',
+    ]);
+  });
+
+  test.each([
+    [{ matchLabels: {} }, /a subscription has no matchLabels, so it would subscribe every Application/],
+    [{ matchLabels: { 'team/x/y': 'a' } }, /subscription label key "team\/x\/y" is invalid/],
+    [{ matchLabels: { team: 'a b' } }, /subscription label "team" has the invalid value "a b"/],
+    [{ matchLabels: { team: 'a' }, triggers: [BackstageTrigger.CREATED] }, /a subscription names trigger "on-created-backstage", which is not configured/],
+  ])('%j is rejected', (options, message) => {
+    const c = chart();
+    notifications(c).addSubscription(options as any);
+    expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
+  });
 });

@@ -1,5 +1,6 @@
-import { BackstageToken } from '../src';
-import { chart, find, GOOD_TOKEN, notifications, synth, validationErrors } from './util';
+import { Duration } from 'cdk8s';
+import { BackstageToken, ExternalSecretStoreKind, RhdhNotifications } from '../src';
+import { chart, configData, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
 import { WARNING_METADATA, warningsOf } from '../src/private/warnings';
 
 test('fromSecret defaults to key backstage-token of argocd-notifications-secret', () => {
@@ -68,4 +69,78 @@ test.each([
 
 test('fromValue accepts a real token', () => {
   expect(BackstageToken.fromValue(GOOD_TOKEN)._problems()).toEqual([]);
+});
+
+describe('fromExternalSecret', () => {
+  const build = (options: any = {}, flavor?: any) => {
+    const c = chart();
+    const n = notifications(c, {
+      flavor,
+      token: BackstageToken.fromExternalSecret({ storeName: 'vault', remoteKey: 'argocd/backstage', ...options }),
+    });
+    return { c, n };
+  };
+
+  test('emits an ExternalSecret that merges the key into argocd-notifications-secret and holds no token', () => {
+    const { c, n } = build();
+    const objects = synth(c);
+    expect(objects.filter(o => o.kind === 'Secret')).toEqual([]);
+    const es = find(objects, 'ExternalSecret');
+    expect(es.apiVersion).toBe('external-secrets.io/v1');
+    expect(es.metadata).toEqual({
+      name: 'argocd-notifications-secret-backstage-token',
+      namespace: 'argocd',
+      annotations: { 'argocd.argoproj.io/sync-wave': '-2', 'argocd.argoproj.io/sync-options': 'Prune=false' },
+    });
+    expect(es.spec).toEqual({
+      refreshInterval: '3600s',
+      secretStoreRef: { name: 'vault', kind: 'SecretStore' },
+      target: { name: 'argocd-notifications-secret', creationPolicy: 'CreateOrMerge', deletionPolicy: 'Retain' },
+      data: [{ secretKey: 'backstage-token', remoteRef: { key: 'argocd/backstage' } }],
+    });
+    expect(n.token.inManifests).toBe(false);
+    expect(n.tokenSecret.name).toBe('argocd-notifications-secret');
+  });
+
+  test('takes a cluster store, a property, a key and a refresh interval', () => {
+    const { c } = build({
+      storeKind: ExternalSecretStoreKind.CLUSTER_SECRET_STORE,
+      remoteProperty: 'token',
+      key: 'rhdh-token',
+      refreshInterval: Duration.minutes(15),
+    });
+    const es = find(synth(c), 'ExternalSecret');
+    expect(es.spec.secretStoreRef).toEqual({ name: 'vault', kind: 'ClusterSecretStore' });
+    expect(es.spec.refreshInterval).toBe('900s');
+    expect(es.spec.data).toEqual([{ secretKey: 'rhdh-token', remoteRef: { key: 'argocd/backstage', property: 'token' } }]);
+    expect(YAML.parse(configData(synth(c))['service.webhook.backstage']).headers[1].value).toBe('Bearer $rhdh-token');
+  });
+
+  test('feeds the Backstage side from the same remote key', () => {
+    const { c, n } = build({ storeKind: ExternalSecretStoreKind.CLUSTER_SECRET_STORE });
+    new RhdhNotifications(c, 'Rhdh', { notifications: n, namespace: 'rhdh' });
+    const externals = synth(c).filter(o => o.kind === 'ExternalSecret');
+    expect(externals.map(e => [e.metadata.namespace, e.spec.target.name, e.spec.data[0].secretKey, e.spec.data[0].remoteRef.key])).toEqual([
+      ['argocd', 'argocd-notifications-secret', 'backstage-token', 'argocd/backstage'],
+      ['rhdh', 'argocd-notifications-token', 'ARGOCD_NOTIFICATIONS_TOKEN', 'argocd/backstage'],
+    ]);
+  });
+
+  test.each([
+    [{ remoteKey: ' ' }, /the remoteKey given to BackstageToken.fromExternalSecret is empty/],
+    [{ storeName: 'Vault Store' }, /external secret store name "Vault Store"/],
+    [{ key: 'a.b' }, /secret key "a.b" is invalid/],
+    [{ refreshInterval: Duration.millis(500) }, /refreshInterval .* must be a whole number of seconds, at least 1/],
+  ])('%j is rejected', (options, message) => {
+    expect(validationErrors(build(options).c)).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+test('a synthesized token Secret comes before the config and is never pruned', () => {
+  const c = chart();
+  notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN) });
+  expect(find(synth(c), 'Secret').metadata.annotations).toEqual({
+    'argocd.argoproj.io/sync-wave': '-2',
+    'argocd.argoproj.io/sync-options': 'Prune=false',
+  });
 });

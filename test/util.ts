@@ -46,7 +46,7 @@ export function configData(objects: any[]): Record<string, string> {
   if (cm) return cm.data;
   const cr = find(objects, 'NotificationsConfiguration', 'default-notifications-configuration');
   const ctx = Object.entries(cr.spec.context ?? {}).map(([k, v]) => `${k}: ${v}\n`).join('');
-  return { ...cr.spec.triggers, ...cr.spec.templates, ...cr.spec.services, ...(ctx ? { context: ctx } : {}) };
+  return { ...cr.spec.triggers, ...cr.spec.templates, ...cr.spec.services, ...cr.spec.subscriptions, ...(ctx ? { context: ctx } : {}) };
 }
 
 /**

@@ -160,3 +160,23 @@ export function checkPlainScalar(what: string, value: string): string | undefine
   }
   return undefined;
 }
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Problems with label keys and values, by Kubernetes' rules. */
+export function checkLabels(what: string, labels: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.indexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if ((prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+      problems.push(`${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.'`);
+    }
+    if (value.length > 63 || !LABEL_VALUE.test(value)) {
+      problems.push(`${what} "${key}" has the invalid value "${value}": use at most 63 letters, digits, '-', '_' and '.'`);
+    }
+  }
+  return problems;
+}

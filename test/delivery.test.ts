@@ -1,0 +1,36 @@
+import { Duration } from 'cdk8s';
+import { chart, configData, notifications, synth, validationErrors, YAML } from './util';
+import { deliveryFields, deliveryProblems } from '../src/delivery';
+
+test('durations are emitted as integer nanoseconds, the form the engine decodes', () => {
+  expect(deliveryFields({ retryWaitMin: Duration.seconds(5), retryWaitMax: Duration.minutes(1), retryMax: 5 })).toEqual({
+    retryWaitMin: 5_000_000_000,
+    retryWaitMax: 60_000_000_000,
+    retryMax: 5,
+  });
+  expect(deliveryFields({})).toEqual({});
+});
+
+test('the service carries them as numbers, never as "5s" strings', () => {
+  const c = chart();
+  notifications(c, { delivery: { retryWaitMin: Duration.seconds(2), retryWaitMax: Duration.seconds(30), retryMax: 6 } });
+  const raw = configData(synth(c))['service.webhook.backstage'];
+  const service = YAML.parse(raw);
+  expect(service.retryWaitMin).toBe(2_000_000_000);
+  expect(service.retryWaitMax).toBe(30_000_000_000);
+  expect(service.retryMax).toBe(6);
+  expect(raw).not.toMatch(/retryWait\w+: ["']?\d+s/);
+});
+
+test.each([
+  [{ retryWaitMin: Duration.seconds(10) }, /retryWaitMin \(10000 ms\) is longer than retryWaitMax \(5000 ms\)/],
+  [{ retryWaitMin: Duration.seconds(3), retryWaitMax: Duration.seconds(2) }, /is longer than retryWaitMax/],
+  [{ retryMax: 0 }, /retryMax 0 is invalid: use a whole number from 1 to 100 \(the engine reads 0 as its default, 3\)/],
+  [{ retryMax: 2.5 }, /retryMax 2.5 is invalid/],
+  [{ retryWaitMin: Duration.millis(0) }, /must be positive/],
+])('%j is rejected', (options, message) => {
+  expect(deliveryProblems(options)).toEqual([expect.stringMatching(message)]);
+  const c = chart();
+  notifications(c, { delivery: options });
+  expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
+});

@@ -1,0 +1,36 @@
+import { BackstageTrigger, NotifyingApplication, SubscriptionMode } from '../src';
+import { chart, configData, find, notifications, synth, validationErrors, YAML } from './util';
+
+function app(mode: SubscriptionMode, triggers?: BackstageTrigger[]) {
+  const c = chart();
+  const n = notifications(c);
+  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec: { destination: {}, project: 'default' }, subscriptionMode: mode, triggers });
+  return c;
+}
+
+test('PER_TRIGGER writes one annotation per trigger', () => {
+  const annotations = find(synth(app(SubscriptionMode.PER_TRIGGER)), 'Application').metadata.annotations;
+  expect(Object.keys(annotations).filter(k => k.includes('subscribe'))).toHaveLength(4);
+});
+
+test('DEFAULT_TRIGGERS writes the short form, backed by defaultTriggers.<service>', () => {
+  const c = app(SubscriptionMode.DEFAULT_TRIGGERS);
+  const objects = synth(c);
+  expect(find(objects, 'Application').metadata.annotations).toEqual({
+    'backstage.io/entity-ref': 'component:default/order-service',
+    'notifications.argoproj.io/subscribe.backstage': '',
+  });
+  expect(YAML.parse(configData(objects)['defaultTriggers.backstage'])).toEqual(BackstageTrigger.defaults().map(t => t.triggerName));
+});
+
+test('LABEL_SELECTOR writes no subscription annotation, only the entity ref', () => {
+  expect(find(synth(app(SubscriptionMode.LABEL_SELECTOR)), 'Application').metadata.annotations).toEqual({
+    'backstage.io/entity-ref': 'component:default/order-service',
+  });
+});
+
+test('explicit triggers need PER_TRIGGER', () => {
+  expect(validationErrors(app(SubscriptionMode.DEFAULT_TRIGGERS, [BackstageTrigger.DEPLOYED]))).toEqual([
+    expect.stringMatching(/triggers can only be chosen with SubscriptionMode.PER_TRIGGER; default-triggers subscribes to the configuration's triggers/),
+  ]);
+});
