@@ -27,6 +27,21 @@ export const CRDS: Record<string, PinnedCrd> = {
     source: 'argoproj-labs/argocd-operator v0.18.0 config/crd/bases/argoproj.io_notificationsconfigurations.yaml',
     sha256: '4391f4a4af30d27e4587039124d43626285c3ac73abfd1135602613d7f7645f2',
   },
+  'argoproj.io/ApplicationSet': {
+    file: 'applicationset-crd.yaml',
+    source: 'argoproj/argo-cd v3.5.1 manifests/crds/applicationset-crd.yaml',
+    sha256: '7d282054f41ca2b71a22bab04a8caf0000e07e53a62432e6ea292dae5ab4f07d',
+  },
+  'argoproj.io/ArgoCD': {
+    file: 'argoproj.io_argocds.yaml',
+    source: 'argoproj-labs/argocd-operator v0.18.0 config/crd/bases/argoproj.io_argocds.yaml',
+    sha256: '5907b06a524a3322bd057246f1c883408e90aa16a54cca715eb6e02eecd024de',
+  },
+  'external-secrets.io/ExternalSecret': {
+    file: 'external-secrets.io_externalsecrets.yaml',
+    source: 'external-secrets/external-secrets v2.9.0 config/crds/bases/external-secrets.io_externalsecrets.yaml',
+    sha256: '5044be5a610ca90a075f34f03ed20b462695c43387ba9410db7f4250e47b1e2f',
+  },
   'rhdh.redhat.com/Backstage': {
     file: 'rhdh.redhat.com_backstages.yaml',
     source: 'redhat-developer/rhdh-operator c0cb1c92235d2aced931044c3c732156635f77f1 config/crd/bases/rhdh.redhat.com_backstages.yaml',

@@ -51,6 +51,8 @@ export interface EngineStep {
 export interface EngineOutput {
   readonly source: string;
   readonly config: Record<string, boolean>;
+  /** The webhook services as the engine decoded them (durations in nanoseconds). */
+  readonly services: Record<string, { url: string; retryWaitMin: number; retryWaitMax: number; retryMax: number }>;
   readonly fixtures: Array<{ name: string; steps: EngineStep[] }>;
 }
 

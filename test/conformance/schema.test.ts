@@ -11,9 +11,19 @@ import * as YAML from 'yaml';
 import { crdValidator } from './crds';
 import { keyProblems, metadataProblems } from './kubernetes';
 import { FLAVORS, synthesize } from './setup';
-import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageToken, BackstageTrigger, RhdhNotifications } from '../../src';
+import {
+  ArgoCdBackstageNotifications,
+  ArgoCdFlavor,
+  BackstageIngressPolicy,
+  BackstageToken,
+  BackstageTrigger,
+  ExternalSecretStoreKind,
+  NotificationsEgressPolicy,
+  NotifyingApplicationSet,
+  RhdhNotifications,
+} from '../../src';
 
-const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration', 'Backstage'];
+const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration', 'Backstage', 'ApplicationSet', 'ArgoCD', 'ExternalSecret'];
 
 function schemaErrors(obj: any): string[] {
   const validate = crdValidator(obj.apiVersion, obj.kind);
@@ -67,6 +77,61 @@ describe('the RHDH side', () => {
   test('every object follows kubernetes naming rules', () => {
     expect(objects.map(o => o.kind).sort()).toEqual(['Backstage', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'Secret', 'Secret']);
     for (const obj of objects) expect(metadataProblems(obj)).toEqual([]);
+  });
+});
+
+describe('production operations', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'ops');
+  const notifications = new ArgoCdBackstageNotifications(chart, 'N', {
+    flavor: ArgoCdFlavor.OPENSHIFT_GITOPS,
+    backstageUrl: 'https://backstage.example.com',
+    argocdUrl: 'https://argocd.example.com',
+    enableController: true,
+    token: BackstageToken.fromExternalSecret({ storeName: 'vault', storeKind: ExternalSecretStoreKind.CLUSTER_SECRET_STORE, remoteKey: 'argocd/backstage', remoteProperty: 'token' }),
+  });
+  notifications.addSubscription({ matchLabels: { team: 'orders' } });
+  new RhdhNotifications(chart, 'Rhdh', { notifications, namespace: 'rhdh', backstageName: 'developer-hub' });
+  new NotificationsEgressPolicy(chart, 'Egress', { notifications });
+  new BackstageIngressPolicy(chart, 'Ingress', { notifications, namespace: 'rhdh' });
+  new NotifyingApplicationSet(chart, 'Services', {
+    notifications,
+    entityRef: '{{.entityRef}}',
+    spec: {
+      goTemplate: true,
+      generators: [{ list: { elements: [{ name: 'orders', entityRef: 'component:default/order-service' }] } }],
+      template: {
+        metadata: { name: '{{.name}}' },
+        spec: { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: '{{.name}}' } },
+      },
+    },
+  });
+  const objects = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJSON());
+
+  test('the ExternalSecrets, ApplicationSet and partial ArgoCD validate against their CRDs', () => {
+    const kinds = objects.map(o => o.kind);
+    expect(kinds.filter(k => k === 'ExternalSecret')).toHaveLength(2);
+    expect(kinds).toEqual(expect.arrayContaining(['ApplicationSet', 'ArgoCD', 'Backstage', 'NotificationsConfiguration', 'NetworkPolicy']));
+    for (const obj of objects.filter(o => CUSTOM_KINDS.includes(o.kind))) {
+      expect(schemaErrors(obj)).toEqual([]);
+    }
+  });
+
+  test('every object follows kubernetes naming rules, no token is in the manifests', () => {
+    for (const obj of objects) expect(metadataProblems(obj)).toEqual([]);
+    expect(objects.filter(o => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('an ApplicationSet template with an unknown field is caught', () => {
+    const appset = JSON.parse(JSON.stringify(objects.find(o => o.kind === 'ApplicationSet')));
+    appset.spec.template.spec.sourceRepo = 'x';
+    expect(schemaErrors(appset)).toEqual([expect.stringMatching(/additional properties.*sourceRepo/)]);
+  });
+
+  test('an ExternalSecret with a creation policy ESO does not know is caught', () => {
+    const es = JSON.parse(JSON.stringify(objects.find(o => o.kind === 'ExternalSecret')));
+    es.spec.target.creationPolicy = 'Replace';
+    expect(schemaErrors(es)).toEqual([expect.stringMatching(/creationPolicy must be equal to one of the allowed values/)]);
   });
 });
 

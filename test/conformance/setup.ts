@@ -4,7 +4,15 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageToken, BackstageTrigger, NotifyingApplication } from '../../src';
+import {
+  ArgoCdBackstageNotifications,
+  ArgoCdBackstageNotificationsProps,
+  ArgoCdFlavor,
+  BackstageToken,
+  BackstageTrigger,
+  NotifyingApplication,
+  SubscriptionMode,
+} from '../../src';
 
 export const BACKSTAGE_URL = 'https://backstage.example.com';
 export const ARGOCD_URL = 'https://argocd.example.com';
@@ -26,7 +34,15 @@ export interface Synthesized {
   readonly multiSourceApp: any;
 }
 
-export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken): Synthesized {
+export interface SynthesizeOptions {
+  readonly token?: BackstageToken;
+  /** How the Applications subscribe. */
+  readonly subscriptionMode?: SubscriptionMode;
+  /** Further notifications props. */
+  readonly props?: Partial<ArgoCdBackstageNotificationsProps>;
+}
+
+export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken, options: SynthesizeOptions = {}): Synthesized {
   const app: App = Testing.app();
   const chart = new Chart(app, 'conformance');
   const notifications = new ArgoCdBackstageNotifications(chart, 'Notifications', {
@@ -35,16 +51,24 @@ export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken): Synthe
     argocdUrl: ARGOCD_URL,
     triggers: BackstageTrigger.all(),
     token,
+    ...options.props,
   });
+  const subscriptionMode = options.subscriptionMode;
+  if (subscriptionMode === SubscriptionMode.LABEL_SELECTOR) {
+    notifications.addSubscription({ matchLabels: { 'backstage.io/notify': 'true' } });
+  }
+  const labels = subscriptionMode === SubscriptionMode.LABEL_SELECTOR ? { 'backstage.io/notify': 'true' } : undefined;
   const spec = {
     project: 'default',
     source: { repoUrl: 'https://git.example.com/orders.git', path: 'deploy', targetRevision: 'main' },
     destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' },
   };
-  new NotifyingApplication(chart, 'OrderService', { notifications, entityRef: ENTITY_REF, spec });
-  new NotifyingApplication(chart, 'LongName', { notifications, entityRef: ENTITY_REF, name: LONG_NAME, spec });
+  new NotifyingApplication(chart, 'OrderService', { notifications, entityRef: ENTITY_REF, spec, subscriptionMode, labels });
+  new NotifyingApplication(chart, 'LongName', { notifications, entityRef: ENTITY_REF, name: LONG_NAME, spec, subscriptionMode, labels });
   new NotifyingApplication(chart, 'MultiSource', {
     notifications,
+    subscriptionMode,
+    labels,
     entityRef: ENTITY_REF,
     name: 'order-service-multi',
     spec: {

@@ -693,9 +693,10 @@ func (cfg *config) render(trigger, tmplName string, dest destination, app object
 // ---------------------------------------------------------------- main
 
 type output struct {
-	Source   string          `json:"source"`
-	Config   map[string]bool `json:"config"`
-	Fixtures []fixtureResult `json:"fixtures"`
+	Source   string                    `json:"source"`
+	Config   map[string]bool           `json:"config"`
+	Services map[string]webhookOptions `json:"services"`
+	Fixtures []fixtureResult           `json:"fixtures"`
 }
 
 func main() {
@@ -725,7 +726,7 @@ func main() {
 		// All or nothing, as in Argo CD: one bad key disables every notification.
 		fail(2, "config: %v", err)
 	}
-	out := output{Source: source, Config: map[string]bool{}}
+	out := output{Source: source, Config: map[string]bool{}, Services: cfg.services}
 	for k := range data {
 		out.Config[k] = true
 	}
