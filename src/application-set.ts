@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ApplicationSet, ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { ArgoCdBackstageNotifications } from './notifications';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
+import { sortKeys } from './private/records';
 import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { BackstageTrigger } from './trigger';
 
@@ -135,7 +136,7 @@ class SubscribedApplicationSet extends ApplicationSet {
     const json = super.toJson();
     const metadata = json.spec.template.metadata;
     const annotations: Record<string, string> = { ...metadata.annotations, ...this.lateAnnotations() };
-    metadata.annotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    metadata.annotations = sortKeys(annotations);
     return json;
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Application, ApplicationProps, ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { ArgoCdBackstageNotifications } from './notifications';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
+import { sortKeys } from './private/records';
 import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
@@ -204,7 +205,7 @@ class SubscribedApplication extends Application {
   public toJson(): any {
     const json = super.toJson();
     const annotations: Record<string, string> = { ...json.metadata.annotations, ...this.lateAnnotations() };
-    json.metadata.annotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    json.metadata.annotations = sortKeys(annotations);
     return json;
   }
 }

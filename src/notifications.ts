@@ -6,6 +6,7 @@ import { deliveryFields, deliveryProblems, WebhookDeliveryOptions } from './deli
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
+import { sortKeys } from './private/records';
 import {
   ANNOTATION_NAME_MAX,
   checkDnsLabel,
@@ -414,10 +415,6 @@ export class ArgoCdBackstageNotifications extends Construct {
 
 function subscriptionName(triggerName: string, serviceName: string): string {
   return `subscribe.${triggerName}.${serviceName}`;
-}
-
-function sortKeys(data: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function unique(values: string[]): string[] {

@@ -12,6 +12,18 @@ import { BackstageToken, SubscriptionMode } from '../../src';
 
 const EVENT = /^on-(.*)-backstage$/;
 
+/** What every request for an Application must look like. */
+function expectedRequest(appNamespace: string, appName: string) {
+  return {
+    url: `${BACKSTAGE_URL}/api/notifications/notifications`,
+    token: TOKEN,
+    entityRef: ENTITY_REF,
+    argocdUrl: ARGOCD_URL,
+    appNamespace,
+    appName,
+  };
+}
+
 describe.each(FLAVORS)('%s', (_name, flavor) => {
   const synth = synthesize(flavor);
   const fixtures = conformanceFixtures(synth.app, synth.longNameApp, synth.multiSourceApp);
@@ -40,14 +52,7 @@ describe.each(FLAVORS)('%s', (_name, flavor) => {
         expect({ at, fired }).toEqual({ at, fired: [...expected.fires].sort() });
         for (const req of step.requests) {
           expect(req.template).toBe(req.trigger.replace(/^on-/, 'app-'));
-          const problems = requestProblems(req, {
-            url: `${BACKSTAGE_URL}/api/notifications/notifications`,
-            token: TOKEN,
-            entityRef: ENTITY_REF,
-            argocdUrl: ARGOCD_URL,
-            appNamespace: synth.namespace,
-            appName: expected.state.metadata.name,
-          });
+          const problems = requestProblems(req, expectedRequest(synth.namespace, expected.state.metadata.name));
           expect({ at, trigger: req.trigger, problems }).toEqual({ at, trigger: req.trigger, problems: [] });
         }
       });
@@ -135,14 +140,7 @@ describe('the tier catches planted defects', () => {
     const out = replay(broken, engineFixtures(fixtures), { token: TOKEN });
     const failures = out.fixtures[fixtures.findIndex(f => f.name.startsWith('sync failed'))];
     const req = failures.steps[0].requests.find(r => r.trigger === 'on-sync-failed-backstage')!;
-    const problems = requestProblems(req, {
-      url: `${BACKSTAGE_URL}/api/notifications/notifications`,
-      token: TOKEN,
-      entityRef: ENTITY_REF,
-      argocdUrl: ARGOCD_URL,
-      appNamespace: synth.namespace,
-      appName: 'order-service',
-    });
+    const problems = requestProblems(req, expectedRequest(synth.namespace, 'order-service'));
     expect(problems).toEqual([expect.stringMatching(/^body is not valid JSON/)]);
   });
 
