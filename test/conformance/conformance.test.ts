@@ -76,6 +76,10 @@ describe.each(FLAVORS)('%s', (_name, flavor) => {
     const failures = output.fixtures[fixtures.findIndex(f => f.name.startsWith('sync failed'))];
     const req = failures.steps[3].requests[0];
     expect(Buffer.byteLength(req.body)).toBeLessThan(16 * 1024);
+    const all = output.fixtures.flatMap(f => f.steps.flatMap(s => s.requests));
+    const largest = Math.max(...all.map(r => Buffer.byteLength(r.body)));
+    const longestTitle = Math.max(...all.map(r => [...JSON.parse(r.body).payload.title].length));
+    process.stdout.write(`${flavor.name}: ${all.length} requests; largest body ${largest} bytes (limit 102400); longest title ${longestTitle} characters (limit 255)\n`);
     expect(Buffer.byteLength(JSON.parse(req.body).payload.description)).toBeLessThanOrEqual(2048);
   });
 
