@@ -93,7 +93,7 @@ export class NotifyingApplicationSet extends Construct {
     );
 
     this.node.addValidation({
-      validate: () => [...problems, ...this.subscriptionProblems()].map(p => `${this.node.path}: ${p}`),
+      validate: () => [...problems, ...this.notifications._subscriptionProblems(this.triggers)].map(p => `${this.node.path}: ${p}`),
     });
   }
 
@@ -104,12 +104,6 @@ export class NotifyingApplicationSet extends Construct {
 
   private subscriptionAnnotations(): Record<string, string> {
     return Object.fromEntries(this.triggers.map(t => [this.notifications.subscriptionAnnotation(t), '']));
-  }
-
-  private subscriptionProblems(): string[] {
-    return this.triggers
-      .filter(t => !this.notifications.triggers.includes(t))
-      .map(t => `subscribes to trigger "${t.triggerName}", which ${this.notifications.node.path} does not define: add it with notifications.addTrigger(), or remove it from triggers`);
   }
 }
 

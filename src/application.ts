@@ -148,7 +148,7 @@ export class NotifyingApplication extends Construct {
     this.apiObject = app;
 
     this.node.addValidation({
-      validate: () => [...problems, ...this.subscriptionProblems()].map(p => `${this.node.path}: ${p}`),
+      validate: () => [...problems, ...this.notifications._subscriptionProblems(this.triggers)].map(p => `${this.node.path}: ${p}`),
     });
   }
 
@@ -170,21 +170,6 @@ export class NotifyingApplication extends Construct {
       annotations[this.notifications.subscriptionAnnotation(trigger)] = '';
     }
     return annotations;
-  }
-
-  private subscriptionProblems(): string[] {
-    const problems: string[] = [];
-    for (const trigger of this.triggers) {
-      if (!this.notifications.triggers.includes(trigger)) {
-        const sameName = this.notifications.hasTrigger(trigger.triggerName);
-        problems.push(
-          sameName
-            ? `trigger "${trigger.triggerName}" is a different definition from the one of that name on ${this.notifications.node.path}: subscribe with the same BackstageTrigger object`
-            : `subscribes to trigger "${trigger.triggerName}", which ${this.notifications.node.path} does not define, so no notification would ever be sent: add it with notifications.addTrigger(), or remove it from triggers`,
-        );
-      }
-    }
-    return problems;
   }
 }
 

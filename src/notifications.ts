@@ -256,6 +256,21 @@ export class ArgoCdBackstageNotifications extends Construct {
   }
 
   /**
+   * Problems with subscribing to these triggers: each must be one this
+   * configuration defines.
+   * @internal
+   */
+  public _subscriptionProblems(triggers: BackstageTrigger[]): string[] {
+    return triggers
+      .filter(t => !this._triggers.includes(t))
+      .map(t =>
+        this.hasTrigger(t.triggerName)
+          ? `trigger "${t.triggerName}" is a different definition from the one of that name on ${this.node.path}: subscribe with the same BackstageTrigger object`
+          : `subscribes to trigger "${t.triggerName}", which ${this.node.path} does not define, so no notification would ever be sent: add it with notifications.addTrigger(), or remove it from triggers`,
+      );
+  }
+
+  /**
    * The subscription annotation key for a trigger and this service:
    * `notifications.argoproj.io/subscribe.<trigger>.<service>`.
    */
