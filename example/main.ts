@@ -3,6 +3,8 @@
  * owned by `team-orders` in Backstage, is told when it is deployed, when its
  * sync fails and when its health degrades.
  *
+ * The OpenShift GitOps chart also carries the Red Hat Developer Hub side.
+ *
  * In your own app, import from 'cdk8s-argocd-backstage-notifications'.
  */
 import { App, Chart, ChartProps } from 'cdk8s';
@@ -12,6 +14,7 @@ import {
   ArgoCdFlavor,
   BackstageTrigger,
   NotifyingApplication,
+  RhdhNotifications,
 } from '../src';
 
 interface OrderServiceChartProps extends ChartProps {
@@ -48,6 +51,16 @@ class OrderServiceChart extends Chart {
         syncPolicy: { automated: { prune: true, selfHeal: true } },
       },
     });
+
+    if (props.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS) {
+      // The RHDH half from the same definition: the app-config accepting the
+      // token, the notifications and signals plugins, and the Backstage resource.
+      new RhdhNotifications(this, 'DeveloperHub', {
+        notifications,
+        namespace: 'rhdh',
+        backstageName: 'developer-hub',
+      });
+    }
   }
 }
 

@@ -147,7 +147,7 @@ describe('the example app', () => {
   });
 
   test('validates against the CRDs and kubernetes naming rules', () => {
-    expect(objects.map(o => o.kind).sort()).toEqual(['Application', 'Application', 'ConfigMap', 'NotificationsConfiguration']);
+    expect(objects.map(o => o.kind).sort()).toEqual(['Application', 'Application', 'Backstage', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'NotificationsConfiguration']);
     for (const obj of objects) {
       if (CUSTOM_KINDS.includes(obj.kind)) expect(schemaErrors(obj)).toEqual([]);
       expect(metadataProblems(obj)).toEqual([]);
