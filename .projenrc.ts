@@ -146,6 +146,11 @@ project.addTask('e2e', {
   ],
 });
 
+project.addTask('package-smoke', {
+  description: 'Pack the library and synthesize with it from a fresh app, as a user installing from npm would',
+  steps: [{ spawn: 'compile' }, { spawn: 'package:js' }, { exec: 'bash test/package/smoke.sh' }],
+});
+
 project.addTask('example', {
   description: 'Synthesize the example app (both flavours) into example/manifests/',
   cwd: 'example',

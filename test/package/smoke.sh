@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the packed library into a fresh app, as a user would from npm, and
+# synthesizes with it. Run after `npx projen package:js`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+tarball="$(ls "$root"/dist/js/*.tgz | head -n 1)"
+app="$(mktemp -d)"
+trap 'rm -rf "$app"' EXIT
+cd "$app"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --silent "$tarball" \
+  "cdk8s@$(node -p "require('$root/package.json').devDependencies.cdk8s")" \
+  "constructs@^10.3.0" "cdk8s-plus-28@$(node -p "require('$root/package.json').devDependencies['cdk8s-plus-28']")"
+cat > main.js <<'JS'
+const { App, Chart } = require('cdk8s');
+const lib = require('cdk8s-argocd-backstage-notifications');
+const app = new App({ outdir: 'dist' });
+const chart = new Chart(app, 'smoke');
+const notifications = new lib.ArgoCdBackstageNotifications(chart, 'N', {
+  backstageUrl: 'https://backstage.example.com',
+  argocdUrl: 'https://argocd.example.com',
+  flavor: lib.ArgoCdFlavor.OPENSHIFT_GITOPS,
+});
+new lib.NotifyingApplication(chart, 'App', {
+  notifications,
+  entityRef: 'component:default/order-service',
+  spec: { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } },
+});
+new lib.RhdhNotifications(chart, 'Rhdh', { notifications, namespace: 'rhdh' });
+app.synth();
+JS
+node main.js
+kinds=$(grep '^kind:' dist/smoke.k8s.yaml | sort | tr '\n' ' ')
+echo "package smoke: synthesized $kinds"
+[ "$kinds" = "kind: Application kind: ConfigMap kind: ConfigMap kind: NotificationsConfiguration " ]
