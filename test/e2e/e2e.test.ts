@@ -129,6 +129,17 @@ test('a wrong or missing token gets 401', async () => {
   expect(await missing.text()).toMatch(/Missing credentials/);
 });
 
+test('an unresolved token reference (key missing from argocd-notifications-secret) gets 401', async () => {
+  const s = synthesize(BackstageToken.fromSecret());
+  const app = s.objects.find(o => o.kind === 'Application' && o.metadata.name === 'order-service');
+  const out = replay(s.manifests, engineFixtures(conformanceFixtures(app, app, app).slice(0, 1)));
+  const req = out.fixtures[0].steps[0].requests[0];
+  expect(req.headers.Authorization).toBe('Bearer $backstage-token');
+  const d = await deliver(backend.url, req, BACKSTAGE_URL);
+  expect(d.status).toBe(401);
+  expect(deliveryProblems(d)).toEqual([expect.stringMatching(/^answered 401/)]);
+});
+
 test('the token is restricted to the notifications plugin: the catalog answers 403', async () => {
   const res = await fetch(`${backend.url}/api/catalog/entities`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   expect(res.status).toBe(403);
