@@ -3,6 +3,7 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as nodeHttp from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,6 +16,35 @@ export interface RunningBackend {
   readonly url: string;
   readonly logFile: string;
   stop(): Promise<void>;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  text(): Promise<string>;
+  json(): Promise<any>;
+}
+
+/**
+ * A fetch-like HTTP call on a fresh connection each time. Pooled keep-alive
+ * connections race with the server closing idle ones ("other side closed")
+ * when the test pauses between requests; a fresh connection cannot.
+ */
+export function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const req = nodeHttp.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, res => {
+      const chunks: Buffer[] = [];
+      res.on('data', c => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf-8');
+        const status = res.statusCode ?? 0;
+        resolve({ status, ok: status >= 200 && status < 300, text: async () => text, json: async () => JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 function freePort(): Promise<number> {
@@ -64,7 +94,7 @@ export async function startBackend(configFiles: string[], env: Record<string, st
       if (exited !== null) throw new Error(`backend exited with ${exited}`);
       if (Date.now() - started > 120_000) throw new Error('backend not ready after 120 s');
       try {
-        const res = await fetch(`${url}/.backstage/health/v1/readiness`);
+        const res = await http(`${url}/.backstage/health/v1/readiness`);
         if (res.ok) break;
       } catch {
         // not listening yet
@@ -76,10 +106,10 @@ export async function startBackend(configFiles: string[], env: Record<string, st
     const token = await userToken(url);
     for (;;) {
       if (Date.now() - started > 120_000) throw new Error('catalog not processed after 120 s');
-      const res = await fetch(`${url}/api/catalog/entities/by-name/group/default/team-orders`, { headers: { Authorization: `Bearer ${token}` } });
+      const res = await http(`${url}/api/catalog/entities/by-name/group/default/team-orders`, { headers: { Authorization: `Bearer ${token}` } });
       if (res.ok) {
         const group: any = await res.json();
-        const component = await fetch(`${url}/api/catalog/entities/by-name/component/default/order-service`, { headers: { Authorization: `Bearer ${token}` } });
+        const component = await http(`${url}/api/catalog/entities/by-name/component/default/order-service`, { headers: { Authorization: `Bearer ${token}` } });
         const hasMember = (group.relations ?? []).some((r: any) => r.type === 'hasMember' && r.targetRef === 'user:default/alice');
         const owned = component.ok && ((await component.json()) as any).relations?.some((r: any) => r.type === 'ownedBy');
         if (hasMember && owned) break;
@@ -95,7 +125,7 @@ export async function startBackend(configFiles: string[], env: Record<string, st
 
 /** A user token for alice, from the guest provider. */
 export async function userToken(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+  const res = await http(`${url}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
   if (!res.ok) throw new Error(`guest refresh: ${res.status} ${await res.text()}`);
   const body: any = await res.json();
   return body.backstageIdentity.token;
@@ -109,7 +139,7 @@ export interface Delivery {
 /** Posts a request as rendered by the engine model, to this backend instead of its configured host. */
 export async function deliver(url: string, req: RenderedRequest, configuredBase: string): Promise<Delivery> {
   if (!req.url.startsWith(configuredBase)) throw new Error(`request to ${req.url}, not under ${configuredBase}`);
-  const res = await fetch(url + req.url.slice(configuredBase.length), { method: req.method, headers: req.headers, body: req.body });
+  const res = await http(url + req.url.slice(configuredBase.length), { method: req.method, headers: req.headers, body: req.body });
   const text = await res.text();
   let body: any = text;
   try {

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { deliver, deliveryProblems, RunningBackend, startBackend, userToken } from './backstage';
+import { deliver, deliveryProblems, http, RunningBackend, startBackend, userToken } from './backstage';
 import { ArgoCdBackstageNotifications, BackstageToken, BackstageTrigger, NotifyingApplication, RhdhNotifications, RHDH_APP_CONFIG_KEY } from '../../src';
 import { replay } from '../conformance/engine';
 import { conformanceFixtures, engineFixtures } from '../conformance/fixtures';
@@ -66,13 +66,13 @@ afterAll(async () => {
 
 async function notificationsOfAlice(params = 'limit=1000'): Promise<any> {
   const token = await userToken(backend.url);
-  const res = await fetch(`${backend.url}/api/notifications/notifications?${params}`, { headers: { Authorization: `Bearer ${token}` } });
+  const res = await http(`${backend.url}/api/notifications/notifications?${params}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   return res.json();
 }
 
 const post = (token: string | undefined, body: any, urlPath = '/api/notifications/notifications') =>
-  fetch(`${backend.url}${urlPath}`, {
+  http(`${backend.url}${urlPath}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
@@ -141,7 +141,7 @@ test('an unresolved token reference (key missing from argocd-notifications-secre
 });
 
 test('the token is restricted to the notifications plugin: the catalog answers 403', async () => {
-  const res = await fetch(`${backend.url}/api/catalog/entities`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const res = await http(`${backend.url}/api/catalog/entities`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   expect(res.status).toBe(403);
 });
 
@@ -188,7 +188,7 @@ describe('token rotation', () => {
 
   test('both the old and the new token are accepted during the switch, and nothing else', async () => {
     const postTo = (token: string) =>
-      fetch(`${rotating.url}/api/notifications/notifications`, {
+      http(`${rotating.url}/api/notifications/notifications`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Authorization': `Bearer ${token}` },
         body: JSON.stringify(sample()),
