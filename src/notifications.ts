@@ -348,33 +348,27 @@ export class ArgoCdBackstageNotifications extends Construct {
   }
 
   private renderCustomResource(): ApiObject {
-    const section = (prefix: string) =>
-      Lazy.any({
-        produce: () => {
-          const data = this.renderData();
-          return sortKeys(Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith(prefix))));
-        },
-      });
     return new NotificationsConfiguration(this, 'Resource', {
       metadata: { name: NOTIFICATIONS_CONFIGURATION_NAME, namespace: this.namespace, annotations: { [SYNC_WAVE]: WAVE_CONFIG } },
-      spec: {
-        // The operator writes context as unquoted "key: value" lines; the
-        // values are URLs checked to be plain YAML scalars.
-        context: Lazy.any({ produce: () => this.context() }),
-        services: section('service.'),
-        templates: section('template.'),
-        // defaultTriggers has no map of its own; the operator merges every map
-        // into one ConfigMap data.
-        triggers: Lazy.any({
-          produce: () => sortKeys(Object.fromEntries(Object.entries(this.renderData()).filter(([k]) => k.startsWith('trigger.') || k.startsWith('defaultTriggers.')))),
-        }),
-        subscriptions: Lazy.any({
-          produce: () => {
-            const subscriptions = this.renderData().subscriptions;
-            return subscriptions === undefined ? undefined : { subscriptions };
-          },
-        }),
-      },
+      // One rendering of the data, split into the resource's maps.
+      spec: Lazy.any({
+        produce: () => {
+          const data = this.renderData();
+          const section = (...prefixes: string[]) =>
+            Object.fromEntries(Object.entries(data).filter(([k]) => prefixes.some(p => k.startsWith(p))));
+          return {
+            // The operator writes context as unquoted "key: value" lines; the
+            // values are URLs checked to be plain YAML scalars.
+            context: this.context(),
+            services: section('service.'),
+            templates: section('template.'),
+            // defaultTriggers has no map of its own; the operator merges every
+            // map into one ConfigMap data.
+            triggers: section('trigger.', 'defaultTriggers.'),
+            subscriptions: data.subscriptions === undefined ? undefined : { subscriptions: data.subscriptions },
+          };
+        },
+      }),
     });
   }
 
