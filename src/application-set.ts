@@ -2,6 +2,7 @@ import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplicationSet, ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { ArgoCdBackstageNotifications } from './notifications';
+import { NOTIFIED_ANNOTATION } from './private/argocd-sync';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { sortKeys } from './private/records';
 import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
@@ -81,8 +82,8 @@ export class NotifyingApplicationSet extends Construct {
     if (nameProblem) problems.push(nameProblem);
     const nsProblem = checkNamespace('applicationset namespace', this.namespace);
     if (nsProblem) problems.push(nsProblem);
-    if ('notified.notifications.argoproj.io' in (props.spec.template.metadata.annotations ?? {})) {
-      problems.push('the template annotation "notified.notifications.argoproj.io" is Argo CD\'s own notification state: remove it');
+    if (NOTIFIED_ANNOTATION in (props.spec.template.metadata.annotations ?? {})) {
+      problems.push(`the template annotation "${NOTIFIED_ANNOTATION}" is Argo CD's own notification state: remove it`);
     }
 
     this.apiObject = new SubscribedApplicationSet(

@@ -2,14 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, ApplicationProps, ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { ArgoCdBackstageNotifications } from './notifications';
+import { NOTIFIED_ANNOTATION } from './private/argocd-sync';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { sortKeys } from './private/records';
 import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
-
-/** The annotation in which Argo CD keeps its notification state. */
-const NOTIFIED_ANNOTATION = 'notified.notifications.argoproj.io';
 
 /**
  * Properties of `NotifyingApplication`.
