@@ -1,23 +1,29 @@
 import { Yaml } from 'cdk8s';
 import { OncePer } from './once-per';
 import {
+  canRenderEmpty,
   checkText,
   ENTITY_REF_ANNOTATION,
   jsonStringAction,
   REVISION_PREAMBLE,
 } from './private/go-template';
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel } from './private/validation';
+import { checkYamlSafe } from './private/yaml-safety';
 import { NotificationSeverity } from './severity';
 
-/** Byte bound of a notification title: Backstage stores it in varchar(255). */
-export const MAX_TITLE_BYTES = 255;
-/** Byte bound of a topic: varchar(255) as well. */
-export const MAX_TOPIC_BYTES = 255;
 /**
- * Byte bound of a description. Even if every byte were escaped as \uXXXX the
- * whole body stays below 16 kB, far from Backstage's 100 kB request limit.
+ * Bound of a notification title, in characters (Unicode code points):
+ * Backstage stores it in varchar(255), which PostgreSQL counts in characters.
  */
-export const MAX_DESCRIPTION_BYTES = 2048;
+export const MAX_TITLE_CHARS = 255;
+/** Bound of a topic, in characters: varchar(255) as well. */
+export const MAX_TOPIC_CHARS = 255;
+/**
+ * Bound of a description, in characters. Even if each were a 4-byte character
+ * escaped as two \uXXXX sequences, the whole body stays below 32 kB, far from
+ * Backstage's 100 kB request limit.
+ */
+export const MAX_DESCRIPTION_CHARS = 2048;
 
 /**
  * Fires only for Applications that name their Backstage entity. Explicit
@@ -61,13 +67,16 @@ export interface CustomTriggerProps {
    * The notification title. Plain text with placeholders: `{app}`,
    * `{namespace}`, `{project}`, `{entityRef}`, `{revision}`, `{syncStatus}`,
    * `{healthStatus}`, `{healthMessage}`, `{phase}`, `{message}`.
-   * Cut to 255 bytes.
+   * Cut to 255 characters. A title that can render empty (only placeholders
+   * that may be empty, such as `{healthMessage}`) falls back to
+   * `<Event>: {app}`, for example `Rollout paused: order-service`, because
+   * Backstage rejects an empty title.
    */
   readonly title: string;
 
   /**
    * The notification description, with the same placeholders as `title`.
-   * Cut to 2048 bytes.
+   * Cut to 2048 characters.
    *
    * @default - no description
    */
@@ -81,7 +90,8 @@ export interface CustomTriggerProps {
   readonly severity?: NotificationSeverity;
 
   /**
-   * The notification topic, with the same placeholders as `title`. Cut to 255 bytes.
+   * The notification topic, with the same placeholders as `title`. Cut to 255
+   * characters. A topic that can render empty falls back to the default.
    *
    * @default "Argo CD: {app}"
    */
@@ -339,12 +349,24 @@ export class BackstageTrigger {
     if (this.title.trim() === '') {
       problems.push(`${what} has an empty title, which Backstage rejects: give a title`);
     }
+    const unsafe = [
+      checkYamlSafe(`the "when" condition of ${what}`, this.condition),
+      checkYamlSafe(`the oncePer expression of ${what}`, this.oncePer?.expression ?? ''),
+      checkYamlSafe(`the condition description of ${what}`, this.conditionDescription),
+    ];
+    problems.push(...unsafe.filter((p): p is string => p !== undefined));
     problems.push(...checkText(`title of ${what}`, this.title));
     problems.push(...checkText(`topic of ${what}`, this.topic));
     if (this.description !== undefined) {
       problems.push(...checkText(`description of ${what}`, this.description));
     }
     return problems;
+  }
+
+  /** What an empty title is replaced by: the event in words and the app, e.g. `Rollout paused: {app}`. */
+  private titleFallback(): string {
+    const words = this.event.replace(/-+/g, ' ').trim();
+    return `${words.charAt(0).toUpperCase()}${words.slice(1)}: {app}`;
   }
 
   /**
@@ -370,15 +392,15 @@ export class BackstageTrigger {
    */
   public _renderTemplate(serviceName: string, argocdUrl: string): string {
     const payload: string[] = [
-      `    "title": ${jsonStringAction(this.title, MAX_TITLE_BYTES)}`,
+      `    "title": ${jsonStringAction(this.title, MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined)}`,
     ];
     if (this.description !== undefined) {
-      payload.push(`    "description": ${jsonStringAction(this.description, MAX_DESCRIPTION_BYTES)}`);
+      payload.push(`    "description": ${jsonStringAction(this.description, MAX_DESCRIPTION_CHARS)}`);
     }
     payload.push(
       '    "link": {{ printf "%v/applications/%v/%v" $argocdUrl .app.metadata.namespace .app.metadata.name | toJson }}',
       `    "severity": ${JSON.stringify(this.severity.value)}`,
-      `    "topic": ${jsonStringAction(this.topic, MAX_TOPIC_BYTES)}`,
+      `    "topic": ${jsonStringAction(this.topic, MAX_TOPIC_CHARS, canRenderEmpty(this.topic) ? DEFAULT_TOPIC : undefined)}`,
     );
     const body = [
       REVISION_PREAMBLE,

@@ -68,9 +68,9 @@ describe('custom', () => {
     expect(condition.send).toEqual(['app-rollout-paused-backstage']);
     const body: string = YAML.parse(data['template.app-rollout-paused-backstage']).webhook.backstage.body;
     // A literal % is escaped for printf, a literal quote for the Go string.
-    expect(body).toContain('"title": {{ printf "Paused: %v (100%% of \\"%v\\")" .app.metadata.name (dig "spec" "project" "" .app) | trim | trunc 255 | toJson }}');
-    expect(body).toContain('"description": {{ printf "%v in %v is paused at %v. %v" .app.metadata.name .app.metadata.namespace $revision (dig "status" "health" "message" "" .app) | trim | trunc 2048 | toJson }}');
-    expect(body).toContain('"topic": {{ printf "Rollouts" | trim | trunc 255 | toJson }}');
+    expect(body).toContain('"title": {{ printf "%.255s" (printf "Paused: %v (100%% of \\"%v\\")" .app.metadata.name (dig "spec" "project" "" .app) | trim) | toJson }}');
+    expect(body).toContain('"description": {{ printf "%.2048s" (printf "%v in %v is paused at %v. %v" .app.metadata.name .app.metadata.namespace $revision (dig "status" "health" "message" "" .app) | trim) | toJson }}');
+    expect(body).toContain('"topic": {{ printf "%.255s" (printf "Rollouts" | trim) | toJson }}');
     expect(sampleBody(body).payload.severity).toBe('high');
   });
 
@@ -100,12 +100,30 @@ describe('custom', () => {
     [{ topic: 'a }} b' }, /topic of trigger .* contains Go template delimiters/],
     [{ title: 'lone \ud800 surrogate' }, /contains a lone UTF-16 surrogate/],
     [{ oncePer: OncePer.of(' ') }, /has an empty oncePer expression/],
+    [{ when: 'app.metadata.name == "a\u2028b"' }, /the "when" condition of trigger .* contains U\+2028 \(line separator\), which the YAML parser of kubectl and Argo CD cannot read/],
+    [{ oncePer: OncePer.of('app.metadata.name + "\u0085"') }, /the oncePer expression of trigger .* contains U\+0085/],
+    [{ conditionDescription: 'paused\u007f' }, /the condition description of trigger .* contains U\+007F/],
+    [{ title: 'Paused\u2029{app}' }, /title of trigger .* contains U\+2029/],
+    [{ description: 'x\u009f' }, /description of trigger .* contains U\+009F/],
+    [{ topic: 'x\ufffe' }, /topic of trigger .* contains U\+FFFE/],
   ])('%j is rejected', (override, message) => {
     const t = BackstageTrigger.custom({ event: 'rollout-paused', when: 'true', title: 'Paused: {app}', ...override } as any);
     expect(t._problems()).toContainEqual(expect.stringMatching(message));
     const c = chart();
     notifications(c, { triggers: [t] });
     expect(validationErrors(c)).toContainEqual(expect.stringMatching(message));
+  });
+
+  test('a title that can render empty falls back to the event and the app; others have no fallback', () => {
+    const body = (title: string) => {
+      const c = chart();
+      notifications(c, { triggers: [BackstageTrigger.custom({ event: 'rollout-paused', when: 'true', title })] });
+      return YAML.parse(configData(synth(c))['template.app-rollout-paused-backstage']).webhook.backstage.body as string;
+    };
+    expect(body('{healthMessage}')).toContain('"title": {{ printf "%.255s" (printf "%v" (dig "status" "health" "message" "" .app) | trim | default (printf "Rollout paused: %v" .app.metadata.name)) | toJson }}');
+    expect(body(' {message} ')).toContain('| default (printf "Rollout paused: %v" .app.metadata.name)');
+    expect(body('Paused: {healthMessage}')).not.toContain('default (printf');
+    expect(body('{app}')).not.toContain('default (printf');
   });
 
   test('a well-formed custom trigger has no problems', () => {

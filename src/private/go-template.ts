@@ -4,11 +4,15 @@
  *
  * Every value that comes from the Application is read nil-safely (`dig` with a
  * default, never a field under a possibly absent map), joined with `printf`,
- * trimmed, cut to a byte bound with `trunc`, and only then escaped with sprig's
- * `toJson`: quotes, backslashes, newlines, control characters and `<>&` in an
+ * trimmed, cut to a bound in characters with `printf "%.Ns"` (Go counts runes
+ * there, as PostgreSQL's varchar counts characters; sprig's `trunc` would cut
+ * bytes, and so UTF-8 sequences), and only then escaped with sprig's `toJson`:
+ * quotes, backslashes, newlines, control characters and `<>&` in an
  * application's messages cannot break the body. (`quote` is Go's %q, which is
  * not JSON.)
  */
+
+import { checkYamlSafe } from './yaml-safety';
 
 /** The annotation that names the Backstage entity an Application belongs to. */
 export const ENTITY_REF_ANNOTATION = 'backstage.io/entity-ref';
@@ -45,7 +49,6 @@ export const REVISION_PREAMBLE = [
 ].join('\n');
 
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Problems with a piece of notification text, or an empty list. */
 export function checkText(what: string, text: string): string[] {
@@ -58,17 +61,44 @@ export function checkText(what: string, text: string): string[] {
       problems.push(`${what} uses the unknown placeholder {${match[1]}}: use one of ${placeholderList()}`);
     }
   }
-  if (LONE_SURROGATE.test(text)) {
-    problems.push(`${what} contains a lone UTF-16 surrogate: remove it`);
-  }
+  const unsafe = checkYamlSafe(what, text);
+  if (unsafe) problems.push(unsafe);
   return problems;
 }
 
 /**
- * A Go action that renders `text` as a JSON string of at most `maxBytes`
- * bytes before escaping. `text` must have passed `checkText`.
+ * Placeholders that never render empty: every Application has a name and a
+ * namespace, and the triggers fire only when the entity ref is set.
  */
-export function jsonStringAction(text: string, maxBytes: number): string {
+const NEVER_EMPTY = new Set(['app', 'namespace', 'entityRef']);
+
+/**
+ * Whether `text` can render as an empty (or all-whitespace) string: its
+ * literal parts are whitespace and each placeholder in it may be empty.
+ */
+export function canRenderEmpty(text: string): boolean {
+  const parts = text.split(PLACEHOLDER);
+  const literal = parts.filter((_, i) => i % 2 === 0).join('');
+  const placeholders = parts.filter((_, i) => i % 2 === 1);
+  return literal.trim() === '' && !placeholders.some(p => NEVER_EMPTY.has(p));
+}
+
+/**
+ * A Go action that renders `text` as a JSON string of at most `maxChars`
+ * characters (Unicode code points), never cut inside a UTF-8 sequence. With a
+ * `fallback` (text with placeholders, which must not render empty), an empty
+ * result is replaced by it. `text` must have passed `checkText`.
+ */
+export function jsonStringAction(text: string, maxChars: number, fallback?: string): string {
+  let value = `${printfCall(text)} | trim`;
+  if (fallback !== undefined) {
+    value = `${value} | default (${printfCall(fallback)})`;
+  }
+  return `{{ printf "%.${maxChars}s" (${value}) | toJson }}`;
+}
+
+/** A `printf` call that renders the text, reading each placeholder nil-safely. */
+function printfCall(text: string): string {
   const args: string[] = [];
   const format = text
     .split(PLACEHOLDER)
@@ -79,8 +109,7 @@ export function jsonStringAction(text: string, maxBytes: number): string {
     })
     .join('');
   // A JSON string literal is also a valid Go interpreted string literal.
-  const call = ['printf', JSON.stringify(format), ...args].join(' ');
-  return `{{ ${call} | trim | trunc ${maxBytes} | toJson }}`;
+  return ['printf', JSON.stringify(format), ...args].join(' ');
 }
 
 /** Whether the text uses a placeholder. */

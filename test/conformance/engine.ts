@@ -97,3 +97,25 @@ export function replay(manifests: string, fixtures: Fixture[], options: { token?
   }
   return run.output;
 }
+
+export interface DumpRun {
+  readonly status: number;
+  readonly stderr: string;
+  /** The documents as Kubernetes reads them (sigs.k8s.io/yaml: yaml.v2, then JSON). */
+  readonly docs?: any[];
+}
+
+/** Reads manifests (YAML text) the way kubectl, the API server and Argo CD do. */
+export function readAsKubernetes(manifests: string): DumpRun {
+  const bin = buildEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+  try {
+    const file = path.join(dir, 'manifests.yaml');
+    fs.writeFileSync(file, manifests);
+    const res = spawnSync(bin, ['-manifests', file, '-dump'], { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+    const status = res.status ?? -1;
+    return { status, stderr: res.stderr, docs: status === 0 ? JSON.parse(res.stdout) : undefined };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -8,9 +8,18 @@
 // JSON, the HTTP requests the controller would send for each state.
 //
 // Usage: engine -manifests a.yaml[,b.yaml] -fixtures fixtures.json [-token T]
+//        engine -manifests a.yaml -dump
+//
+// Every YAML text (the manifest files, and each value of the configuration) is
+// read the way Kubernetes, kubectl and Argo CD read it: sigs.k8s.io/yaml,
+// which decodes with yaml.v2 and converts the result to JSON before
+// unmarshalling it into structs with JSON field names. -dump prints the
+// manifests as read that way, as JSON, so that callers can check every string
+// survives the trip.
 //
 // Exit status 2 means the configuration failed to load: in Argo CD that
-// disables every notification of the instance.
+// disables every notification of the instance. Exit status 3 means a manifest
+// file could not be read at all: kubectl and Argo CD would reject the sync.
 package main
 
 import (
@@ -28,7 +37,7 @@ import (
 	"github.com/Masterminds/sprig"
 	"github.com/antonmedv/expr"
 	"github.com/antonmedv/expr/vm"
-	"gopkg.in/yaml.v3"
+	"gopkg.in/yaml.v2"
 )
 
 const (
@@ -52,8 +61,8 @@ func readManifests(paths []string) ([]object, error) {
 		}
 		dec := yaml.NewDecoder(f)
 		for {
-			var doc object
-			err := dec.Decode(&doc)
+			var raw interface{}
+			err := dec.Decode(&raw)
 			if err == io.EOF {
 				break
 			}
@@ -61,13 +70,72 @@ func readManifests(paths []string) ([]object, error) {
 				f.Close()
 				return nil, fmt.Errorf("%s: %w", p, err)
 			}
-			if doc != nil {
-				docs = append(docs, doc)
+			if raw == nil {
+				continue
 			}
+			j, err := jsonable(raw)
+			if err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", p, err)
+			}
+			doc, ok := j.(object)
+			if !ok {
+				f.Close()
+				return nil, fmt.Errorf("%s: a document is not a mapping", p)
+			}
+			docs = append(docs, doc)
 		}
 		f.Close()
 	}
 	return docs, nil
+}
+
+// jsonable mirrors sigs.k8s.io/yaml's conversion of a yaml.v2 value to one
+// encoding/json accepts: map keys become strings.
+func jsonable(v interface{}) (interface{}, error) {
+	switch t := v.(type) {
+	case map[interface{}]interface{}:
+		out := make(map[string]interface{}, len(t))
+		for k, val := range t {
+			var key string
+			switch kt := k.(type) {
+			case string:
+				key = kt
+			case int, int64, uint64, float64, bool:
+				key = fmt.Sprint(kt)
+			default:
+				return nil, fmt.Errorf("unsupported map key %v (%T)", k, k)
+			}
+			c, err := jsonable(val)
+			if err != nil {
+				return nil, err
+			}
+			out[key] = c
+		}
+		return out, nil
+	case []interface{}:
+		out := make([]interface{}, len(t))
+		for i, val := range t {
+			c, err := jsonable(val)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	default:
+		return v, nil
+	}
+}
+
+// unmarshalYAML mirrors sigs.k8s.io/yaml.Unmarshal: yaml.v2, then JSON into
+// out, so struct fields are matched by their JSON names.
+func unmarshalYAML(text string, out interface{}) error {
+	raw, err := yamlToJSON(text)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, out)
 }
 
 func str(o object, path ...string) string {
@@ -175,10 +243,10 @@ func secretData(docs []object) (map[string]string, error) {
 // ---------------------------------------------------------------- config
 
 type condition struct {
-	When        string   `yaml:"when"`
-	OncePer     string   `yaml:"oncePer"`
-	Send        []string `yaml:"send"`
-	Description string   `yaml:"description"`
+	When        string   `json:"when"`
+	OncePer     string   `json:"oncePer"`
+	Send        []string `json:"send"`
+	Description string   `json:"description"`
 }
 
 type header struct {
@@ -204,14 +272,14 @@ type webhookOptions struct {
 }
 
 type webhookTemplate struct {
-	Method string `yaml:"method"`
-	Body   string `yaml:"body"`
-	Path   string `yaml:"path"`
+	Method string `json:"method"`
+	Body   string `json:"body"`
+	Path   string `json:"path"`
 }
 
 type notificationTemplate struct {
-	Message string                     `yaml:"message"`
-	Webhook map[string]webhookTemplate `yaml:"webhook"`
+	Message string                     `json:"message"`
+	Webhook map[string]webhookTemplate `json:"webhook"`
 }
 
 type compiledTemplate struct {
@@ -232,9 +300,9 @@ type compiledCondition struct {
 }
 
 type subscription struct {
-	Recipients []string `yaml:"recipients"`
-	Triggers   []string `yaml:"triggers"`
-	Selector   string   `yaml:"selector"`
+	Recipients []string `json:"recipients"`
+	Triggers   []string `json:"triggers"`
+	Selector   string   `json:"selector"`
 }
 
 type config struct {
@@ -259,14 +327,18 @@ func replaceSecrets(text string, secret map[string]string) string {
 	})
 }
 
-// yamlToJSON decodes YAML and re-encodes it as JSON, as sigs.k8s.io/yaml does
-// before the engine unmarshals service options.
+// yamlToJSON decodes YAML with yaml.v2 and re-encodes it as JSON, as
+// sigs.k8s.io/yaml.YAMLToJSON does.
 func yamlToJSON(text string) ([]byte, error) {
 	var v interface{}
 	if err := yaml.Unmarshal([]byte(text), &v); err != nil {
 		return nil, err
 	}
-	return json.Marshal(v)
+	j, err := jsonable(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(j)
 }
 
 func loadConfig(data map[string]string, secret map[string]string) (*config, error) {
@@ -282,22 +354,22 @@ func loadConfig(data map[string]string, secret map[string]string) (*config, erro
 		parts := strings.Split(k, ".")
 		switch {
 		case k == "context":
-			if err := yaml.Unmarshal([]byte(v), &cfg.context); err != nil {
+			if err := unmarshalYAML(v, &cfg.context); err != nil {
 				return nil, fmt.Errorf("context: %w", err)
 			}
 		case k == "subscriptions":
-			if err := yaml.Unmarshal([]byte(v), &cfg.subscriptions); err != nil {
+			if err := unmarshalYAML(v, &cfg.subscriptions); err != nil {
 				return nil, fmt.Errorf("subscriptions: %w", err)
 			}
 		case k == "defaultTriggers" || strings.HasPrefix(k, "defaultTriggers."):
 			var list []string
-			if err := yaml.Unmarshal([]byte(v), &list); err != nil {
+			if err := unmarshalYAML(v, &list); err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}
 			cfg.defaultTriggers[strings.TrimPrefix(strings.TrimPrefix(k, "defaultTriggers"), ".")] = list
 		case strings.HasPrefix(k, "template."):
 			var t notificationTemplate
-			if err := yaml.Unmarshal([]byte(v), &t); err != nil {
+			if err := unmarshalYAML(v, &t); err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}
 			name := strings.TrimPrefix(k, "template.")
@@ -308,7 +380,7 @@ func loadConfig(data map[string]string, secret map[string]string) (*config, erro
 			cfg.templates[name] = ct
 		case strings.HasPrefix(k, "trigger."):
 			var conds []condition
-			if err := yaml.Unmarshal([]byte(v), &conds); err != nil {
+			if err := unmarshalYAML(v, &conds); err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}
 			var compiled []compiledCondition
@@ -703,12 +775,21 @@ func main() {
 	manifests := flag.String("manifests", "", "comma-separated manifest files")
 	fixtures := flag.String("fixtures", "", "fixtures JSON file: [{name, states: [Application, ...]}]")
 	token := flag.String("token", "", "token to add to the notifications secret, under -token-key")
+	dump := flag.Bool("dump", false, "print the manifests as Kubernetes reads them, as JSON, and exit")
 	tokenKey := flag.String("token-key", "backstage-token", "key of -token in the notifications secret")
 	flag.Parse()
 
 	docs, err := readManifests(strings.Split(*manifests, ","))
 	if err != nil {
-		fail(1, "reading manifests: %v", err)
+		fail(3, "reading manifests: %v", err)
+	}
+	if *dump {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(docs); err != nil {
+			fail(1, "%v", err)
+		}
+		return
 	}
 	data, source, err := configData(docs)
 	if err != nil {
