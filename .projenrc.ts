@@ -65,13 +65,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // ts-jest 29 rejects TypeScript 7; 6.0.3 is the newest 6.x in the registry.
   typescriptVersion: '~6.0.3',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Parses hand-written YAML (subscription annotations, the doctor's input);
+  // jsii libraries bundle their non-jsii dependencies.
+  bundledDeps: ['yaml@^2.9.1'],
   devDeps: [
     // projen derives the @types/node dist-tag from the TypeScript version
     // ("ts6.0"), which the registry does not carry; pin the Node 20 types.
     '@types/node@^20',
     'cdk8s-plus-28@2.5.6',
     'cdk8s-cli@2.207.60',
-    'yaml@^2.9.1',
     'ajv@^8.20.0',
     'ts-node@^10.9.2',
   ],
@@ -86,6 +88,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+      // Expected [warning] lines of tests that use fromValue on purpose stay out of the output.
+      setupFiles: ['<rootDir>/test/setup-warnings.ts'],
       // The conformance tier needs Go; it has its own task and jest config.
       testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/', '/test/e2e/'],
     },

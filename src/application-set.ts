@@ -4,6 +4,7 @@ import { ApplicationSet, ApplicationSetProps, ApplicationSetSpec } from './impor
 import { ArgoCdBackstageNotifications } from './notifications';
 import { NOTIFIED_ANNOTATION } from './private/argocd-sync';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
+import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { BackstageTrigger } from './trigger';
@@ -93,8 +94,10 @@ export class NotifyingApplicationSet extends Construct {
       () => ({ [ENTITY_REF_ANNOTATION]: props.entityRef, ...this.subscriptionAnnotations() }),
     );
 
+    claimObject(this, ApplicationSet.GVK.apiVersion, ApplicationSet.GVK.kind, this.namespace, this.name);
+
     this.node.addValidation({
-      validate: () => [...problems, ...this.notifications._subscriptionProblems(this.triggers)].map(p => `${this.node.path}: ${p}`),
+      validate: () => [...problems, ...this.notifications._subscriptionProblems(this.triggers), ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`),
     });
   }
 

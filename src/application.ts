@@ -2,10 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, ApplicationProps, ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { ArgoCdBackstageNotifications } from './notifications';
-import { NOTIFIED_ANNOTATION } from './private/argocd-sync';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
+import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
-import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { applicationAnnotationProblems } from './private/subscriptions';
+import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
 
@@ -109,8 +111,10 @@ export class NotifyingApplication extends Construct {
     }
     const defaultName = typeof parsed === 'string' ? undefined : parsed.name;
     this.name = props.name ?? defaultName ?? '';
-    if (props.name === undefined && (defaultName === undefined || checkObjectName('', defaultName) !== undefined)) {
-      problems.push(`no name was given and the entity ref's name "${defaultName ?? props.entityRef}" is not a valid kubernetes object name: set name`);
+    if (props.name === undefined && defaultName === undefined) {
+      // The entity ref's own problem says what to fix; the name follows from it.
+    } else if (props.name === undefined && checkObjectName('', defaultName!) !== undefined) {
+      problems.push(`no name was given and the entity ref's name "${defaultName}" is not a valid kubernetes object name: set name`);
     } else {
       const nameProblem = checkObjectName('application name', this.name);
       if (nameProblem) problems.push(nameProblem);
@@ -120,14 +124,13 @@ export class NotifyingApplication extends Construct {
     if (this.explicitTriggers && this.subscriptionMode !== SubscriptionMode.PER_TRIGGER) {
       problems.push(`triggers can only be chosen with SubscriptionMode.PER_TRIGGER; ${this.subscriptionMode.name} subscribes to the configuration's triggers: remove triggers or the subscriptionMode`);
     }
-    for (const key of Object.keys(props.annotations ?? {})) {
-      if (key === NOTIFIED_ANNOTATION) {
-        problems.push(`annotation "${NOTIFIED_ANNOTATION}" is Argo CD's own notification state; writing it from git resets or corrupts it: remove it`);
-      }
-      if (key === ENTITY_REF_ANNOTATION) {
-        problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from annotations`);
-      }
+    if (this.explicitTriggers && this.explicitTriggers.length === 0) {
+      problems.push('triggers is empty, so the application would never be notified: leave triggers unset to subscribe to every trigger, or name at least one');
     }
+    if (ENTITY_REF_ANNOTATION in (props.annotations ?? {})) {
+      problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from annotations`);
+    }
+    problems.push(...yamlUnsafeStrings('spec', props.spec));
 
     const app = new SubscribedApplication(
       this,
@@ -144,10 +147,32 @@ export class NotifyingApplication extends Construct {
       () => this.subscriptionAnnotations(),
     );
     this.apiObject = app;
+    claimObject(this, Application.GVK.apiVersion, Application.GVK.kind, this.namespace, this.name);
 
     this.node.addValidation({
-      validate: () => [...problems, ...this.notifications._subscriptionProblems(this.triggers)].map(p => `${this.node.path}: ${p}`),
+      validate: () => [
+        ...problems,
+        ...this.metadataProblems(),
+        ...this.notifications._subscriptionProblems(this.triggers),
+        ...objectCollisions(this),
+      ].map(p => `${this.node.path}: ${p}`),
     });
+  }
+
+  /** Problems with the labels and annotations, including ones added after construction. */
+  private metadataProblems(): string[] {
+    const metadata = this.apiObject.metadata.toJson();
+    const labels: Record<string, string> = metadata.labels ?? {};
+    const annotations: Record<string, string> = metadata.annotations ?? {};
+    const problems = [
+      ...checkLabels('label', labels),
+      ...checkAnnotations('annotation', annotations),
+      ...applicationAnnotationProblems(annotations, this.entityRef, this.notifications),
+    ];
+    if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR && !this.notifications.selectsLabels(labels)) {
+      problems.push(`subscribes by label selector, but no subscription of ${this.notifications.node.path} selects its labels ${JSON.stringify(labels)}, so it would never be notified: add matching labels, or call notifications.addSubscription({ matchLabels })`);
+    }
+    return problems;
   }
 
   /** The triggers this application subscribes to. */

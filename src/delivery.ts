@@ -46,12 +46,17 @@ export function deliveryFields(options: WebhookDeliveryOptions): Record<string, 
   return fields;
 }
 
+/** The longest Go duration: int64 nanoseconds, in milliseconds. */
+const MAX_GO_DURATION_MS = 9_223_372_036_854;
+
 /** @internal */
 export function deliveryProblems(options: WebhookDeliveryOptions): string[] {
   const problems: string[] = [];
-  const min = options.retryWaitMin?.toMilliseconds() ?? DEFAULT_WAIT_MIN_MS;
-  const max = options.retryWaitMax?.toMilliseconds() ?? DEFAULT_WAIT_MAX_MS;
-  if (min <= 0 || max <= 0) {
+  const min = millis('retryWaitMin', options.retryWaitMin, DEFAULT_WAIT_MIN_MS, problems);
+  const max = millis('retryWaitMax', options.retryWaitMax, DEFAULT_WAIT_MAX_MS, problems);
+  if (min === undefined || max === undefined) {
+    // already reported
+  } else if (min <= 0 || max <= 0) {
     problems.push('delivery retry waits must be positive durations');
   } else if (min > max) {
     problems.push(`delivery retryWaitMin (${min} ms) is longer than retryWaitMax (${max} ms): make retryWaitMin the shorter one`);
@@ -62,6 +67,24 @@ export function deliveryProblems(options: WebhookDeliveryOptions): string[] {
   return problems;
 }
 
+/**
+ * A retry wait in whole milliseconds, or undefined after reporting why it
+ * cannot be written as Go's integer nanoseconds.
+ */
+function millis(what: string, d: Duration | undefined, fallback: number, problems: string[]): number | undefined {
+  if (d === undefined) return fallback;
+  const ms = d.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms)) {
+    problems.push(`delivery ${what} of ${ms} ms is not a whole number of milliseconds: use for example Duration.millis(${Math.max(1, Math.round(ms))})`);
+    return undefined;
+  }
+  if (ms > MAX_GO_DURATION_MS || BigInt(ms * 1_000_000) !== BigInt(ms) * 1_000_000n) {
+    problems.push(`delivery ${what} of ${ms} ms does not fit a Go duration (int64 nanoseconds, about 292 years), so the whole configuration would fail to load: use a shorter wait`);
+    return undefined;
+  }
+  return ms;
+}
+
 function nanoseconds(d: Duration): number {
-  return Math.round(d.toMilliseconds()) * 1_000_000;
+  return d.toMilliseconds({ integral: false }) * 1_000_000;
 }

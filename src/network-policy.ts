@@ -2,6 +2,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArgoCdFlavor } from './flavor';
 import { ArgoCdBackstageNotifications } from './notifications';
+import { claimObject, objectCollisions } from './private/object-registry';
+import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
+
+/** The NetworkPolicy that confines the notifications controller. */
+export const EGRESS_POLICY_NAME = 'argocd-notifications-controller-egress';
+/** The NetworkPolicy that admits Argo CD into Backstage. */
+export const INGRESS_POLICY_NAME = 'backstage-ingress-from-argocd';
 
 /**
  * Properties of `NotificationsEgressPolicy`.
@@ -29,8 +36,12 @@ export interface NotificationsEgressPolicyProps {
 
 /**
  * A NetworkPolicy that lets Argo CD's notifications controller reach only
- * Backstage, DNS (53, UDP and TCP: without it delivery fails) and the
- * Kubernetes API server.
+ * Backstage, DNS (UDP and TCP: without it delivery fails) and the Kubernetes
+ * API server.
+ *
+ * DNS is port 53, and on OpenShift GitOps also 5353: OpenShift's DNS Service
+ * maps port 53 to its pods' port 5353, and a NetworkPolicy matches the
+ * destination pod's port, so 53 alone would drop every lookup there.
  *
  * Egress policies are allow-lists: once one selects the controller, any other
  * notification service it uses (Slack, email, …) must be allowed too.
@@ -46,16 +57,35 @@ export class NotificationsEgressPolicy extends Construct {
     const n = props.notifications;
     this.podLabels = notificationsControllerLabels(n);
     const backstagePort = portOf(n.backstageUrl);
+    const apiServerPorts = props.apiServerPorts ?? [443, 6443];
+    const dnsPorts = n.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? [53, 5353] : [53];
+
+    const problems: string[] = [];
+    for (const port of [backstagePort, ...apiServerPorts]) {
+      const problem = checkPort('egress port', port);
+      if (problem) problems.push(problem);
+    }
+    if (apiServerPorts.length === 0) {
+      problems.push('apiServerPorts is empty, so the controller could not watch Applications: leave it unset or give the API server\'s ports');
+    }
+    if (n.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS && n._instanceNameDefaulted && n.namespace !== n.flavor.defaultNamespace) {
+      problems.push(`the notifications in namespace "${n.namespace}" do not name their ArgoCD instance, so the policy would select the pods of an instance named "${n.argocdInstanceName}": set argocdInstanceName on ${n.node.path}`);
+    }
 
     this.policy = new kplus.NetworkPolicy(this, 'Resource', {
-      metadata: { name: 'argocd-notifications-controller-egress', namespace: n.namespace },
+      metadata: { name: EGRESS_POLICY_NAME, namespace: n.namespace },
       selector: kplus.Pods.select(this, 'Controller', { labels: this.podLabels }),
       egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
     });
     const anywhere = kplus.NetworkPolicyIpBlock.anyIpv4(this, 'Anywhere');
     this.policy.addEgressRule(props.backstagePeer ?? anywhere, [kplus.NetworkPolicyPort.tcp(backstagePort)]);
-    this.policy.addEgressRule(kplus.Namespaces.all(this, 'AllNamespaces'), [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)]);
-    this.policy.addEgressRule(anywhere, (props.apiServerPorts ?? [443, 6443]).map(p => kplus.NetworkPolicyPort.tcp(p)));
+    this.policy.addEgressRule(
+      kplus.Namespaces.all(this, 'AllNamespaces'),
+      dnsPorts.flatMap(p => [kplus.NetworkPolicyPort.udp(p), kplus.NetworkPolicyPort.tcp(p)]),
+    );
+    this.policy.addEgressRule(anywhere, apiServerPorts.map(p => kplus.NetworkPolicyPort.tcp(p)));
+    claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', n.namespace, EGRESS_POLICY_NAME);
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
 }
 
@@ -110,17 +140,35 @@ export class BackstageIngressPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: BackstageIngressPolicyProps) {
     super(scope, id);
-    const labels = props.podLabels ?? { 'rhdh.redhat.com/app': `backstage-${props.backstageName ?? 'developer-hub'}` };
-    const port = kplus.NetworkPolicyPort.tcp(props.port ?? 7007);
+    const backstageName = props.backstageName ?? 'developer-hub';
+    const labels = props.podLabels ?? { 'rhdh.redhat.com/app': `backstage-${backstageName}` };
+    const portNumber = props.port ?? 7007;
+    const namespaces = [props.notifications.namespace, ...(props.allowNamespaces ?? [])];
+
+    const problems: string[] = [];
+    const maybe = (p: string | undefined) => p && problems.push(p);
+    maybe(checkNamespace('namespace', props.namespace));
+    for (const ns of props.allowNamespaces ?? []) maybe(checkNamespace('allowNamespaces entry', ns));
+    maybe(checkPort('port', portNumber));
+    const nameProblem = checkObjectName('backstageName', backstageName);
+    maybe(nameProblem);
+    // Labels derived from an invalid name would only repeat its problem.
+    if (props.podLabels !== undefined || nameProblem === undefined) problems.push(...checkLabels('pod label', labels));
+    if (Object.keys(labels).length === 0) {
+      problems.push('podLabels is empty, so the policy would select every pod of the namespace: give the labels of Backstage\'s pods');
+    }
+
+    const port = kplus.NetworkPolicyPort.tcp(portNumber);
     this.policy = new kplus.NetworkPolicy(this, 'Resource', {
-      metadata: { name: 'backstage-ingress-from-argocd', namespace: props.namespace },
+      metadata: { name: INGRESS_POLICY_NAME, namespace: props.namespace },
       selector: kplus.Pods.select(this, 'Backstage', { labels }),
       ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
     });
-    const namespaces = [props.notifications.namespace, ...(props.allowNamespaces ?? [])];
     namespaces.forEach((ns, i) => {
       this.policy.addIngressRule(kplus.Namespaces.select(this, `Namespace${i}`, { names: [ns] }), [port]);
     });
+    claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', props.namespace, INGRESS_POLICY_NAME);
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
 }
 
@@ -129,6 +177,13 @@ export function notificationsControllerLabels(n: ArgoCdBackstageNotifications): 
   return n.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS
     ? { 'app.kubernetes.io/name': `${n.argocdInstanceName}-notifications-controller` }
     : { 'app.kubernetes.io/name': 'argocd-notifications-controller' };
+}
+
+function checkPort(what: string, port: number): string | undefined {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return `${what} ${port} is invalid: use a whole number from 1 to 65535`;
+  }
+  return undefined;
 }
 
 function portOf(url: string): number {

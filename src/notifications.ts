@@ -6,9 +6,12 @@ import { deliveryFields, deliveryProblems, WebhookDeliveryOptions } from './deli
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
+import { claimObject, foreignCollisions, objectCollisions, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import {
   ANNOTATION_NAME_MAX,
+  checkArgoCdBaseUrl,
+  checkBackstageBaseUrl,
   checkDnsLabel,
   checkLabels,
   checkNamespace,
@@ -129,7 +132,8 @@ export interface ArgoCdBackstageNotificationsProps {
 
   /**
    * The name of the operator's `ArgoCD` instance, used by `enableController`
-   * and for the notifications controller's pod labels.
+   * and for the notifications controller's pod labels. Required for those when
+   * `namespace` is not the flavour's default.
    *
    * @default "openshift-gitops"
    */
@@ -164,6 +168,11 @@ export class ArgoCdBackstageNotifications extends Construct {
   /** The name of the operator's ArgoCD instance. */
   public readonly argocdInstanceName: string;
   /**
+   * Whether `argocdInstanceName` was left to its default.
+   * @internal
+   */
+  public readonly _instanceNameDefaulted: boolean;
+  /**
    * The partial ArgoCD resource that enables the controller.
    * @default - none
    */
@@ -180,6 +189,7 @@ export class ArgoCdBackstageNotifications extends Construct {
     this.serviceName = props.serviceName ?? 'backstage';
     this.token = props.token ?? BackstageToken.fromSecret();
     this.argocdInstanceName = props.argocdInstanceName ?? 'openshift-gitops';
+    this._instanceNameDefaulted = props.argocdInstanceName === undefined;
     this.delivery = props.delivery ?? {};
 
     const problems: string[] = [];
@@ -188,7 +198,9 @@ export class ArgoCdBackstageNotifications extends Construct {
     this.backstageUrl = 'url' in backstage ? backstage.url : props.backstageUrl;
     this.argocdUrl = 'url' in argocd ? argocd.url : props.argocdUrl;
     if ('problem' in backstage) problems.push(backstage.problem);
+    else maybe(problems, checkBackstageBaseUrl('backstageUrl', backstage.url));
     if ('problem' in argocd) problems.push(argocd.problem);
+    else maybe(problems, checkArgoCdBaseUrl('argocdUrl', argocd.url));
     this.notificationsUrl = `${this.backstageUrl}${BACKSTAGE_NOTIFICATIONS_PATH}`;
 
     const nsProblem = checkNamespace('namespace', this.namespace);
@@ -216,15 +228,26 @@ export class ArgoCdBackstageNotifications extends Construct {
       if (this.flavor === ArgoCdFlavor.STANDARD) {
         problems.push('enableController applies to OpenShift GitOps and the argocd-operator only; standard Argo CD runs argocd-notifications-controller as part of its install: remove enableController and check that Deployment instead (see the README)');
       } else {
+        if (this._instanceNameDefaulted && this.namespace !== this.flavor.defaultNamespace) {
+          problems.push(`enableController in namespace "${this.namespace}" needs the name of the ArgoCD instance there: set argocdInstanceName, or a new ArgoCD instance named "${this.argocdInstanceName}" would be created by server-side apply and never pruned`);
+        }
         this.controllerSwitch = this.renderControllerSwitch();
       }
     }
 
     this.tokenSecret = this.token._bind(this, this.namespace);
     this.resource = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
+    claimObject(this, this.resource.apiVersion, this.resource.kind, this.namespace, this.resource.name);
+    if (this.controllerSwitch) {
+      claimObject(this, this.controllerSwitch.apiVersion, this.controllerSwitch.kind, this.namespace, this.controllerSwitch.name);
+    }
+    registerScanner(this);
 
     this.node.addValidation({
-      validate: () => unique([...problems, ...this.token._problems(), ...this.triggerProblems()]).map(p => `${this.node.path}: ${p}`),
+      validate: () => [
+        ...unique([...problems, ...this.token._problems(), ...this.triggerProblems(), ...objectCollisions(this)]).map(p => `${this.node.path}: ${p}`),
+        ...foreignCollisions(this),
+      ],
     });
   }
 
@@ -246,6 +269,14 @@ export class ArgoCdBackstageNotifications extends Construct {
    */
   public addSubscription(options: LabelSubscriptionOptions): void {
     this._subscriptions.push(options);
+  }
+
+  /**
+   * Whether a label-selector subscription (`addSubscription`) selects an
+   * Application with these labels.
+   */
+  public selectsLabels(labels: { [key: string]: string }): boolean {
+    return this._subscriptions.some(s => Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v));
   }
 
   /**
@@ -392,6 +423,9 @@ export class ArgoCdBackstageNotifications extends Construct {
 
   private triggerProblems(): string[] {
     const problems: string[] = [];
+    if (this._triggers.length === 0) {
+      problems.push('no trigger is configured, so no notification would ever be sent: leave triggers unset for the defaults, or add at least one');
+    }
     for (const trigger of new Set(this._triggers)) {
       problems.push(...trigger._problems());
       const key = subscriptionName(trigger.triggerName, this.serviceName);
@@ -404,6 +438,9 @@ export class ArgoCdBackstageNotifications extends Construct {
         problems.push('a subscription has no matchLabels, so it would subscribe every Application: give at least one label');
       }
       problems.push(...checkLabels('subscription label', subscription.matchLabels));
+      if (subscription.triggers && subscription.triggers.length === 0) {
+        problems.push(`the subscription for ${selectorOf(subscription.matchLabels)} has an empty trigger list, so it would never notify: leave triggers unset to subscribe to every trigger, or name at least one`);
+      }
       for (const trigger of subscription.triggers ?? []) {
         if (!this._triggers.includes(trigger)) {
           problems.push(`a subscription names trigger "${trigger.triggerName}", which is not configured: add it with addTrigger()`);
@@ -424,6 +461,10 @@ export class ArgoCdBackstageNotifications extends Construct {
 
 function subscriptionName(triggerName: string, serviceName: string): string {
   return `subscribe.${triggerName}.${serviceName}`;
+}
+
+function maybe(problems: string[], problem: string | undefined): void {
+  if (problem) problems.push(problem);
 }
 
 function unique(values: string[]): string[] {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { BackstageAppConfig, DEFAULT_TOKEN_ENV_VAR } from './backstage-app-config';
 import { BackstageV1Alpha5 } from './imports/rhdh-backstage-rhdh.redhat.com';
 import { ArgoCdBackstageNotifications } from './notifications';
+import { claimObject, objectCollisions } from './private/object-registry';
 import { checkNamespace, checkObjectName } from './private/validation';
 
 /** The app-config file name inside the app-config ConfigMap. */
@@ -160,6 +161,10 @@ export class RhdhNotifications extends Construct {
       });
     }
 
-    this.node.addValidation({ validate: () => problems.map(p => `${this.node.path}: ${p}`) });
+    for (const o of [this.appConfigMap, this.dynamicPluginsConfigMap, this.backstage]) {
+      if (o) claimObject(this, o.apiVersion, o.kind, this.namespace, o.name);
+    }
+
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
 }

@@ -8,6 +8,8 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
 } from './imports/external-secrets-external-secrets.io';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_TOKEN } from './private/argocd-sync';
+import { claimObject, claimSecretKey } from './private/object-registry';
+import { isPlaceholder } from './private/placeholder';
 import { checkObjectName, checkSecretKey } from './private/validation';
 import { addWarning } from './private/warnings';
 import { ExternalSecretStoreKind } from './secret-store';
@@ -20,8 +22,6 @@ export const DEFAULT_TOKEN_KEY = 'backstage-token';
 /** Minimum length of a token given with `fromValue`. */
 const MIN_TOKEN_LENGTH = 32;
 
-/** Values that are documentation placeholders rather than tokens. */
-const PLACEHOLDER = /changeme|change[-_ ]me|replace[-_ ]?me|placeholder|your[-_ ]?(backstage[-_ ]?)?token|example|dummy|todo|fixme|<[^>]*>|\$\{[^}]*\}|\$\(|^(.)\2*$/i;
 
 /**
  * Options for `BackstageToken.fromSecret`.
@@ -201,11 +201,15 @@ class PlainValueToken extends BackstageToken {
     if (key) problems.push(key);
     if (/\s/.test(this.value)) {
       problems.push('the token given to BackstageToken.fromValue contains whitespace, which Backstage rejects at startup: generate one with "openssl rand -base64 48 | tr -d \'\\n\'"');
+    } else if (!/^[\x21-\x7e]*$/.test(this.value)) {
+      // Node reads header values as latin1: Backstage would compare a mangled
+      // token and answer 401 "Illegal token".
+      problems.push('the token given to BackstageToken.fromValue contains a character outside printable ASCII, which does not survive an HTTP header (Backstage answers 401 "Illegal token"): generate one with "openssl rand -base64 48"');
     }
     if (this.value.length < MIN_TOKEN_LENGTH) {
       problems.push(`the token given to BackstageToken.fromValue has ${this.value.length} characters: use at least ${MIN_TOKEN_LENGTH}, for example from "openssl rand -base64 48"`);
     }
-    if (PLACEHOLDER.test(this.value)) {
+    if (isPlaceholder(this.value)) {
       problems.push('the token given to BackstageToken.fromValue looks like a documentation placeholder: generate a real one, for example with "openssl rand -base64 48"');
     }
     return problems;
@@ -220,6 +224,8 @@ class PlainValueToken extends BackstageToken {
   }
 
   private plainSecret(scope: Construct, namespace: string, name: string, key: string): kplus.ISecret {
+    claimObject(scope, 'v1', 'Secret', namespace, name);
+    claimSecretKey(scope, namespace, name, key);
     const secret = new kplus.Secret(scope, 'TokenSecret', {
       metadata: { name, namespace, annotations: TOKEN_ANNOTATIONS },
       stringData: { [key]: this.value },
@@ -251,7 +257,7 @@ class ExternalSecretToken extends BackstageToken {
     if (this.options.remoteKey.trim() === '') {
       problems.push('the remoteKey given to BackstageToken.fromExternalSecret is empty: name the token in your secret manager');
     }
-    const refresh = this.options.refreshInterval ? this.options.refreshInterval.toMilliseconds() / 1000 : undefined;
+    const refresh = this.options.refreshInterval ? this.options.refreshInterval.toMilliseconds({ integral: false }) / 1000 : undefined;
     if (refresh !== undefined && (!Number.isInteger(refresh) || refresh < 1)) {
       problems.push('the refreshInterval given to BackstageToken.fromExternalSecret must be a whole number of seconds, at least 1');
     }
@@ -268,10 +274,13 @@ class ExternalSecretToken extends BackstageToken {
 
   private externalSecret(scope: Construct, namespace: string, target: string, key: string): kplus.ISecret {
     const kind = this.options.storeKind ?? ExternalSecretStoreKind.SECRET_STORE;
+    const name = `${target}-${key.toLowerCase().replace(/_/g, '-')}`.slice(0, 253).replace(/-+$/, '');
+    claimObject(scope, ExternalSecret.GVK.apiVersion, ExternalSecret.GVK.kind, namespace, name);
+    claimSecretKey(scope, namespace, target, key);
     new ExternalSecret(scope, 'TokenExternalSecret', {
-      metadata: { name: `${target}-${key.toLowerCase().replace(/_/g, '-')}`.slice(0, 253).replace(/-+$/, ''), namespace, annotations: TOKEN_ANNOTATIONS },
+      metadata: { name, namespace, annotations: TOKEN_ANNOTATIONS },
       spec: {
-        refreshInterval: `${(this.options.refreshInterval ?? Duration.hours(1)).toMilliseconds() / 1000}s`,
+        refreshInterval: `${(this.options.refreshInterval ?? Duration.hours(1)).toMilliseconds({ integral: false }) / 1000}s`,
         secretStoreRef: {
           name: this.options.storeName,
           kind: kind === ExternalSecretStoreKind.CLUSTER_SECRET_STORE

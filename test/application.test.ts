@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { ArgoCdFlavor, BackstageTrigger, NotifyingApplication } from '../src';
 import { chart, expectValid, find, notifications, synth, validationErrors } from './util';
 
@@ -171,6 +171,99 @@ describe('validation', () => {
   test('writing Argo CD\'s notified state annotation is rejected', () => {
     const { c } = setup({ annotations: { 'notified.notifications.argoproj.io': '{}' } });
     expect(validationErrors(c)).toEqual([expect.stringMatching(/annotation "notified.notifications.argoproj.io" is Argo CD's own notification state.*remove it/)]);
+  });
+
+  test.each([
+    ['component:default/order--service', 'component:default/order--service'],
+    ['component:default/a_.b', 'component:default/a_.b'],
+    ['Component:default/order-service', 'component:default/order-service'],
+    ['GROUP:team--a/Team_Orders', 'group:team--a/Team_Orders'],
+    ['user:alice', 'user:default/alice'],
+  ])('entity ref %j is accepted as Backstage accepts it, and written as %j', (entityRef, written) => {
+    const { c } = setup({ entityRef, name: 'x' });
+    expect(validationErrors(c)).toEqual([]);
+    expect(find(synth(c), 'Application').metadata.annotations['backstage.io/entity-ref']).toBe(written);
+  });
+
+  test('an entity ref without a kind gets one clear error, not a second one about the name', () => {
+    const { c } = setup({ entityRef: 'order-service' });
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/entity ref "order-service" has no kind/)]);
+  });
+
+  test.each([
+    [{ labels: { 'bad key!': 'x' } }, /label key "bad key!" is invalid/],
+    [{ labels: { team: 'yes please' } }, /label "team" has the invalid value "yes please"/],
+    [{ labels: { team: 'x'.repeat(64) } }, /label "team" has the invalid value/],
+    [{ annotations: { 'bad key!': 'x' } }, /annotation key "bad key!" is invalid/],
+    [{ annotations: { [`example.com/${'x'.repeat(64)}`]: 'x' } }, /annotation key .* is invalid/],
+    [{ annotations: { note: 'a\u2028b' } }, /annotation "note" contains U\+2028 \(line separator\)/],
+    [{ annotations: { note: 'x'.repeat(262_144) } }, /annotations take \d+ bytes, more than the 262144 kubernetes allows/],
+    [{ spec: { ...SPEC, source: { ...SPEC.source, helm: { values: 'a: b\u0085' } } } }, /spec source\.helm\.values contains U\+0085/],
+    [{ triggers: [] }, /triggers is empty, so the application would never be notified/],
+  ])('%j is rejected', (props, message) => {
+    expect(validationErrors(setup(props).c)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test.each([
+    ['notifications.argoproj.io/subscribe.on-deployed.backstage', /subscribes to Argo CD's built-in trigger "on-deployed", whose template has no webhook section, so Argo CD would send a GET/],
+    ['notifications.argoproj.io/subscribe.on-sync-running-backstage.backstage', /names trigger "on-sync-running-backstage", which test\/Notifications does not define/],
+    ['notifications.argoproj.io/subscribe.on-deployed-backstage.slack', /names service "slack", which test\/Notifications does not define \(its service is "backstage"\)/],
+    ['notifications.argoproj.io/subscribe.slack', /names service "slack"/],
+    ['notifications.argoproj.io/subscribe.a.b.c', /is not a subscription Argo CD understands/],
+  ])('a hand-written subscription annotation %s is rejected', (key, message) => {
+    expect(validationErrors(setup({ annotations: { [key]: '' } }).c)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test.each([
+    ['- trigger: [on-deployed]\n  destinations: [{service: backstage}]', /built-in trigger "on-deployed"/],
+    ['- trigger: [on-deployed-backstage]\n  destinations: [{service: slack, recipients: [x]}]', /names service "slack"/],
+    ['- destinations: [{service: backstage}]', /has an entry without triggers/],
+    ['{a: b', /is not valid YAML/],
+    ['a: b', /must hold a YAML list of subscriptions/],
+  ])('a hand-written subscriptions annotation %j is rejected', (value, message) => {
+    expect(validationErrors(setup({ annotations: { 'notifications.argoproj.io/subscriptions': value } }).c)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('hand-written subscriptions to configured triggers and the service are accepted', () => {
+    const { c } = setup({
+      triggers: [BackstageTrigger.DEPLOYED],
+      annotations: {
+        'notifications.argoproj.io/subscribe.on-sync-failed-backstage.backstage': '',
+        'notifications.argoproj.io/subscribe.backstage': '',
+        'notifications.argoproj.io/subscriptions': '- trigger: [on-health-degraded-backstage]\n  destinations: [{service: backstage}]',
+      },
+    });
+    expect(validationErrors(c)).toEqual([]);
+  });
+
+  test('labels and annotations added after construction are checked too', () => {
+    const { c, app } = setup();
+    app.apiObject.metadata.addLabel('bad key!', 'x');
+    app.apiObject.metadata.addAnnotation('notifications.argoproj.io/subscribe.on-deployed.backstage', '');
+    app.apiObject.metadata.addAnnotation('backstage.io/entity-ref', 'component:default/other');
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/label key "bad key!" is invalid/),
+      expect.stringMatching(/annotation "backstage.io\/entity-ref" is set from entityRef \("component:default\/order-service"\) and must not be changed/),
+      expect.stringMatching(/built-in trigger "on-deployed"/),
+    ]);
+  });
+
+  test('two applications with the same namespace and name are rejected, across charts, naming both', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    const n = notifications(platform);
+    new NotifyingApplication(platform, 'Component', { notifications: n, entityRef: 'component:default/orders', spec: SPEC });
+    new NotifyingApplication(new Chart(app, 'teams'), 'Group', { notifications: n, entityRef: 'group:default/orders', spec: SPEC });
+    expect(app.node.findAll().flatMap(x => x.node.validate())).toEqual([
+      'platform/Component: writes Application argocd/orders, which teams/Group writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace',
+      'teams/Group: writes Application argocd/orders, which platform/Component writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace',
+    ]);
+  });
+
+  test('a hand-made Application of the same name is reported', () => {
+    const { c } = setup();
+    new ApiObject(c, 'Raw', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'order-service', namespace: 'argocd' } });
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/^test\/OrderService writes Application argocd\/order-service, which test\/Raw writes too/)]);
   });
 
   test('setting the entity ref annotation by hand is rejected', () => {

@@ -22,12 +22,22 @@ test('the service carries them as numbers, never as "5s" strings', () => {
   expect(raw).not.toMatch(/retryWait\w+: ["']?\d+s/);
 });
 
+test('the longest waits that fit a Go duration are written exactly', () => {
+  const ms = 9_223_372_036_000;
+  expect(deliveryProblems({ retryWaitMin: Duration.seconds(1), retryWaitMax: Duration.millis(ms) })).toEqual([]);
+  expect(String(deliveryFields({ retryWaitMax: Duration.millis(ms) }).retryWaitMax)).toBe('9223372036000000000');
+  expect(deliveryProblems({ retryWaitMin: Duration.seconds(1), retryWaitMax: Duration.millis(9_223_372_036_855) })).toEqual([expect.stringMatching(/does not fit a Go duration/)]);
+});
+
 test.each([
   [{ retryWaitMin: Duration.seconds(10) }, /retryWaitMin \(10000 ms\) is longer than retryWaitMax \(5000 ms\)/],
   [{ retryWaitMin: Duration.seconds(3), retryWaitMax: Duration.seconds(2) }, /is longer than retryWaitMax/],
   [{ retryMax: 0 }, /retryMax 0 is invalid: use a whole number from 1 to 100 \(the engine reads 0 as its default, 3\)/],
   [{ retryMax: 2.5 }, /retryMax 2.5 is invalid/],
   [{ retryWaitMin: Duration.millis(0) }, /must be positive/],
+  [{ retryWaitMin: Duration.millis(1.5) }, /delivery retryWaitMin of 1.5 ms is not a whole number of milliseconds: use for example Duration.millis\(2\)/],
+  [{ retryWaitMin: Duration.seconds(0.0001), retryWaitMax: Duration.seconds(1) }, /retryWaitMin of 0.1 ms is not a whole number of milliseconds: use for example Duration.millis\(1\)/],
+  [{ retryWaitMax: Duration.days(365 * 300) }, /delivery retryWaitMax of 9460800000000 ms does not fit a Go duration \(int64 nanoseconds, about 292 years\)/],
 ])('%j is rejected', (options, message) => {
   expect(deliveryProblems(options)).toEqual([expect.stringMatching(message)]);
   const c = chart();

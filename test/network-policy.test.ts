@@ -72,3 +72,64 @@ test('ingress takes custom pod labels and port', () => {
   expect(spec.podSelector).toEqual({ matchLabels: { app: 'backstage' } });
   expect(spec.ingress[0].ports).toEqual([{ port: 7000, protocol: 'TCP' }]);
 });
+
+test('on OpenShift GitOps, egress also allows DNS on 5353, the port of OpenShift\'s DNS pods behind the Service\'s 53', () => {
+  const c = chart();
+  new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS }) });
+  const spec = find(synth(c), 'NetworkPolicy').spec;
+  expect(spec.egress[1]).toEqual({
+    to: [{ namespaceSelector: {}, podSelector: {} }],
+    ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }, { port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }],
+  });
+});
+
+describe('validation', () => {
+  const errors = (build: (c: ReturnType<typeof chart>) => void) => {
+    const c = chart();
+    build(c);
+    return c.node.findAll().flatMap(x => x.node.validate());
+  };
+
+  test.each([
+    [{ apiServerPorts: [0] }, /egress port 0 is invalid: use a whole number from 1 to 65535/],
+    [{ apiServerPorts: [65536] }, /egress port 65536 is invalid/],
+    [{ apiServerPorts: [443.5] }, /egress port 443.5 is invalid/],
+    [{ apiServerPorts: [] }, /apiServerPorts is empty, so the controller could not watch Applications/],
+  ])('egress %j is rejected', (props, message) => {
+    expect(errors(c => new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c), ...props }))).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('egress with a Backstage on port 0 is rejected', () => {
+    expect(errors(c => new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c, { backstageUrl: 'https://backstage.example.com:0' }) }))).toEqual([
+      expect.stringMatching(/egress port 0 is invalid/),
+    ]);
+  });
+
+  test('egress for an operator instance in another namespace needs its name', () => {
+    expect(errors(c => new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, namespace: 'team-gitops' }) }))).toEqual([
+      expect.stringMatching(/^test\/Egress: the notifications in namespace "team-gitops" do not name their ArgoCD instance, so the policy would select the pods of an instance named "openshift-gitops": set argocdInstanceName on test\/Notifications$/),
+    ]);
+  });
+
+  test.each([
+    [{ namespace: 'Rhdh' }, /namespace "Rhdh" is not a valid kubernetes namespace/],
+    [{ namespace: 'rhdh', allowNamespaces: ['openshift.ingress'] }, /allowNamespaces entry "openshift.ingress" is not a valid kubernetes namespace/],
+    [{ namespace: 'rhdh', port: 70070 }, /port 70070 is invalid: use a whole number from 1 to 65535/],
+    [{ namespace: 'rhdh', backstageName: 'Developer Hub' }, /backstageName "Developer Hub" is not a valid kubernetes object name/],
+    [{ namespace: 'rhdh', podLabels: { 'bad key!': 'x' } }, /pod label key "bad key!" is invalid/],
+    [{ namespace: 'rhdh', podLabels: {} }, /podLabels is empty, so the policy would select every pod of the namespace/],
+  ])('ingress %j is rejected', (props, message) => {
+    expect(errors(c => new BackstageIngressPolicy(c, 'Ingress', { notifications: notifications(c), ...props }))).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('two policies of the same name in one namespace are rejected', () => {
+    expect(errors(c => {
+      const n = notifications(c);
+      new NotificationsEgressPolicy(c, 'Egress', { notifications: n });
+      new NotificationsEgressPolicy(c, 'Egress2', { notifications: n });
+    })).toEqual([
+      expect.stringMatching(/^test\/Egress: writes NetworkPolicy argocd\/argocd-notifications-controller-egress, which test\/Egress2 writes too/),
+      expect.stringMatching(/^test\/Egress2: writes NetworkPolicy/),
+    ]);
+  });
+});

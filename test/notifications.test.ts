@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
   ArgoCdBackstageNotifications,
   ArgoCdFlavor,
@@ -7,7 +7,7 @@ import {
   NotifyingApplication,
   OncePer,
 } from '../src';
-import { chart, configData, expectValid, find, notifications, sampleBody, synth, validationErrors, YAML } from './util';
+import { chart, configData, expectValid, find, GOOD_TOKEN, notifications, sampleBody, synth, validationErrors, YAML } from './util';
 
 const FLAVORS: Array<[string, ArgoCdFlavor]> = [
   ['standard', ArgoCdFlavor.STANDARD],
@@ -205,13 +205,13 @@ describe.each(FLAVORS)('configuration content (%s)', (_name, flavor) => {
     }
   });
 
-  test('title and topic are cut to 255 bytes and the description to 2048 before escaping', () => {
+  test('title and topic are cut to 255 characters and the description to 2048 before escaping', () => {
     const { data } = build({ triggers: BackstageTrigger.all() });
     for (const trigger of BackstageTrigger.all()) {
       const body: string = YAML.parse(data[`template.${trigger.templateName}`]).webhook.backstage.body;
-      expect(body).toMatch(/"title": \{\{ .* \| trunc 255 \| toJson \}\}/);
-      expect(body).toMatch(/"topic": \{\{ .* \| trunc 255 \| toJson \}\}/);
-      expect(body).toMatch(/"description": \{\{ .* \| trunc 2048 \| toJson \}\}/);
+      expect(body).toMatch(/"title": \{\{ printf "%\.255s" \(.*\) \| toJson \}\}/);
+      expect(body).toMatch(/"topic": \{\{ printf "%\.255s" \(.*\) \| toJson \}\}/);
+      expect(body).toMatch(/"description": \{\{ printf "%\.2048s" \(.*\) \| toJson \}\}/);
     }
   });
 
@@ -339,6 +339,41 @@ describe('validation', () => {
     expect(errorsOf({ [prop]: value })).toEqual([expect.stringMatching(message)]);
   });
 
+  test.each([
+    ['backstageUrl', 'https://backstage.example.com/$backstage-token', /backstageUrl ".*" contains "\$", which Argo CD replaces with a value from argocd-notifications-secret \(a token could end up in the URL and in access logs\)/],
+    ['backstageUrl', 'https://backstage.example.com/a$b', /contains "\$"/],
+    ['argocdUrl', 'https://argocd.example.com/$x', /argocdUrl ".*" contains "\$"/],
+    ['backstageUrl', 'https://backstage.example.com/api/notifications/notifications', /already contains the path "\/api\/notifications\/notifications", which would be doubled: .*for example "https:\/\/backstage.example.com"$/],
+    ['backstageUrl', 'https://backstage.example.com/api/notifications/', /already contains the path "\/api\/notifications".*for example "https:\/\/backstage.example.com"$/],
+    ['backstageUrl', 'https://example.com/backstage/API/notifications/notifications', /for example "https:\/\/example.com\/backstage"$/],
+    ['backstageUrl', 'https://backstage.example.com/api', /already contains the path "\/api"/],
+    ['argocdUrl', 'https://argocd.example.com/applications', /argocdUrl .* already contains the path "\/applications".*for example "https:\/\/argocd.example.com"$/],
+    ['argocdUrl', 'https://example.com/argocd/applications/argocd/order-service', /for example "https:\/\/example.com\/argocd"$/],
+  ])('%s %s is rejected', (prop, value, message) => {
+    expect(errorsOf({ [prop]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  test.each([
+    'https://backstage.example.com/apis',
+    'https://backstage.example.com/backstage',
+    'https://example.com/api-gateway/backstage',
+  ])('backstageUrl %s is accepted', url => {
+    expect(errorsOf({ backstageUrl: url })).toEqual([]);
+  });
+
+  test('an empty trigger list is rejected, unless triggers are added later', () => {
+    expect(errorsOf({ triggers: [] })).toEqual([expect.stringMatching(/no trigger is configured, so no notification would ever be sent/)]);
+    const c = chart();
+    notifications(c, { triggers: [] }).addTrigger(BackstageTrigger.DEPLOYED);
+    expect(validationErrors(c)).toEqual([]);
+  });
+
+  test('a label subscription with an empty trigger list is rejected', () => {
+    const c = chart();
+    notifications(c).addSubscription({ matchLabels: { team: 'orders' }, triggers: [] });
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/the subscription for team=orders has an empty trigger list, so it would never notify/)]);
+  });
+
   test('plain http is accepted when explicitly allowed', () => {
     expect(errorsOf({ backstageUrl: 'http://backstage.local:7007', argocdUrl: 'http://localhost:8080', allowInsecureHttp: true })).toEqual([]);
   });
@@ -427,6 +462,51 @@ describe('sync order', () => {
   });
 });
 
+describe('no two constructs write the same object', () => {
+  test.each(FLAVORS)('two %s configurations in one namespace, even in different charts, are rejected naming both', (_name, flavor) => {
+    const app = Testing.app();
+    const a = new Chart(app, 'platform');
+    const b = new Chart(app, 'other');
+    notifications(a, { flavor });
+    notifications(b, { flavor });
+    const errors = app.node.findAll().flatMap(x => x.node.validate());
+    const object = flavor === ArgoCdFlavor.STANDARD ? 'ConfigMap argocd/argocd-notifications-cm' : 'NotificationsConfiguration openshift-gitops/default-notifications-configuration';
+    expect(errors).toEqual([
+      `platform/Notifications: writes ${object}, which other/Notifications writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`,
+      `other/Notifications: writes ${object}, which platform/Notifications writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`,
+    ]);
+    expect(() => app.synth()).toThrow(/writes .*, which other\/Notifications writes too/);
+  });
+
+  test('configurations in different namespaces coexist', () => {
+    const c = chart();
+    notifications(c, { namespace: 'argocd' });
+    notifications(c, { namespace: 'team-argocd' }, 'Team');
+    expect(validationErrors(c)).toEqual([]);
+  });
+
+  test('two token Secrets of the same name and key are rejected', () => {
+    const c = chart();
+    notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN) });
+    notifications(c, { namespace: 'argocd', serviceName: 'backstage2', token: BackstageToken.fromValue(GOOD_TOKEN) }, 'Second');
+    expect(validationErrors(c)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^test\/Notifications: writes Secret argocd\/argocd-notifications-secret, which test\/Second writes too/),
+      expect.stringMatching(/^test\/Notifications: writes key "backstage-token" of Secret argocd\/argocd-notifications-secret, which test\/Second writes too/),
+    ]));
+  });
+
+  test('an object of the same kind and name made outside the library is reported with both paths', () => {
+    const c = chart();
+    notifications(c);
+    new ApiObject(c, 'Handmade', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-notifications-cm', namespace: 'argocd' } });
+    new ApiObject(c, 'OtherNamespace', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-notifications-cm', namespace: 'elsewhere' } });
+    new ApiObject(c, 'OtherKind', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'argocd-notifications-cm', namespace: 'argocd' } });
+    expect(validationErrors(c)).toEqual([
+      'test/Notifications writes ConfigMap argocd/argocd-notifications-cm, which test/Handmade writes too, so whichever is applied last silently wins: remove one of them',
+    ]);
+  });
+});
+
 describe('enableController', () => {
   test('emits a partial ArgoCD resource, applied server-side, never pruned or deleted', () => {
     const c = chart();
@@ -458,6 +538,17 @@ describe('enableController', () => {
     const c = chart();
     notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
     expect(synth(c).filter(o => o.kind === 'ArgoCD')).toEqual([]);
+  });
+
+  test('in a namespace other than the default it needs the instance name', () => {
+    const c = chart();
+    notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, namespace: 'team-gitops', enableController: true });
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/enableController in namespace "team-gitops" needs the name of the ArgoCD instance there: set argocdInstanceName, or a new ArgoCD instance named "openshift-gitops" would be created/),
+    ]);
+    const ok = chart();
+    notifications(ok, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, namespace: 'team-gitops', argocdInstanceName: 'team', enableController: true });
+    expect(validationErrors(ok)).toEqual([]);
   });
 
   test('is rejected for standard Argo CD, with what to check instead', () => {

@@ -1,10 +1,11 @@
 import { BackstageTrigger, NotifyingApplication, SubscriptionMode } from '../src';
 import { chart, configData, find, notifications, synth, validationErrors, YAML } from './util';
 
-function app(mode: SubscriptionMode, triggers?: BackstageTrigger[]) {
+function app(mode: SubscriptionMode, triggers?: BackstageTrigger[], labels?: Record<string, string>) {
   const c = chart();
   const n = notifications(c);
-  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec: { destination: {}, project: 'default' }, subscriptionMode: mode, triggers });
+  n.addSubscription({ matchLabels: { 'backstage.io/notify': 'true' } });
+  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec: { destination: {}, project: 'default' }, subscriptionMode: mode, triggers, labels });
   return c;
 }
 
@@ -24,9 +25,25 @@ test('DEFAULT_TRIGGERS writes the short form, backed by defaultTriggers.<service
 });
 
 test('LABEL_SELECTOR writes no subscription annotation, only the entity ref', () => {
-  expect(find(synth(app(SubscriptionMode.LABEL_SELECTOR)), 'Application').metadata.annotations).toEqual({
+  expect(find(synth(app(SubscriptionMode.LABEL_SELECTOR, undefined, { 'backstage.io/notify': 'true', 'team': 'orders' })), 'Application').metadata.annotations).toEqual({
     'backstage.io/entity-ref': 'component:default/order-service',
   });
+});
+
+test.each([
+  [undefined],
+  [{ 'backstage.io/notify': 'false' }],
+  [{ team: 'orders' }],
+])('LABEL_SELECTOR on labels %j that no subscription selects is an error', labels => {
+  expect(validationErrors(app(SubscriptionMode.LABEL_SELECTOR, undefined, labels))).toEqual([
+    expect.stringMatching(/^test\/App: subscribes by label selector, but no subscription of test\/Notifications selects its labels .*so it would never be notified/),
+  ]);
+});
+
+test('LABEL_SELECTOR sees labels added after construction', () => {
+  const c = app(SubscriptionMode.LABEL_SELECTOR);
+  (c.node.findChild('App') as NotifyingApplication).apiObject.metadata.addLabel('backstage.io/notify', 'true');
+  expect(validationErrors(c)).toEqual([]);
 });
 
 test('explicit triggers need PER_TRIGGER', () => {

@@ -1,3 +1,5 @@
+import { checkYamlSafe } from './yaml-safety';
+
 /**
  * Pure checks shared by the constructs. Each returns `undefined` when the
  * value is fine, or a lowercase sentence saying what is wrong and how to fix it.
@@ -15,10 +17,16 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
  */
 const SECRET_KEY = /^[A-Za-z0-9_-]+$/;
 
-/** Backstage entity ref parts (catalog-model's default validators). */
+/**
+ * Backstage entity ref parts, as catalog-model's default validators
+ * (KubernetesValidatorFunctions) accept them: a kind of letters and digits, a
+ * DNS-label namespace (runs of '-' allowed), and a name of letters, digits,
+ * '-', '_' and '.' that starts and ends with a letter or digit. Each part has
+ * at most 63 characters.
+ */
 const ENTITY_KIND = /^[a-zA-Z][a-z0-9A-Z]*$/;
-const ENTITY_NAMESPACE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const ENTITY_NAME = /^[a-z0-9A-Z]+(?:[-_.][a-z0-9A-Z]+)*$/;
+const ENTITY_NAMESPACE = /^[a-z0-9]+(?:-+[a-z0-9]+)*$/;
+const ENTITY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** Kubernetes limits the name part of an annotation key (after the `/`) to 63 characters. */
 export const ANNOTATION_NAME_MAX = 63;
@@ -61,6 +69,8 @@ export interface ParsedEntityRef {
 /**
  * Parses `kind:[namespace/]name`. The kind is required: Backstage resolves
  * notification recipients by kind (a group's members, a component's owner).
+ * Kinds are case-insensitive in Backstage; the parsed kind is lowercased, as
+ * Backstage's own `stringifyEntityRef` writes it.
  */
 export function parseEntityRef(ref: string): ParsedEntityRef | string {
   const fix = 'use "kind:namespace/name", for example "component:default/order-service"';
@@ -73,7 +83,7 @@ export function parseEntityRef(ref: string): ParsedEntityRef | string {
   const slash = rest.indexOf('/');
   const namespace = slash < 0 ? 'default' : rest.slice(0, slash);
   const name = slash < 0 ? rest : rest.slice(slash + 1);
-  if (!ENTITY_KIND.test(kind)) {
+  if (kind.length > 63 || !ENTITY_KIND.test(kind)) {
     return `entity ref "${ref}" has an invalid kind "${kind}": ${fix}`;
   }
   if (namespace.length > 63 || !ENTITY_NAMESPACE.test(namespace)) {
@@ -82,7 +92,7 @@ export function parseEntityRef(ref: string): ParsedEntityRef | string {
   if (name.length > 63 || !ENTITY_NAME.test(name)) {
     return `entity ref "${ref}" has an invalid name "${name}": ${fix}`;
   }
-  return { kind, namespace, name };
+  return { kind: kind.toLowerCase(), namespace, name };
 }
 
 /**
@@ -113,8 +123,41 @@ export function parseBaseUrl(what: string, value: string, allowHttp: boolean): {
   if (/\s/.test(value)) {
     return { problem: `${what} "${value}" contains whitespace: give only the base URL` };
   }
+  if (value.includes('$')) {
+    // Argo CD replaces $<key> anywhere in a service's configuration with the
+    // Secret's value: a "$" in the URL would put the token into the request
+    // path, and so into every access log on the way.
+    return { problem: `${what} "${value}" contains "$", which Argo CD replaces with a value from argocd-notifications-secret (a token could end up in the URL and in access logs): remove it` };
+  }
   const url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`.replace(/\/+$/, '');
   return { url };
+}
+
+/**
+ * A Backstage base URL must be Backstage's root: the library appends
+ * `/api/notifications/notifications`, so a URL that already names an API path
+ * (as many guides give the full endpoint) would be doubled and answered 404,
+ * which Argo CD does not retry.
+ */
+export function checkBackstageBaseUrl(what: string, url: string): string | undefined {
+  return pathSegmentProblem(what, url, 'api', 'Backstage\'s base URL: the notifications path /api/notifications/notifications is appended to it');
+}
+
+/**
+ * An Argo CD base URL must be the UI's root: the library appends
+ * `/applications/<namespace>/<name>`.
+ */
+export function checkArgoCdBaseUrl(what: string, url: string): string | undefined {
+  return pathSegmentProblem(what, url, 'applications', 'the Argo CD UI\'s base URL: /applications/<namespace>/<name> is appended to it');
+}
+
+function pathSegmentProblem(what: string, url: string, segment: string, reason: string): string | undefined {
+  const parsed = new URL(url);
+  const segments = parsed.pathname.split('/');
+  const at = segments.findIndex(s => s.toLowerCase() === segment);
+  if (at < 0) return undefined;
+  const base = `${parsed.protocol}//${parsed.host}${segments.slice(0, at).join('/')}`;
+  return `${what} "${url}" already contains the path "/${segments.slice(at).join('/')}", which would be doubled: give ${reason}, for example "${base}"`;
 }
 
 /**
@@ -168,15 +211,44 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export function checkLabels(what: string, labels: Record<string, string>): string[] {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(labels)) {
-    const slash = key.indexOf('/');
-    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    const name = slash >= 0 ? key.slice(slash + 1) : key;
-    if ((prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    if (!validQualifiedKey(key)) {
       problems.push(`${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.'`);
     }
-    if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
       problems.push(`${what} "${key}" has the invalid value "${value}": use at most 63 letters, digits, '-', '_' and '.'`);
     }
   }
   return problems;
+}
+
+/** Kubernetes limits the annotations of one object to 256 KiB in all. */
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** Problems with annotation keys (qualified names) and values, by Kubernetes' rules. */
+export function checkAnnotations(what: string, annotations: Record<string, string>): string[] {
+  const problems: string[] = [];
+  let total = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!validQualifiedKey(key)) {
+      problems.push(`${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+    }
+    if (typeof value !== 'string') {
+      problems.push(`${what} "${key}" has a value that is not a string: annotation values are strings`);
+      continue;
+    }
+    total += Buffer.byteLength(key) + Buffer.byteLength(value);
+    const unsafe = checkYamlSafe(`${what} "${key}"`, value);
+    if (unsafe) problems.push(unsafe);
+  }
+  if (total > ANNOTATIONS_MAX_BYTES) {
+    problems.push(`${what}s take ${total} bytes, more than the ${ANNOTATIONS_MAX_BYTES} kubernetes allows on one object: make them shorter`);
+  }
+  return problems;
+}
+
+function validQualifiedKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) && name.length <= 63 && QUALIFIED_NAME.test(name);
 }
