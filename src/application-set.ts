@@ -2,11 +2,13 @@ import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplicationSet, ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { ArgoCdBackstageNotifications } from './notifications';
-import { NOTIFIED_ANNOTATION } from './private/argocd-sync';
+import { appSetEntityRefProblems } from './private/appset-templates';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
-import { checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { applicationAnnotationProblems } from './private/subscriptions';
+import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { yamlUnsafeStrings } from './private/yaml-safety';
 import { BackstageTrigger } from './trigger';
 
 /**
@@ -52,8 +54,6 @@ export interface NotifyingApplicationSetProps {
   readonly namespace?: string;
 }
 
-const TEMPLATE_EXPRESSION = /\{\{[^{}]*\}\}/g;
-
 /**
  * An Argo CD ApplicationSet whose generated Applications name their Backstage
  * entity and subscribe the Backstage service to the notifications' triggers.
@@ -77,27 +77,39 @@ export class NotifyingApplicationSet extends Construct {
     this.namespace = props.namespace ?? props.notifications.namespace;
 
     const problems: string[] = [];
-    const entityProblem = entityRefProblem(props.entityRef);
-    if (entityProblem) problems.push(entityProblem);
+    problems.push(...appSetEntityRefProblems(props.entityRef, props.spec));
+    // A literal ref is written the way Backstage writes refs; a templated one as given.
+    const literal = props.entityRef.includes('{{') ? undefined : parseEntityRef(props.entityRef);
+    const writtenRef = literal && typeof literal !== 'string' ? `${literal.kind}:${literal.namespace}/${literal.name}` : props.entityRef;
+    problems.push(...yamlUnsafeStrings('spec', props.spec));
+    if (this.explicitTriggers && this.explicitTriggers.length === 0) {
+      problems.push('triggers is empty, so the generated applications would never be notified: leave triggers unset to subscribe to every trigger, or name at least one');
+    }
     const nameProblem = checkObjectName('applicationset name', this.name);
     if (nameProblem) problems.push(nameProblem);
     const nsProblem = checkNamespace('applicationset namespace', this.namespace);
     if (nsProblem) problems.push(nsProblem);
-    if (NOTIFIED_ANNOTATION in (props.spec.template.metadata.annotations ?? {})) {
-      problems.push(`the template annotation "${NOTIFIED_ANNOTATION}" is Argo CD's own notification state: remove it`);
+    const templateAnnotations = props.spec.template.metadata.annotations ?? {};
+    if (ENTITY_REF_ANNOTATION in templateAnnotations) {
+      problems.push(`the template annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from the template`);
     }
 
     this.apiObject = new SubscribedApplicationSet(
       this,
       'Resource',
       { metadata: { name: this.name, namespace: this.namespace }, spec: props.spec },
-      () => ({ [ENTITY_REF_ANNOTATION]: props.entityRef, ...this.subscriptionAnnotations() }),
+      () => ({ [ENTITY_REF_ANNOTATION]: writtenRef, ...this.subscriptionAnnotations() }),
     );
 
     claimObject(this, ApplicationSet.GVK.apiVersion, ApplicationSet.GVK.kind, this.namespace, this.name);
 
     this.node.addValidation({
-      validate: () => [...problems, ...this.notifications._subscriptionProblems(this.triggers), ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`),
+      validate: () => [
+        ...problems,
+        ...templateMetadataProblems(props.spec.template.metadata, this.notifications),
+        ...this.notifications._subscriptionProblems(this.triggers),
+        ...objectCollisions(this),
+      ].map(p => `${this.node.path}: ${p}`),
     });
   }
 
@@ -112,16 +124,22 @@ export class NotifyingApplicationSet extends Construct {
 }
 
 /**
- * A literal entity ref must parse; a templated one must parse with each
- * template expression standing for a plain name, unless it is one expression.
+ * Problems with the labels and annotations of the Application template. Keys
+ * and values that the generators template (with "{{") are checked once
+ * rendered, by the API server; the literal ones here.
  */
-function entityRefProblem(ref: string): string | undefined {
-  const expressions = ref.match(TEMPLATE_EXPRESSION) ?? [];
-  if (expressions.length === 1 && expressions[0] === ref.trim()) {
-    return undefined;
-  }
-  const parsed = parseEntityRef(ref.replace(TEMPLATE_EXPRESSION, 'x'));
-  return typeof parsed === 'string' ? parsed : undefined;
+function templateMetadataProblems(
+  metadata: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } },
+  notifications: ArgoCdBackstageNotifications,
+): string[] {
+  const literal = (record: { [key: string]: string } | undefined, valuesToo: boolean) =>
+    Object.fromEntries(Object.entries(record ?? {}).filter(([k, v]) => !k.includes('{{') && !(valuesToo && String(v).includes('{{'))));
+  const annotations = literal(metadata.annotations, false);
+  return [
+    ...checkLabels('template label', literal(metadata.labels, true)),
+    ...checkAnnotations('template annotation', annotations),
+    ...applicationAnnotationProblems(annotations, annotations[ENTITY_REF_ANNOTATION] ?? '', notifications),
+  ];
 }
 
 /** Adds the annotations to the Application template when synthesized. */

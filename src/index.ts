@@ -1,4 +1,5 @@
 export * from './flavor';
+export * from './argocd-version';
 export * from './severity';
 export * from './once-per';
 export * from './token';

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ArgoCdVersion } from './argocd-version';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
 import { deliveryFields, deliveryProblems, WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
@@ -20,6 +21,7 @@ import {
   duplicates,
   parseBaseUrl,
 } from './private/validation';
+import { warnDuringValidation } from './private/warnings';
 import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
 import { BackstageTrigger } from './trigger';
 
@@ -131,6 +133,14 @@ export interface ArgoCdBackstageNotificationsProps {
   readonly enableController?: boolean;
 
   /**
+   * The Argo CD release the configuration targets. Trigger conditions may use
+   * the expr syntax that release compiles; newer syntax is a synth error.
+   *
+   * @default - any release from 2.4: conditions with syntax newer than expr 1.8.9 (`?.`, `??`, new builtins) are a synth warning
+   */
+  readonly argocdVersion?: ArgoCdVersion;
+
+  /**
    * The name of the operator's `ArgoCD` instance, used by `enableController`
    * and for the notifications controller's pod labels. Required for those when
    * `namespace` is not the flavour's default.
@@ -178,6 +188,12 @@ export class ArgoCdBackstageNotifications extends Construct {
    */
   public readonly controllerSwitch?: ApiObject;
 
+  /**
+   * The Argo CD release targeted.
+   * @default - any release from 2.4
+   */
+  public readonly argocdVersion?: ArgoCdVersion;
+
   private readonly _triggers: BackstageTrigger[] = [];
   private readonly _subscriptions: LabelSubscriptionOptions[] = [];
   private readonly delivery: WebhookDeliveryOptions;
@@ -191,6 +207,7 @@ export class ArgoCdBackstageNotifications extends Construct {
     this.argocdInstanceName = props.argocdInstanceName ?? 'openshift-gitops';
     this._instanceNameDefaulted = props.argocdInstanceName === undefined;
     this.delivery = props.delivery ?? {};
+    this.argocdVersion = props.argocdVersion;
 
     const problems: string[] = [];
     const backstage = parseBaseUrl('backstageUrl', props.backstageUrl, props.allowInsecureHttp ?? false);
@@ -221,6 +238,8 @@ export class ArgoCdBackstageNotifications extends Construct {
     }
 
     problems.push(...deliveryProblems(this.delivery));
+    const versionProblem = this.argocdVersion?._problem();
+    if (versionProblem) problems.push(versionProblem);
     const instanceProblem = checkObjectName('argocdInstanceName', this.argocdInstanceName);
     if (instanceProblem) problems.push(instanceProblem);
 
@@ -427,7 +446,9 @@ export class ArgoCdBackstageNotifications extends Construct {
       problems.push('no trigger is configured, so no notification would ever be sent: leave triggers unset for the defaults, or add at least one');
     }
     for (const trigger of new Set(this._triggers)) {
-      problems.push(...trigger._problems());
+      const check = trigger._check(this.argocdVersion?._problem() ? undefined : this.argocdVersion);
+      problems.push(...check.problems);
+      for (const warning of check.warnings) warnDuringValidation(this, warning);
       const key = subscriptionName(trigger.triggerName, this.serviceName);
       if (key.length > ANNOTATION_NAME_MAX) {
         problems.push(`the subscription annotation "notifications.argoproj.io/${key}" has ${key.length} characters after the "/", more than the ${ANNOTATION_NAME_MAX} kubernetes allows, so the API server would reject every subscribed Application: shorten the trigger name or the service name (together at most ${ANNOTATION_NAME_MAX - 11} characters)`);

@@ -1,5 +1,7 @@
 import { Yaml } from 'cdk8s';
+import { ArgoCdVersion } from './argocd-version';
 import { OncePer } from './once-per';
+import { checkExpression, renderExpression } from './private/conditions';
 import {
   canRenderEmpty,
   checkText,
@@ -322,7 +324,30 @@ export class BackstageTrigger {
    * Problems with this trigger's definition, each a lowercase sentence.
    * @internal
    */
-  public _problems(): string[] {
+  public _problems(target?: ArgoCdVersion): string[] {
+    return this._check(target).problems;
+  }
+
+  /**
+   * Problems, and warnings about condition syntax that older Argo CD releases
+   * cannot compile when no target release is declared.
+   * @internal
+   */
+  public _check(target?: ArgoCdVersion): { problems: string[]; warnings: string[] } {
+    const warnings: string[] = [];
+    const problems = this.definitionProblems();
+    const expressions: Array<[string, string]> = [];
+    if (this.condition.trim() !== '') expressions.push([`the "when" condition of trigger "${this.triggerName}"`, this.condition]);
+    if (this.oncePer && this.oncePer.expression.trim() !== '') expressions.push([`the oncePer expression of trigger "${this.triggerName}"`, this.oncePer.expression]);
+    for (const [what, expression] of expressions) {
+      const check = checkExpression(what, expression, target);
+      problems.push(...check.problems);
+      warnings.push(...check.warnings);
+    }
+    return { problems, warnings };
+  }
+
+  private definitionProblems(): string[] {
     const what = `trigger "${this.triggerName}"`;
     const problems: string[] = [];
     const maybe = (p: string | undefined) => p && problems.push(p);
@@ -337,11 +362,6 @@ export class BackstageTrigger {
     }
     if (this.condition.trim() === '') {
       problems.push(`${what} has an empty "when" condition, which Argo CD treats as false: give an expr condition over app`);
-    } else {
-      const unbalanced = unbalancedDelimiter(this.condition);
-      if (unbalanced) {
-        problems.push(`${what} has an unbalanced ${unbalanced} in its "when" condition, which would stop every notification when Argo CD loads the config: fix the expression`);
-      }
     }
     if (this.oncePer && this.oncePer.expression.trim() === '') {
       problems.push(`${what} has an empty oncePer expression: use OncePer.REVISION, OncePer.APPLICATION or leave oncePer unset`);
@@ -378,10 +398,10 @@ export class BackstageTrigger {
     const condition: Record<string, unknown> = {
       description: this.conditionDescription,
       send: [this.templateName],
-      when: `${ENTITY_GUARD} and (${this.condition})`,
+      when: `${ENTITY_GUARD} and (${renderExpression(this.condition)})`,
     };
     if (this.oncePer) {
-      condition.oncePer = this.oncePer.expression;
+      condition.oncePer = renderExpression(this.oncePer.expression);
     }
     return Yaml.stringify([condition]);
   }
@@ -427,25 +447,4 @@ export class BackstageTrigger {
       },
     });
   }
-}
-
-/** The first unbalanced bracket or quote of an expression, if any. */
-function unbalancedDelimiter(expression: string): string | undefined {
-  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-  const stack: string[] = [];
-  let quote: string | undefined;
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === '"' || c === "'" || c === '`') {quote = c;} else if (c === '(' || c === '[' || c === '{') {stack.push(c);} else if (c in pairs) {
-      if (stack.pop() !== pairs[c]) return `"${c}"`;
-    }
-  }
-  if (quote) return `quote (${quote})`;
-  if (stack.length > 0) return `"${stack[stack.length - 1]}"`;
-  return undefined;
 }

@@ -2,9 +2,10 @@ import { Testing } from 'cdk8s';
 import { BackstageTrigger, NotifyingApplicationSet } from '../src';
 import { chart, expectValid, find, notifications, synth, validationErrors } from './util';
 
-const spec = (annotations?: Record<string, string>) => ({
+const spec = (annotations?: Record<string, string>, extra: any = {}) => ({
   goTemplate: true,
-  generators: [{ list: { elements: [{ name: 'orders', entityRef: 'component:default/order-service' }] } }],
+  generators: [{ list: { elements: [{ name: 'orders', namespace: 'default', entityRef: 'component:default/order-service' }] } }],
+  ...extra,
   template: {
     metadata: { name: '{{.name}}', annotations },
     spec: {
@@ -53,10 +54,15 @@ test('keeps the template\'s own annotations and takes name, namespace and trigge
   });
 });
 
-test.each(['{{.entityRef}}', '{{entityRef}}', 'component:default/{{.name}}', 'component:{{.namespace}}/{{.name}}', 'component:default/order-service'])(
-  'entity ref %j is accepted',
+test.each(['{{.entityRef}}', 'component:default/{{.name}}', 'component:{{.namespace}}/{{.name}}', 'component:default/order-service', '{{ .entityRef }}', '{{- .entityRef -}}', 'component:default/{{ .name | lower }}'])(
+  'with goTemplate, entity ref %j is accepted',
   entityRef => expectValid(setup({ entityRef }).c),
 );
+
+test.each(['{{entityRef}}', '{{ entityRef }}', 'component:default/{{name}}'])('without goTemplate, entity ref %j is accepted', entityRef => {
+  expectValid(setup({ entityRef, spec: spec(undefined, { goTemplate: false }) }).c);
+  expectValid(setup({ entityRef, spec: { ...spec(), goTemplate: undefined } }).c);
+});
 
 test.each([
   ['order-service', /has no kind/],
@@ -64,9 +70,75 @@ test.each([
   ['default/{{.name}}', /has no kind/],
   ['component:default/{{.name}} x', /has an invalid name/],
 ])('entity ref %j is validated for its literal parts', (entityRef, message) => {
-  const errors = validationErrors(setup({ entityRef }).c);
+  const errors = validationErrors(setup({ entityRef, spec: spec(undefined, { generators: [] }) }).c);
   if (message) expect(errors).toEqual([expect.stringMatching(message)]);
   else expect(errors).toEqual([]);
+});
+
+test.each([
+  // goTemplate: the fasttemplate form is a call of an undefined function, and no Application is generated.
+  [{}, '{{entityRef}}', /entityRef "\{\{entityRef\}\}" is not a valid Go template \(function "entityRef" not defined\) \(with goTemplate, parameters are fields: write \{\{.entityRef\}\}, not \{\{entityRef\}\}\), so the ApplicationSet controller would generate no Application of the set at all/],
+  [{}, '{{ .entityRef', /is not a valid Go template \(unclosed action\)/],
+  [{}, 'component:default/{{ .name | nosuchfn }}', /function "nosuchfn" not defined/],
+  // Without goTemplate, Go syntax stays literal and Backstage answers 400.
+  [{ goTemplate: false }, '{{.entityRef}}', /has the tag "\{\{.entityRef\}\}", which is not a parameter name, so without goTemplate it stays in the ref as written and Backstage answers 400: write parameters as \{\{name\}\}, or set goTemplate: true/],
+  [{ goTemplate: false }, '{{ name | lower }}', /which is not a parameter name/],
+  [{ goTemplate: false }, 'component:{{namespace}}/{{name', /has a "\{\{" without its "\}\}"/],
+  // Not templated at all (no "}}" on the line): a literal, and an invalid one.
+  [{ goTemplate: false }, 'component:default/{{name', /has an invalid name "\{\{name"/],
+  // Whitespace around the ref is dropped silently by Backstage.
+  [{}, ' {{.entityRef}}', /has whitespace around it, which Backstage does not trim, so every notification of the set would be answered 200 \[\] and dropped silently/],
+  [{}, 'component:default/order-service\n', /has whitespace around it/],
+  [{ goTemplateOptions: ['missingkey=panic'] }, '{{.entityRef}}', /goTemplateOptions entry "missingkey=panic" is not one text\/template knows/],
+])('with %j, entity ref %j is rejected', (extra, entityRef, message) => {
+  expect(validationErrors(setup({ entityRef, spec: spec(undefined, extra) }).c)).toEqual([expect.stringMatching(message)]);
+});
+
+describe('a list generator\'s literal elements render the ref as the controller would', () => {
+  const elements = (...es: any[]) => ({ generators: [{ list: { elements: es } }] });
+
+  test.each([
+    [{}, { name: 'orders' }, /list generator 0, element 0 has no string parameter entityRef, so \{\{ .entityRef \}\} renders as "<no value>", which Backstage answers 400/],
+    [{ goTemplateOptions: ['missingkey=error'] }, { name: 'orders' }, /fails the whole set \(missingkey=error\)/],
+    [{}, { name: 'orders', entityRef: 'order-service' }, /for list generator 0, element 0 it renders as entity ref "order-service" has no kind/],
+    [{}, { name: 'orders', entityRef: ' component:default/x' }, /renders with whitespace around it/],
+  ])('%j with %j is rejected', (extra, element, message) => {
+    expect(validationErrors(setup({ spec: spec(undefined, { ...elements({ name: 'ok', entityRef: 'component:default/ok' }, element), ...extra }) }).c)).toEqual([
+      expect.stringMatching(message.source.replace('element 0', 'element 1')),
+    ]);
+  });
+
+  test('without goTemplate, nested parameters are flattened and a missing one stays literal', () => {
+    const ok = setup({ entityRef: 'component:{{ team.ns }}/{{name}}', spec: spec(undefined, { goTemplate: false, ...elements({ name: 'orders', team: { ns: 'default' } }) }) });
+    expectValid(ok.c);
+    const missing = setup({ entityRef: 'component:default/{{app}}', spec: spec(undefined, { goTemplate: false, ...elements({ name: 'orders' }) }) });
+    expect(validationErrors(missing.c)).toEqual([expect.stringMatching(/has no string parameter app, so \{\{app\}\} stays "\{\{app\}\}" in the ref, which Backstage answers 400/)]);
+  });
+
+  test('refs with functions are not rendered here; their parameters are left to the controller', () => {
+    expectValid(setup({ entityRef: 'component:default/{{ .missing | default "x" }}', spec: spec(undefined, elements({ name: 'orders' })) }).c);
+  });
+});
+
+test.each([
+  [{ 'bad key!': 'x' }, /template annotation key "bad key!" is invalid/],
+  [{ 'notifications.argoproj.io/subscribe.on-deployed.backstage': '' }, /built-in trigger "on-deployed"/],
+  [{ 'backstage.io/entity-ref': 'component:default/x' }, /the template annotation "backstage.io\/entity-ref" is set from entityRef/],
+])('template annotations %j are rejected', (annotations, message) => {
+  expect(validationErrors(setup({ spec: spec(annotations) }).c)).toEqual([expect.stringMatching(message)]);
+});
+
+test('template labels are checked, except templated ones', () => {
+  const withLabels = (labels: any) => setup({ spec: { ...spec(), template: { ...spec().template, metadata: { name: '{{.name}}', labels } } } }).c;
+  expect(validationErrors(withLabels({ 'bad key!': 'x' }))).toEqual([expect.stringMatching(/template label key "bad key!" is invalid/)]);
+  expect(validationErrors(withLabels({ team: 'yes please' }))).toEqual([expect.stringMatching(/template label "team" has the invalid value/)]);
+  expectValid(withLabels({ team: '{{.team}}', ['{{.key}}']: 'x' }));
+});
+
+test('an empty trigger list and YAML-unsafe spec strings are rejected', () => {
+  expect(validationErrors(setup({ triggers: [] }).c)).toEqual([expect.stringMatching(/triggers is empty, so the generated applications would never be notified/)]);
+  const unsafe = spec(undefined, { generators: [{ list: { elements: [{ name: 'a\u2028b', entityRef: 'component:default/x' }] } }] });
+  expect(validationErrors(setup({ spec: unsafe }).c)).toEqual([expect.stringMatching(/spec generators\[0\]\.list\.elements\[0\]\.name contains U\+2028/)]);
 });
 
 test('subscribing to an undefined trigger is rejected', () => {
@@ -86,6 +158,11 @@ test('triggers added later are subscribed', () => {
   n.addTrigger(BackstageTrigger.SYNC_RUNNING);
   expect(find(synth(c), 'ApplicationSet').spec.template.metadata.annotations).toHaveProperty(['notifications.argoproj.io/subscribe.on-sync-running-backstage.backstage']);
   expect(set.triggers).toContain(BackstageTrigger.SYNC_RUNNING);
+});
+
+test('a literal entity ref is written the way Backstage writes refs', () => {
+  const { c } = setup({ entityRef: 'Component:order-service' });
+  expect(find(synth(c), 'ApplicationSet').spec.template.metadata.annotations['backstage.io/entity-ref']).toBe('component:default/order-service');
 });
 
 test('invalid name and namespace are rejected', () => {

@@ -90,9 +90,15 @@ describe('custom', () => {
     [{ triggerName: 'on-deployed' }, /trigger name "on-deployed" collides with Argo CD's built-in trigger/],
     [{ templateName: 'app-sync-succeeded' }, /template name "app-sync-succeeded" collides with Argo CD's built-in template.*sent as GET/],
     [{ when: '   ' }, /has an empty "when" condition, which Argo CD treats as false/],
-    [{ when: '(app.status != nil' }, /has an unbalanced "\(" in its "when" condition/],
-    [{ when: 'app.metadata.name == "x' }, /has an unbalanced quote/],
-    [{ when: 'a[0])' }, /has an unbalanced "\)"/],
+    [{ when: '(app.status != nil' }, /the "when" condition of trigger "on-rollout-paused-backstage" is not a valid expr expression \(unexpected end of expression at 1:19\), so Argo CD would fail to load the whole notifications configuration.*: fix the expression\n\| \(app.status != nil\n\| \.{18}\^$/],
+    [{ when: 'app.metadata.name == "x' }, /is not a valid expr expression \(unterminated string at 1:22\)/],
+    [{ when: 'a[0])' }, /is not a valid expr expression \(unexpected token "\)" at 1:5\)/],
+    [{ when: 'app.status ==' }, /is not a valid expr expression \(unexpected end of expression at 1:14\)/],
+    [{ when: 'app.status != nil and' }, /is not a valid expr expression/],
+    [{ when: '*true' }, /is not a valid expr expression \(unexpected token "\*" at 1:1\)/],
+    [{ when: '{{ true }}' }, /is not a valid expr expression/],
+    [{ oncePer: OncePer.of('app.status ==') }, /the oncePer expression of trigger .* is not a valid expr expression/],
+    [{ oncePer: OncePer.of('(app.metadata.name') }, /the oncePer expression of trigger .* is not a valid expr expression/],
     [{ title: '' }, /has an empty title, which Backstage rejects/],
     [{ title: '{{ .app.metadata.name }}' }, /title of trigger .* contains Go template delimiters/],
     [{ title: 'Paused: {application}' }, /title of trigger .* uses the unknown placeholder \{application\}: use one of \{app\}/],
@@ -124,6 +130,21 @@ describe('custom', () => {
     expect(body(' {message} ')).toContain('| default (printf "Rollout paused: %v" .app.metadata.name)');
     expect(body('Paused: {healthMessage}')).not.toContain('default (printf');
     expect(body('{app}')).not.toContain('default (printf');
+  });
+
+  test.each([
+    ['app.status != nil and app.status.health != nil and app.status.health.status == "Suspended" // rollout paused', 'app.status != nil and app.status.health != nil and app.status.health.status == "Suspended"'],
+    ['/* paused */ app.metadata.name != ""', 'app.metadata.name != ""'],
+    ['app.metadata.name != "" // a\n  and app.metadata.namespace != "" // b', 'app.metadata.name != ""     \n  and app.metadata.namespace != ""'],
+    ['app.metadata.name == "a // not a comment"', 'app.metadata.name == "a // not a comment"'],
+  ])('comments are removed from %j, so nothing the library wraps around it is commented out', (when, written) => {
+    const c = chart();
+    const t = BackstageTrigger.custom({ event: 'paused', when, title: 'Paused: {app}', oncePer: OncePer.of(`${when}`) });
+    notifications(c, { triggers: [t] });
+    expect(validationErrors(c)).toEqual([]);
+    const condition = YAML.parse(configData(synth(c))['trigger.on-paused-backstage'])[0];
+    expect(condition.when).toBe(`app.metadata.annotations != nil and app.metadata.annotations["backstage.io/entity-ref"] != nil and app.metadata.annotations["backstage.io/entity-ref"] != "" and (${written})`);
+    expect(condition.oncePer).toBe(written);
   });
 
   test('a well-formed custom trigger has no problems', () => {

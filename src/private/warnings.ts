@@ -13,15 +13,28 @@ export function addWarning(scope: IConstruct, message: string): void {
   scope.node.addMetadata(WARNING_METADATA, message);
   scope.node.addValidation({
     validate: () => {
-      const seen = printed.get(scope) ?? new Set<string>();
-      if (!seen.has(message)) {
-        seen.add(message);
-        printed.set(scope, seen);
-        process.stderr.write(`[warning] ${scope.node.path}: ${message}\n`);
-      }
+      print(scope, message);
       return [];
     },
   });
+}
+
+/**
+ * Records and prints a warning found while validating (a validation cannot
+ * add another): once per construct and message.
+ */
+export function warnDuringValidation(scope: IConstruct, message: string): void {
+  if (!warningsOf(scope).includes(message)) scope.node.addMetadata(WARNING_METADATA, message);
+  print(scope, message);
+}
+
+function print(scope: IConstruct, message: string): void {
+  const seen = printed.get(scope) ?? new Set<string>();
+  if (!seen.has(message)) {
+    seen.add(message);
+    printed.set(scope, seen);
+    process.stderr.write(`[warning] ${scope.node.path}: ${message}\n`);
+  }
 }
 
 /** The warnings recorded on a construct. */
