@@ -22,7 +22,9 @@ export interface NotifyingApplicationProps {
    * The Backstage entity the application belongs to, as `kind:namespace/name`
    * (for example `component:default/order-service`). Backstage notifies the
    * entity's owners. The namespace may be left out (`component:order-service`)
-   * and is then written as `default`.
+   * and is then written as `default`. The ref is written in lowercase, as
+   * Backstage writes refs: the notifications backend keeps a `user:` recipient
+   * as written, and only the lowercase form is a user's identity.
    */
   readonly entityRef: string;
 

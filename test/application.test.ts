@@ -138,9 +138,14 @@ describe('validation', () => {
 
   test('an entity name that is no kubernetes name needs an explicit name', () => {
     const { c } = setup({ entityRef: 'component:default/Order_Service' });
-    expect(validationErrors(c)).toEqual([expect.stringMatching(/no name was given and the entity ref's name "Order_Service" is not a valid kubernetes object name: set name/)]);
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/no name was given and the entity ref's name "order_service" is not a valid kubernetes object name: set name/)]);
     const ok = setup({ entityRef: 'component:default/Order_Service', name: 'order-service' });
     expectValid(ok.c);
+  });
+
+  test('a mixed-case entity name gives a lowercase application name', () => {
+    const { c } = setup({ entityRef: 'component:default/Order-Service' });
+    expect(find(synth(c), 'Application').metadata.name).toBe('order-service');
   });
 
   test('an invalid name or namespace is rejected', () => {
@@ -177,7 +182,8 @@ describe('validation', () => {
     ['component:default/order--service', 'component:default/order--service'],
     ['component:default/a_.b', 'component:default/a_.b'],
     ['Component:default/order-service', 'component:default/order-service'],
-    ['GROUP:team--a/Team_Orders', 'group:team--a/Team_Orders'],
+    ['GROUP:team--a/Team_Orders', 'group:team--a/team_orders'],
+    ['user:default/Alice', 'user:default/alice'],
     ['user:alice', 'user:default/alice'],
   ])('entity ref %j is accepted as Backstage accepts it, and written as %j', (entityRef, written) => {
     const { c } = setup({ entityRef, name: 'x' });

@@ -69,8 +69,10 @@ export interface ParsedEntityRef {
 /**
  * Parses `kind:[namespace/]name`. The kind is required: Backstage resolves
  * notification recipients by kind (a group's members, a component's owner).
- * Kinds are case-insensitive in Backstage; the parsed kind is lowercased, as
- * Backstage's own `stringifyEntityRef` writes it.
+ * Refs are case-insensitive in Backstage's catalog, but the notifications
+ * backend stores a `user:` recipient as written, where only the lowercase form
+ * (the user's identity) would see it; the parsed ref is therefore lowercased,
+ * as Backstage's own `stringifyEntityRef` writes refs.
  */
 export function parseEntityRef(ref: string): ParsedEntityRef | string {
   const fix = 'use "kind:namespace/name", for example "component:default/order-service"';
@@ -92,7 +94,7 @@ export function parseEntityRef(ref: string): ParsedEntityRef | string {
   if (name.length > 63 || !ENTITY_NAME.test(name)) {
     return `entity ref "${ref}" has an invalid name "${name}": ${fix}`;
   }
-  return { kind: kind.toLowerCase(), namespace, name };
+  return { kind: kind.toLowerCase(), namespace, name: name.toLowerCase() };
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 
 test('parseEntityRef fills in the default namespace', () => {
   expect(parseEntityRef('component:order-service')).toEqual({ kind: 'component', namespace: 'default', name: 'order-service' });
-  expect(parseEntityRef('Group:team-a/team_orders.v2')).toEqual({ kind: 'group', namespace: 'team-a', name: 'team_orders.v2' });
+  expect(parseEntityRef('Group:team-a/Team_Orders.v2')).toEqual({ kind: 'group', namespace: 'team-a', name: 'team_orders.v2' });
   expect(parseEntityRef('component:team--a/order--service')).toEqual({ kind: 'component', namespace: 'team--a', name: 'order--service' });
   expect(parseEntityRef(`${'K'.repeat(64)}:x`)).toMatch(/has an invalid kind/);
 });
