@@ -3,8 +3,17 @@ import { Duration } from 'cdk8s';
 /**
  * How Argo CD retries a notification that Backstage did not accept.
  *
- * The engine retries on connection errors, 429 and 5xx (except 501); a 4xx
- * such as 401 is not retried.
+ * Argo CD's webhook service sends through go-retryablehttp: it retries on
+ * connection errors, 429 and 5xx (except 501), waiting
+ * `min(retryWaitMax, retryWaitMin * 2^i)` before retry `i` (from 0), and gives
+ * up after `retryMax` retries. A 4xx such as 401 or 400 is not retried.
+ *
+ * A failed send of a trigger with `oncePer` (sync, deploy, created and
+ * deleted triggers) is never sent again: Argo CD has already recorded it as
+ * notified (notifications-engine `pkg/controller/state.go`). So the retry
+ * budget, the sum of the waits, must outlast a Backstage restart. The defaults
+ * wait 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30 = 121 seconds over 9 attempts; Argo
+ * CD's own defaults (1 s, 5 s, 3 retries) give up after 7 seconds.
  */
 export interface WebhookDeliveryOptions {
   /**
@@ -17,33 +26,49 @@ export interface WebhookDeliveryOptions {
   /**
    * The longest wait between retries.
    *
-   * @default Duration.seconds(5)
+   * @default Duration.seconds(30)
    */
   readonly retryWaitMax?: Duration;
 
   /**
-   * How many times to retry. At least 1 (the engine reads 0 as its default, 3).
+   * How many times to retry after the first attempt.
    *
-   * @default 3
+   * @default 8
    */
   readonly retryMax?: number;
 }
 
-const DEFAULT_WAIT_MIN_MS = 1000;
-const DEFAULT_WAIT_MAX_MS = 5000;
+/** The library's defaults: a 121-second retry budget, which outlasts a Backstage restart of a minute or more. */
+export const DEFAULT_RETRY_WAIT_MIN_MS = 1_000;
+export const DEFAULT_RETRY_WAIT_MAX_MS = 30_000;
+export const DEFAULT_RETRY_MAX = 8;
 
 /**
- * The service fields for these options. Durations are integer nanoseconds:
- * the engine decodes them as Go durations through JSON, and a string such as
- * "5s" fails the whole configuration.
+ * The service fields for these options, defaults included. Durations are
+ * integer nanoseconds: the engine decodes them as Go durations through JSON,
+ * and a string such as "5s" fails the whole configuration.
  * @internal
  */
 export function deliveryFields(options: WebhookDeliveryOptions): Record<string, number> {
-  const fields: Record<string, number> = {};
-  if (options.retryWaitMin) fields.retryWaitMin = nanoseconds(options.retryWaitMin);
-  if (options.retryWaitMax) fields.retryWaitMax = nanoseconds(options.retryWaitMax);
-  if (options.retryMax !== undefined) fields.retryMax = options.retryMax;
-  return fields;
+  return {
+    retryWaitMin: options.retryWaitMin ? nanoseconds(options.retryWaitMin) : DEFAULT_RETRY_WAIT_MIN_MS * 1_000_000,
+    retryWaitMax: options.retryWaitMax ? nanoseconds(options.retryWaitMax) : DEFAULT_RETRY_WAIT_MAX_MS * 1_000_000,
+    retryMax: options.retryMax ?? DEFAULT_RETRY_MAX,
+  };
+}
+
+/**
+ * The total time go-retryablehttp's default backoff waits before giving up,
+ * in milliseconds: the sum over each retry i of min(max, min * 2^i).
+ * @internal
+ */
+export function retryBudgetMillis(options: WebhookDeliveryOptions): number {
+  const min = options.retryWaitMin?.toMilliseconds({ integral: false }) ?? DEFAULT_RETRY_WAIT_MIN_MS;
+  const max = options.retryWaitMax?.toMilliseconds({ integral: false }) ?? DEFAULT_RETRY_WAIT_MAX_MS;
+  const retries = options.retryMax ?? DEFAULT_RETRY_MAX;
+  let total = 0;
+  for (let i = 0; i < retries; i++) total += Math.min(max, min * 2 ** i);
+  return total;
 }
 
 /** The longest Go duration: int64 nanoseconds, in milliseconds. */
@@ -52,8 +77,8 @@ const MAX_GO_DURATION_MS = 9_223_372_036_854;
 /** @internal */
 export function deliveryProblems(options: WebhookDeliveryOptions): string[] {
   const problems: string[] = [];
-  const min = millis('retryWaitMin', options.retryWaitMin, DEFAULT_WAIT_MIN_MS, problems);
-  const max = millis('retryWaitMax', options.retryWaitMax, DEFAULT_WAIT_MAX_MS, problems);
+  const min = millis('retryWaitMin', options.retryWaitMin, DEFAULT_RETRY_WAIT_MIN_MS, problems);
+  const max = millis('retryWaitMax', options.retryWaitMax, DEFAULT_RETRY_WAIT_MAX_MS, problems);
   if (min === undefined || max === undefined) {
     // already reported
   } else if (min <= 0 || max <= 0) {
@@ -62,7 +87,7 @@ export function deliveryProblems(options: WebhookDeliveryOptions): string[] {
     problems.push(`delivery retryWaitMin (${min} ms) is longer than retryWaitMax (${max} ms): make retryWaitMin the shorter one`);
   }
   if (options.retryMax !== undefined && (!Number.isInteger(options.retryMax) || options.retryMax < 1 || options.retryMax > 100)) {
-    problems.push(`delivery retryMax ${options.retryMax} is invalid: use a whole number from 1 to 100 (the engine reads 0 as its default, 3)`);
+    problems.push(`delivery retryMax ${options.retryMax} is invalid: use a whole number from 1 to 100 (the engine reads 0 as its own default, 3)`);
   }
   return problems;
 }

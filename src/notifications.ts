@@ -1,9 +1,9 @@
-import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArgoCdVersion } from './argocd-version';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
-import { deliveryFields, deliveryProblems, WebhookDeliveryOptions } from './delivery';
+import { deliveryFields, deliveryProblems, retryBudgetMillis, WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
@@ -113,9 +113,11 @@ export interface ArgoCdBackstageNotificationsProps {
   readonly allowInsecureHttp?: boolean;
 
   /**
-   * How Argo CD retries a notification Backstage did not accept.
+   * How Argo CD retries a notification Backstage did not accept. A failed
+   * send of a trigger with `oncePer` is never sent again, so the retry budget
+   * must outlast a Backstage restart.
    *
-   * @default - the engine's defaults: 3 retries, waiting 1 to 5 seconds
+   * @default - 8 retries waiting 1 s doubling up to 30 s: a 121-second budget (Argo CD's own default gives up after 7 s)
    */
   readonly delivery?: WebhookDeliveryOptions;
 
@@ -172,6 +174,14 @@ export class ArgoCdBackstageNotifications extends Construct {
   public readonly notificationsUrl: string;
   /** The Argo CD base URL, without a trailing slash. */
   public readonly argocdUrl: string;
+  /**
+   * How long Argo CD keeps retrying a notification Backstage does not accept
+   * (connection errors, 429, 5xx), computed as go-retryablehttp's default
+   * backoff waits: the sum over each retry i of min(retryWaitMax,
+   * retryWaitMin * 2^i). An outage of Backstage longer than this loses the
+   * notifications of triggers with `oncePer`.
+   */
+  public readonly retryBudget: Duration;
   /** The Backstage base URL, without a trailing slash. */
   public readonly backstageUrl: string;
 
@@ -208,6 +218,7 @@ export class ArgoCdBackstageNotifications extends Construct {
     this._instanceNameDefaulted = props.argocdInstanceName === undefined;
     this.delivery = props.delivery ?? {};
     this.argocdVersion = props.argocdVersion;
+    this.retryBudget = Duration.millis(retryBudgetMillis(this.delivery));
 
     const problems: string[] = [];
     const backstage = parseBaseUrl('backstageUrl', props.backstageUrl, props.allowInsecureHttp ?? false);

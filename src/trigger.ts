@@ -37,6 +37,14 @@ const ENTITY_GUARD = [
   `app.metadata.annotations["${ENTITY_REF_ANNOTATION}"] != ""`,
 ].join(' and ');
 
+/**
+ * How long after its creation an application can still be notified as
+ * created: long enough for a notifications controller that restarts or lags,
+ * far too short for the ~33 deployments it takes to push the created entry out
+ * of Argo CD's 100-entry notification state.
+ */
+export const CREATED_WINDOW_MINUTES = 15;
+
 /** `operationState` is absent until the first sync. */
 const OPERATION_GUARD = 'app.status != nil and app.status.operationState != nil';
 
@@ -215,10 +223,20 @@ export class BackstageTrigger {
     conditionDescription: 'Application health is Missing',
   });
 
-  /** The application was created. Once per application. */
+  /**
+   * The application was created: fires within the first
+   * `CREATED_WINDOW_MINUTES` minutes of the application's life, once.
+   *
+   * Argo CD keeps at most 100 entries of notification state per application
+   * and drops the oldest first, so a plain once-per-application trigger (Argo
+   * CD's own `on-created`: `when: true`) fires again once about 33 deployments
+   * have pushed its entry out, and fires for every existing application when
+   * it is first subscribed. Bounding it by the creation time, with the `time`
+   * helpers Argo CD gives conditions, makes both impossible.
+   */
   public static readonly CREATED = BackstageTrigger.builtIn({
     event: 'created',
-    when: 'true',
+    when: `app.metadata.creationTimestamp != nil and time.Now().Sub(time.Parse(app.metadata.creationTimestamp)).Minutes() < ${CREATED_WINDOW_MINUTES}`,
     oncePer: OncePer.APPLICATION,
     title: 'Created: {app}',
     description: 'Argo CD application {app} was created in project {project}.',

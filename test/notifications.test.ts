@@ -96,6 +96,10 @@ describe.each(FLAVORS)('configuration content (%s)', (_name, flavor) => {
         { name: 'Content-Type', value: 'application/json' },
         { name: 'Authorization', value: 'Bearer $backstage-token' },
       ],
+      // A 121-second retry budget, written in Go's integer nanoseconds.
+      retryWaitMin: 1_000_000_000,
+      retryWaitMax: 30_000_000_000,
+      retryMax: 8,
     });
   });
 

@@ -2,7 +2,7 @@
  * Builds and runs the Go model of Argo CD's notifications controller
  * (test/conformance/engine) from Debian's golang packages, in GOPATH mode.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -42,10 +42,29 @@ export interface EngineRequest {
   readonly body: string;
 }
 
+/** What happened to a request really sent (engine run with sendTo). */
+export interface EngineDelivery {
+  readonly status: number;
+  readonly attempts: number;
+  readonly error?: string;
+  readonly seconds: number;
+}
+
 export interface EngineStep {
   readonly requests: EngineRequest[];
   readonly sendErrors: string[];
   readonly whenErrors: string[];
+  readonly deliveries: EngineDelivery[];
+  /** Argo CD skipped the state: operation finished, status not reconciled since. */
+  readonly skipped: boolean;
+  /** The notified-state annotation after the state (at most 100 entries). */
+  readonly notified: Record<string, number>;
+}
+
+/** The controller's counters, keyed "trigger|service|succeeded" and "name|triggered". */
+export interface EngineMetrics {
+  readonly deliveries: Record<string, number>;
+  readonly triggerEvaluations: Record<string, number>;
 }
 
 export interface EngineOutput {
@@ -54,11 +73,29 @@ export interface EngineOutput {
   /** The webhook services as the engine decoded them (durations in nanoseconds). */
   readonly services: Record<string, { url: string; retryWaitMin: number; retryWaitMax: number; retryMax: number }>;
   readonly fixtures: Array<{ name: string; steps: EngineStep[] }>;
+  readonly metrics: EngineMetrics;
 }
 
 export interface Fixture {
   readonly name: string;
   readonly states: any[];
+  /** The controller's clock at each state (RFC3339); default one minute apart from 2026-01-01T00:00:00Z. */
+  readonly times?: string[];
+  /** Real seconds to pause before each state when requests are really sent (engine run with sendTo). */
+  readonly waits?: number[];
+}
+
+export interface EngineOptions {
+  readonly token?: string;
+  /** Really send every request through go-retryablehttp, to this base URL. */
+  readonly sendTo?: string;
+}
+
+function engineArgs(manifestFile: string, fixtureFile: string, options: EngineOptions): string[] {
+  const args = ['-manifests', manifestFile, '-fixtures', fixtureFile];
+  if (options.token) args.push('-token', options.token);
+  if (options.sendTo) args.push('-send-to', options.sendTo);
+  return args;
 }
 
 export interface EngineRun {
@@ -71,7 +108,7 @@ export interface EngineRun {
  * Runs the engine over manifests (YAML text) and fixtures. A non-zero status
  * with status 2 means the configuration failed to load, as it would in Argo CD.
  */
-export function runEngine(manifests: string, fixtures: Fixture[], options: { token?: string } = {}): EngineRun {
+export function runEngine(manifests: string, fixtures: Fixture[], options: EngineOptions = {}): EngineRun {
   const bin = buildEngine();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
   try {
@@ -79,9 +116,7 @@ export function runEngine(manifests: string, fixtures: Fixture[], options: { tok
     const fixtureFile = path.join(dir, 'fixtures.json');
     fs.writeFileSync(manifestFile, manifests);
     fs.writeFileSync(fixtureFile, JSON.stringify(fixtures));
-    const args = ['-manifests', manifestFile, '-fixtures', fixtureFile];
-    if (options.token) args.push('-token', options.token);
-    const res = spawnSync(bin, args, { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+    const res = spawnSync(bin, engineArgs(manifestFile, fixtureFile, options), { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
     const status = res.status ?? -1;
     return { status, stderr: res.stderr, output: status === 0 ? JSON.parse(res.stdout) : undefined };
   } finally {
@@ -90,12 +125,40 @@ export function runEngine(manifests: string, fixtures: Fixture[], options: { tok
 }
 
 /** Runs the engine and fails with its stderr unless the configuration loaded. */
-export function replay(manifests: string, fixtures: Fixture[], options: { token?: string } = {}): EngineOutput {
+export function replay(manifests: string, fixtures: Fixture[], options: EngineOptions = {}): EngineOutput {
   const run = runEngine(manifests, fixtures, options);
   if (run.status !== 0 || !run.output) {
     throw new Error(`engine exited ${run.status}: ${run.stderr}`);
   }
   return run.output;
+}
+
+/**
+ * Runs the engine without blocking the event loop, so that a test can serve
+ * the requests it sends (engine run with sendTo) from the same process.
+ */
+export async function replayAsync(manifests: string, fixtures: Fixture[], options: EngineOptions = {}): Promise<EngineOutput> {
+  const bin = buildEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+  const manifestFile = path.join(dir, 'manifests.yaml');
+  const fixtureFile = path.join(dir, 'fixtures.json');
+  fs.writeFileSync(manifestFile, manifests);
+  fs.writeFileSync(fixtureFile, JSON.stringify(fixtures));
+  try {
+    const { status, stdout, stderr } = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(bin, engineArgs(manifestFile, fixtureFile, options));
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', c => out.push(c));
+      child.stderr.on('data', c => err.push(c));
+      child.on('error', reject);
+      child.on('close', code => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString('utf-8'), stderr: Buffer.concat(err).toString('utf-8') }));
+    });
+    if (status !== 0) throw new Error(`engine exited ${status}: ${stderr}`);
+    return JSON.parse(stdout);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface DumpRun {

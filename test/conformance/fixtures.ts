@@ -45,10 +45,19 @@ function operation(phase: string, revision: Revision, message?: string, startedA
   return op;
 }
 
+/** When the fixtures' Applications were created (and the engine's clock starts). */
+export const CREATED_AT = '2026-01-01T00:00:00Z';
+
+/**
+ * A status as Argo CD writes it. As in a real cluster, the status of a
+ * finished operation has been reconciled since (reconciledAt): Argo CD 3.5
+ * skips an Application until then.
+ */
 function status(health: string, opState?: any, extra: any = {}): any {
   const s: any = {
     sync: { status: extra.syncStatus ?? 'Synced' },
     health: { status: health },
+    reconciledAt: opState?.finishedAt ?? opState?.startedAt ?? CREATED_AT,
   };
   if (extra.healthMessage !== undefined) s.health.message = extra.healthMessage;
   if (opState) s.operationState = opState;
@@ -57,6 +66,7 @@ function status(health: string, opState?: any, extra: any = {}): any {
 
 function state(base: any, st: any, metadata: any = {}): any {
   const app = JSON.parse(JSON.stringify(base));
+  app.metadata.creationTimestamp = app.metadata.creationTimestamp ?? CREATED_AT;
   Object.assign(app.metadata, metadata);
   if (st !== undefined) app.status = st;
   return app;

@@ -600,19 +600,42 @@ type request struct {
 }
 
 type stepResult struct {
-	Requests   []request `json:"requests"`
-	SendErrors []string  `json:"sendErrors"`
-	WhenErrors []string  `json:"whenErrors"`
+	Requests   []request  `json:"requests"`
+	SendErrors []string   `json:"sendErrors"`
+	WhenErrors []string   `json:"whenErrors"`
+	Deliveries []delivery `json:"deliveries"`
+	// Skipped: Argo CD did not process the state (operation finished, status
+	// not reconciled since).
+	Skipped bool `json:"skipped"`
+	// Notified is the notified-state annotation after the state, as upstream
+	// persists it (at most 100 entries).
+	Notified map[string]int64 `json:"notified"`
 }
 
 type fixture struct {
 	Name   string   `json:"name"`
 	States []object `json:"states"`
+	// Times is the controller's clock (RFC3339) at each state, for time.Now()
+	// and the notified-state timestamps; by default one minute apart from
+	// 2026-01-01T00:00:00Z.
+	Times []string `json:"times"`
+	// Waits are real seconds to pause before each state, when requests are
+	// really sent: the time between two reconciles of the Application.
+	Waits []float64 `json:"waits"`
 }
 
 type fixtureResult struct {
 	Name  string       `json:"name"`
 	Steps []stepResult `json:"steps"`
+}
+
+// metrics mirrors notifications-engine pkg/controller/metrics.go:
+// argocd_notifications_deliveries_total{trigger, service, succeeded} and
+// argocd_notifications_trigger_eval_total{name, triggered}, keyed here as
+// "trigger|service|succeeded" and "name|triggered".
+type metrics struct {
+	Deliveries         map[string]int `json:"deliveries"`
+	TriggerEvaluations map[string]int `json:"triggerEvaluations"`
 }
 
 type state map[string]int64
@@ -629,6 +652,7 @@ func (s state) setAlreadyNotified(trigger, condKey, oncePer string, dest destina
 	if notified {
 		s[key] = clock
 	} else {
+		// A oncePer key is never removed: a failed send stays "notified".
 		if oncePer != "" {
 			return false
 		}
@@ -637,6 +661,8 @@ func (s state) setAlreadyNotified(trigger, condKey, oncePer string, dest destina
 	return true
 }
 
+// truncate mirrors state.go: at most 100 entries, dropping the oldest
+// first. Upstream breaks ties (same second) in no fixed order; here by key.
 func (s state) truncate() {
 	if cnt := len(s) - notifiedHistoryMx; cnt > 0 {
 		keys := sortedKeysInt(s)
@@ -647,18 +673,40 @@ func (s state) truncate() {
 	}
 }
 
-func (cfg *config) replay(fx fixture, secret map[string]string) (fixtureResult, error) {
+var defaultClockStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (fx fixture) clock(i int) (time.Time, error) {
+	if i < len(fx.Times) {
+		return time.Parse(time.RFC3339, fx.Times[i])
+	}
+	return defaultClockStart.Add(time.Duration(i) * time.Minute), nil
+}
+
+func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m *metrics) (fixtureResult, error) {
 	res := fixtureResult{Name: fx.Name}
 	st := state{}
-	clock := int64(0)
-	for _, app := range fx.States {
-		clock++
-		step := stepResult{Requests: []request{}, SendErrors: []string{}, WhenErrors: []string{}}
+	for i, app := range fx.States {
+		if i < len(fx.Waits) && sendTo != "" {
+			time.Sleep(time.Duration(fx.Waits[i] * float64(time.Second)))
+		}
+		now, err := fx.clock(i)
+		if err != nil {
+			return res, err
+		}
+		clock := now.Unix()
+		step := stepResult{Requests: []request{}, SendErrors: []string{}, WhenErrors: []string{}, Deliveries: []delivery{}}
+		if !syncStatusRefreshed(app) {
+			step.Skipped = true
+			step.Notified = copyState(st)
+			res.Steps = append(res.Steps, step)
+			continue
+		}
 		subs, err := cfg.subscriptionsOf(app)
 		if err != nil {
 			return res, err
 		}
-		vars := map[string]interface{}{"app": app}
+		vars := exprHelpers(now)
+		vars["app"] = app
 		// Group destinations by trigger, as the controller does.
 		byTrigger := map[string][]destination{}
 		var order []string
@@ -674,50 +722,91 @@ func (cfg *config) replay(fx fixture, secret map[string]string) (fixtureResult, 
 				step.SendErrors = append(step.SendErrors, fmt.Sprintf("trigger %q is not configured", trigger))
 				continue
 			}
+			// api.RunTrigger evaluates every condition first; an error in any
+			// of them skips the trigger, with no metric and no state change.
+			type result struct {
+				condKey   string
+				triggered bool
+				oncePer   string
+				send      []string
+			}
+			var results []result
+			failed := false
 			for i, c := range conds {
-				condKey := fmt.Sprintf("[%d].%s", i, hashWhen(c.When))
-				triggered := false
-				if v, err := expr.Run(c.when, vars); err == nil {
-					b, ok := v.(bool)
-					triggered = ok && b
-				} else {
+				r := result{condKey: fmt.Sprintf("[%d].%s", i, hashWhen(c.When)), send: c.Send}
+				v, err := expr.Run(c.when, vars)
+				if err != nil {
 					step.WhenErrors = append(step.WhenErrors, fmt.Sprintf("%s: %v", trigger, err))
+					failed = true
+					break
 				}
-				oncePer := ""
-				if triggered && c.oncePer != nil {
-					if v, err := expr.Run(c.oncePer, vars); err == nil {
-						oncePer = fmt.Sprintf("%v", v)
-					} else {
+				b, ok := v.(bool)
+				r.triggered = ok && b
+				if r.triggered && c.oncePer != nil {
+					v, err := expr.Run(c.oncePer, vars)
+					if err != nil {
 						step.WhenErrors = append(step.WhenErrors, fmt.Sprintf("%s oncePer: %v", trigger, err))
+						failed = true
+						break
 					}
+					r.oncePer = fmt.Sprintf("%v", v)
 				}
+				results = append(results, r)
+			}
+			if failed {
+				continue
+			}
+			for _, r := range results {
+				m.TriggerEvaluations[fmt.Sprintf("%s|%t", trigger, r.triggered)]++
 				for _, dest := range byTrigger[trigger] {
-					if !triggered {
-						st.setAlreadyNotified(trigger, condKey, oncePer, dest, false, clock)
+					if !r.triggered {
+						st.setAlreadyNotified(trigger, r.condKey, r.oncePer, dest, false, clock)
 						continue
 					}
-					if !st.setAlreadyNotified(trigger, condKey, oncePer, dest, true, clock) {
+					if !st.setAlreadyNotified(trigger, r.condKey, r.oncePer, dest, true, clock) {
 						continue
 					}
-					for _, tmpl := range c.Send {
-						req, err := cfg.render(trigger, tmpl, dest, app, secret)
+					sendErr := ""
+					for _, tmpl := range r.send {
+						req, err := cfg.render(trigger, tmpl, dest, app, secret, now)
 						if err != nil {
-							step.SendErrors = append(step.SendErrors, err.Error())
-							st.setAlreadyNotified(trigger, condKey, oncePer, dest, false, clock)
-							continue
+							sendErr = err.Error()
+							break
 						}
 						step.Requests = append(step.Requests, req)
+						if sendTo != "" {
+							d := send(req, cfg.services[dest.Service], sendTo)
+							step.Deliveries = append(step.Deliveries, d)
+							if d.Error != "" {
+								sendErr = d.Error
+								break
+							}
+						}
 					}
+					if sendErr != "" {
+						step.SendErrors = append(step.SendErrors, sendErr)
+						st.setAlreadyNotified(trigger, r.condKey, r.oncePer, dest, false, clock)
+					}
+					m.Deliveries[fmt.Sprintf("%s|%s|%t", trigger, dest.Service, sendErr == "")]++
 				}
 			}
 		}
 		st.truncate()
+		step.Notified = copyState(st)
 		res.Steps = append(res.Steps, step)
 	}
 	return res, nil
 }
 
-func (cfg *config) render(trigger, tmplName string, dest destination, app object, secret map[string]string) (request, error) {
+func copyState(s state) map[string]int64 {
+	out := make(map[string]int64, len(s))
+	for k, v := range s {
+		out[k] = v
+	}
+	return out
+}
+
+func (cfg *config) render(trigger, tmplName string, dest destination, app object, secret map[string]string, now time.Time) (request, error) {
 	opts, ok := cfg.services[dest.Service]
 	if !ok {
 		return request{}, fmt.Errorf("service %q is not configured", dest.Service)
@@ -728,12 +817,11 @@ func (cfg *config) render(trigger, tmplName string, dest destination, app object
 		ctx[k] = v
 	}
 	ctx["notificationType"] = dest.Service
-	vars := map[string]interface{}{
-		"app":         app,
-		"context":     ctx,
-		"recipient":   dest.Recipient,
-		"serviceType": "webhook",
-	}
+	vars := exprHelpers(now)
+	vars["app"] = app
+	vars["context"] = ctx
+	vars["recipient"] = dest.Recipient
+	vars["serviceType"] = "webhook"
 	message, err := execute(tmpl.message, vars)
 	if err != nil {
 		return request{}, fmt.Errorf("template %s message: %w", tmplName, err)
@@ -769,6 +857,7 @@ type output struct {
 	Config   map[string]bool           `json:"config"`
 	Services map[string]webhookOptions `json:"services"`
 	Fixtures []fixtureResult           `json:"fixtures"`
+	Metrics  metrics                   `json:"metrics"`
 }
 
 func main() {
@@ -776,6 +865,7 @@ func main() {
 	fixtures := flag.String("fixtures", "", "fixtures JSON file: [{name, states: [Application, ...]}]")
 	token := flag.String("token", "", "token to add to the notifications secret, under -token-key")
 	dump := flag.Bool("dump", false, "print the manifests as Kubernetes reads them, as JSON, and exit")
+	sendTo := flag.String("send-to", "", "really send every request, through go-retryablehttp, to this base URL instead of the configured host")
 	tokenKey := flag.String("token-key", "backstage-token", "key of -token in the notifications secret")
 	flag.Parse()
 
@@ -807,7 +897,7 @@ func main() {
 		// All or nothing, as in Argo CD: one bad key disables every notification.
 		fail(2, "config: %v", err)
 	}
-	out := output{Source: source, Config: map[string]bool{}, Services: cfg.services}
+	out := output{Source: source, Config: map[string]bool{}, Services: cfg.services, Metrics: metrics{Deliveries: map[string]int{}, TriggerEvaluations: map[string]int{}}}
 	for k := range data {
 		out.Config[k] = true
 	}
@@ -821,7 +911,7 @@ func main() {
 			fail(1, "parsing fixtures: %v", err)
 		}
 		for _, fx := range fxs {
-			r, err := cfg.replay(fx, secret)
+			r, err := cfg.replay(fx, secret, *sendTo, &out.Metrics)
 			if err != nil {
 				fail(1, "fixture %s: %v", fx.Name, err)
 			}

@@ -1,0 +1,84 @@
+/**
+ * The notified state as upstream keeps it: at most 100 entries, oldest
+ * dropped first (notifications-engine pkg/controller/state.go), and Argo CD
+ * 3.5's skip of Applications whose finished operation has not been reconciled
+ * since.
+ */
+import { replay } from './engine';
+import { CREATED_AT } from './fixtures';
+import { editConfig, FLAVORS, synthesize, TOKEN } from './setup';
+
+const minute = (i: number) => new Date(Date.parse(CREATED_AT) + i * 60_000).toISOString().replace('.000Z', 'Z');
+
+/** A deploy cycle per revision, one state a minute: running, synced but progressing, healthy. */
+function deployments(app: any, count: number) {
+  const states: any[] = [];
+  const times: string[] = [];
+  for (let d = 0; d < count; d++) {
+    const rev = `rev${String(d).padStart(4, '0')}`;
+    const startedAt = minute(states.length);
+    const op = (phase: string) => ({
+      phase,
+      startedAt,
+      operation: { sync: { revision: rev } },
+      ...(phase === 'Running' ? {} : { finishedAt: startedAt, syncResult: { revision: rev } }),
+    });
+    for (const [phase, health] of [['Running', 'Healthy'], ['Succeeded', 'Progressing'], ['Succeeded', 'Healthy']]) {
+      times.push(minute(states.length));
+      states.push({
+        ...JSON.parse(JSON.stringify(app)),
+        status: { sync: { status: 'Synced', revision: rev }, health: { status: health }, operationState: op(phase), reconciledAt: minute(states.length) },
+      });
+    }
+  }
+  for (const s of states) s.metadata.creationTimestamp = CREATED_AT;
+  return { name: `${count} deployments`, states, times };
+}
+
+describe.each(FLAVORS)('%s', (_name, flavor) => {
+  const synth = synthesize(flavor);
+  const fixture = deployments(synth.app, 200);
+
+  test('created fires once in 200 deployments with every trigger on, although the state is capped at 100 entries', () => {
+    const out = replay(synth.yaml, [fixture], { token: TOKEN });
+    const steps = out.fixtures[0].steps;
+    const created = steps.flatMap((s, i) => s.requests.filter(r => r.trigger === 'on-created-backstage').map(() => i));
+    expect(created).toEqual([0]);
+    expect(Math.max(...steps.map(s => Object.keys(s.notified).length))).toBe(100);
+    // Every deployment still notifies exactly once per revision.
+    const deployedCount = steps.flatMap(s => s.requests).filter(r => r.trigger === 'on-deployed-backstage').length;
+    expect(deployedCount).toBe(200);
+    expect(steps.flatMap(s => [...s.whenErrors, ...s.sendErrors])).toEqual([]);
+  });
+
+  test('the cap is real: Argo CD\'s own once-per-application "created" (when: true) fires again', () => {
+    const planted = editConfig(synth.yaml, data => {
+      const key = 'trigger.on-created-backstage';
+      if (data[key]) data[key] = data[key].replace(/when: .*/, 'when: app.metadata.annotations != nil and app.metadata.annotations["backstage.io/entity-ref"] != nil and (true)');
+    });
+    const steps = replay(planted, [fixture], { token: TOKEN }).fixtures[0].steps;
+    const created = steps.flatMap((s, i) => s.requests.filter(r => r.trigger === 'on-created-backstage').map(() => i));
+    expect(created.length).toBeGreaterThan(1);
+    expect(created[0]).toBe(0);
+    process.stdout.write(`${flavor.name}: a once-per-application trigger fires again at states ${created.slice(1, 4).join(', ')}… of ${steps.length}\n`);
+  });
+
+  test('created does not fire for an application created before the window, nor after it', () => {
+    const old = { ...fixture, states: fixture.states.slice(0, 3), times: fixture.times.slice(0, 3).map((_t, i) => minute(15 + i)) };
+    const steps = replay(synth.yaml, [old], { token: TOKEN }).fixtures[0].steps;
+    expect(steps.flatMap(s => s.requests).map(r => r.trigger)).not.toContain('on-created-backstage');
+  });
+
+  test('an application whose finished operation is not reconciled yet is skipped, then processed', () => {
+    const base = fixture.states[2];
+    const stale = JSON.parse(JSON.stringify(base));
+    stale.status.reconciledAt = '2025-12-31T23:59:00Z';
+    const missing = JSON.parse(JSON.stringify(base));
+    delete missing.status.reconciledAt;
+    const out = replay(synth.yaml, [{ name: 'skip', states: [stale, missing, base] }], { token: TOKEN });
+    const steps = out.fixtures[0].steps;
+    expect(steps.map(s => s.skipped)).toEqual([true, true, false]);
+    expect(steps[0].requests).toEqual([]);
+    expect(steps[2].requests.map(r => r.trigger).sort()).toEqual(['on-created-backstage', 'on-deployed-backstage', 'on-sync-succeeded-backstage']);
+  });
+});
