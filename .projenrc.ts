@@ -33,6 +33,12 @@ const CRDS: Array<{ alias: string; file: string; url: string }> = [
     url: 'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_externalsecrets.yaml',
   },
   {
+    // prometheus-operator v0.93.0 (commit f8fafd475f3d132e239432ae6172de60a6cb6516)
+    alias: 'prometheus-rule',
+    file: 'monitoring.coreos.com_prometheusrules.yaml',
+    url: 'https://raw.githubusercontent.com/prometheus-operator/prometheus-operator/v0.93.0/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml',
+  },
+  {
     // rhdh-operator main at commit c0cb1c92235d2aced931044c3c732156635f77f1
     // (no release tag carries this exact file)
     alias: 'rhdh-backstage',

@@ -16,6 +16,7 @@ test('exports the public API the issues name', () => {
     'NotifyingApplicationSet',
     'NotificationsEgressPolicy',
     'BackstageIngressPolicy',
+    'NotificationsAlertRules',
   ]) {
     expect(typeof (lib as any)[name]).toBe('function');
   }
@@ -27,4 +28,5 @@ test('exports the imported CRD types as submodules', () => {
   expect(typeof lib.argocdApplicationSet.ApplicationSet).toBe('function');
   expect(typeof lib.externalSecrets.ExternalSecret).toBe('function');
   expect(typeof lib.rhdh.BackstageV1Alpha5).toBe('function');
+  expect(typeof lib.monitoring.PrometheusRule).toBe('function');
 });

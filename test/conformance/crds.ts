@@ -42,6 +42,11 @@ export const CRDS: Record<string, PinnedCrd> = {
     source: 'external-secrets/external-secrets v2.9.0 config/crds/bases/external-secrets.io_externalsecrets.yaml',
     sha256: '5044be5a610ca90a075f34f03ed20b462695c43387ba9410db7f4250e47b1e2f',
   },
+  'monitoring.coreos.com/PrometheusRule': {
+    file: 'monitoring.coreos.com_prometheusrules.yaml',
+    source: 'prometheus-operator/prometheus-operator v0.93.0 example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml',
+    sha256: '78be98554b9c8506ab2b4f4feb91c5f3a56e536a0a510f3a8e876a459970d56d',
+  },
   'rhdh.redhat.com/Backstage': {
     file: 'rhdh.redhat.com_backstages.yaml',
     source: 'redhat-developer/rhdh-operator c0cb1c92235d2aced931044c3c732156635f77f1 config/crd/bases/rhdh.redhat.com_backstages.yaml',
@@ -91,11 +96,22 @@ function strict(schema: any): any {
   if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;
   }
+  if (typeof out.pattern === 'string') out.pattern = goPatternToJs(out.pattern);
   if (out['x-kubernetes-int-or-string']) {
     delete out.type;
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];
   }
   return out;
+}
+
+/**
+ * CRD patterns are Go (RE2) regular expressions. The one construct that
+ * JavaScript lacks and the pinned CRDs use is the case-insensitive flag
+ * `(?i)`; it is rewritten as character pairs ([aA]).
+ */
+function goPatternToJs(pattern: string): string {
+  if (!pattern.includes('(?i)')) return pattern;
+  return pattern.replace('(?i)', '').replace(/\\.|\[[^\]]*\]|[A-Za-z]/g, m => (/^[A-Za-z]$/.test(m) ? `[${m.toLowerCase()}${m.toUpperCase()}]` : m));
 }
 
 const validators = new Map<string, ValidateFunction>();

@@ -18,12 +18,13 @@ import {
   BackstageToken,
   BackstageTrigger,
   ExternalSecretStoreKind,
+  NotificationsAlertRules,
   NotificationsEgressPolicy,
   NotifyingApplicationSet,
   RhdhNotifications,
 } from '../../src';
 
-const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration', 'Backstage', 'ApplicationSet', 'ArgoCD', 'ExternalSecret'];
+const CUSTOM_KINDS = ['Application', 'NotificationsConfiguration', 'Backstage', 'ApplicationSet', 'ArgoCD', 'ExternalSecret', 'PrometheusRule'];
 
 function schemaErrors(obj: any): string[] {
   const validate = crdValidator(obj.apiVersion, obj.kind);
@@ -94,6 +95,7 @@ describe('production operations', () => {
   new RhdhNotifications(chart, 'Rhdh', { notifications, namespace: 'rhdh', backstageName: 'developer-hub' });
   new NotificationsEgressPolicy(chart, 'Egress', { notifications });
   new BackstageIngressPolicy(chart, 'Ingress', { notifications, namespace: 'rhdh' });
+  new NotificationsAlertRules(chart, 'Alerts', { notifications, labels: { release: 'kube-prometheus' } });
   new NotifyingApplicationSet(chart, 'Services', {
     notifications,
     entityRef: '{{.entityRef}}',
@@ -108,10 +110,10 @@ describe('production operations', () => {
   });
   const objects = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJSON());
 
-  test('the ExternalSecrets, ApplicationSet and partial ArgoCD validate against their CRDs', () => {
+  test('the ExternalSecrets, ApplicationSet, partial ArgoCD and PrometheusRule validate against their CRDs', () => {
     const kinds = objects.map(o => o.kind);
     expect(kinds.filter(k => k === 'ExternalSecret')).toHaveLength(2);
-    expect(kinds).toEqual(expect.arrayContaining(['ApplicationSet', 'ArgoCD', 'Backstage', 'NotificationsConfiguration', 'NetworkPolicy']));
+    expect(kinds).toEqual(expect.arrayContaining(['ApplicationSet', 'ArgoCD', 'Backstage', 'NotificationsConfiguration', 'NetworkPolicy', 'PrometheusRule']));
     for (const obj of objects.filter(o => CUSTOM_KINDS.includes(o.kind))) {
       expect(schemaErrors(obj)).toEqual([]);
     }
@@ -126,6 +128,12 @@ describe('production operations', () => {
     const appset = JSON.parse(JSON.stringify(objects.find(o => o.kind === 'ApplicationSet')));
     appset.spec.template.spec.sourceRepo = 'x';
     expect(schemaErrors(appset)).toEqual([expect.stringMatching(/additional properties.*sourceRepo/)]);
+  });
+
+  test('a PrometheusRule with a misspelt field is caught', () => {
+    const rule = JSON.parse(JSON.stringify(objects.find(o => o.kind === 'PrometheusRule')));
+    rule.spec.groups[0].rules[0].expression = rule.spec.groups[0].rules[0].expr;
+    expect(schemaErrors(rule)).toEqual([expect.stringMatching(/additional properties.*expression/)]);
   });
 
   test('an ExternalSecret with a creation policy ESO does not know is caught', () => {

@@ -1,0 +1,183 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from './imports/prometheus-rule-monitoring.coreos.com';
+import { ArgoCdBackstageNotifications } from './notifications';
+import { claimObject, objectCollisions } from './private/object-registry';
+import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
+
+/** Alert names, for routing them in Alertmanager. */
+export const DELIVERY_FAILED_ALERT = 'ArgoCdBackstageNotificationsFailed';
+export const TRIGGERS_NOT_EVALUATED_ALERT = 'ArgoCdBackstageTriggersNotEvaluated';
+
+/**
+ * Properties of `NotificationsAlertRules`.
+ */
+export interface NotificationsAlertRulesProps {
+  /** The notifications configuration to watch. */
+  readonly notifications: ArgoCdBackstageNotifications;
+
+  /**
+   * The PrometheusRule's name.
+   *
+   * @default "argocd-backstage-notifications"
+   */
+  readonly name?: string;
+
+  /**
+   * The PrometheusRule's namespace. Prometheus must select rules there: on
+   * OpenShift the cluster monitoring stack reads namespaces labelled
+   * `openshift.io/cluster-monitoring: "true"`, which the operator sets on
+   * `openshift-gitops`.
+   *
+   * @default - the namespace of `notifications`
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels of the PrometheusRule, for a Prometheus whose `ruleSelector` needs
+   * them (the prometheus-operator Helm chart selects `release: <name>`).
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Labels that select this Argo CD's notifications controller among the
+   * scraped series. A ServiceMonitor or PodMonitor adds `namespace`, so the
+   * default tells two Argo CD instances of one cluster apart.
+   *
+   * @default - { namespace: <the namespace of notifications> }
+   */
+  readonly metricLabels?: { [key: string]: string };
+
+  /**
+   * How far back a failed delivery is looked for.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly deliveryFailureWindow?: Duration;
+
+  /**
+   * How long no trigger of the configuration may go unevaluated. The
+   * controller evaluates every subscribed Application's triggers at least on
+   * every resync (each minute), so silence means that the configuration failed
+   * to load (one bad key disables all of it), that no Application is
+   * subscribed, or that the controller is down.
+   *
+   * @default Duration.minutes(30)
+   */
+  readonly notEvaluatedWindow?: Duration;
+
+  /**
+   * The `severity` label of both alerts.
+   *
+   * @default "warning"
+   */
+  readonly severity?: string;
+}
+
+/**
+ * A prometheus-operator `PrometheusRule` (`monitoring.coreos.com/v1`) that
+ * alerts when notifications to Backstage are lost or no longer evaluated:
+ *
+ * - `ArgoCdBackstageNotificationsFailed`: a delivery of one of this
+ *   configuration's triggers to its service failed
+ *   (`argocd_notifications_deliveries_total{succeeded="false"}`). A failed
+ *   send of a trigger with `oncePer` is never retried by Argo CD.
+ * - `ArgoCdBackstageTriggersNotEvaluated`: none of the configuration's
+ *   triggers was evaluated for a while
+ *   (`argocd_notifications_trigger_eval_total`): the configuration failed to
+ *   load, the subscriptions are broken, or the controller is down.
+ *
+ * The metric labels are those of notifications-engine's
+ * `pkg/controller/metrics.go` (`trigger`, `service`, `succeeded`; `name`,
+ * `triggered`), not the older ones in Argo CD's monitoring docs. A trigger whose
+ * condition fails to evaluate increments neither metric: the controller only
+ * logs it and records a warning event.
+ */
+export class NotificationsAlertRules extends Construct {
+  /** The PrometheusRule. */
+  public readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: NotificationsAlertRulesProps) {
+    super(scope, id);
+    const n = props.notifications;
+    const name = props.name ?? 'argocd-backstage-notifications';
+    const namespace = props.namespace ?? n.namespace;
+    const metricLabels = props.metricLabels ?? { namespace: n.namespace };
+    const deliveryWindow = props.deliveryFailureWindow ?? Duration.minutes(15);
+    const evalWindow = props.notEvaluatedWindow ?? Duration.minutes(30);
+    const severity = props.severity ?? 'warning';
+
+    const problems: string[] = [];
+    const maybe = (p: string | undefined) => p && problems.push(p);
+    maybe(checkObjectName('name', name));
+    maybe(checkNamespace('namespace', namespace));
+    problems.push(...checkLabels('label', props.labels ?? {}), ...checkLabels('metric label', metricLabels));
+    maybe(checkWindow('deliveryFailureWindow', deliveryWindow));
+    maybe(checkWindow('notEvaluatedWindow', evalWindow));
+    if (!/^[a-z]+$/.test(severity)) {
+      problems.push(`severity "${severity}" is invalid: use a lowercase word such as "warning" or "critical"`);
+    }
+
+    const selector = (extra: Record<string, string>, triggerLabel: string) => {
+      const matchers = Object.entries({ ...metricLabels, ...extra }).map(([k, v]) => `${k}="${v}"`);
+      matchers.push(`${triggerLabel}=~"${n.triggers.map(t => t.triggerName).join('|')}"`);
+      return `{${matchers.join(',')}}`;
+    };
+
+    this.resource = new PrometheusRule(this, 'Resource', {
+      metadata: { name, namespace, labels: props.labels },
+      spec: Lazy.any({
+        produce: () => ({
+          groups: [
+            {
+              name: 'argocd-backstage-notifications',
+              rules: [
+                {
+                  alert: DELIVERY_FAILED_ALERT,
+                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
+                    `sum by (trigger) (increase(argocd_notifications_deliveries_total${selector({ service: n.serviceName, succeeded: 'false' }, 'trigger')}[${promDuration(deliveryWindow)}])) > 0`,
+                  ),
+                  labels: { severity },
+                  annotations: {
+                    summary: `Argo CD could not deliver {{ $labels.trigger }} notifications to Backstage (service ${n.serviceName})`,
+                    description: `{{ $value | humanize }} notification(s) of trigger {{ $labels.trigger }} to the "${n.serviceName}" service failed in the last ${promDuration(deliveryWindow)}. Argo CD never resends a failed notification of a trigger with oncePer (deployed, sync and created triggers), so the team was not told. Check the notifications controller log in namespace ${n.namespace} for the status Backstage answered (401: token mismatch; 5xx or connection errors: Backstage down longer than the retry budget of ${n.retryBudget.toSeconds()} s).`,
+                  },
+                },
+                {
+                  alert: TRIGGERS_NOT_EVALUATED_ALERT,
+                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
+                    `(sum(increase(argocd_notifications_trigger_eval_total${selector({}, 'name')}[${promDuration(evalWindow)}])) or vector(0)) == 0`,
+                  ),
+                  for: '5m',
+                  labels: { severity },
+                  annotations: {
+                    summary: `No Backstage notification trigger of Argo CD in namespace ${n.namespace} was evaluated for ${promDuration(evalWindow)}`,
+                    description: `Argo CD evaluates every subscribed Application's triggers at least once a minute. None of ${n.node.path}'s triggers was evaluated in ${promDuration(evalWindow)}: the notifications configuration may have failed to load (one bad template, trigger or service disables all of them: look for config errors in the notifications controller log), no Application may be subscribed any more, or the controller is down. A trigger whose condition fails to evaluate is counted nowhere: look for "Failed to execute condition" in the log and warning events on the Applications.`,
+                  },
+                },
+              ],
+            },
+          ],
+        }),
+      }),
+    });
+    claimObject(this, this.resource.apiVersion, this.resource.kind, namespace, name);
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
+  }
+}
+
+/** A Prometheus duration: whole minutes or seconds. */
+function promDuration(d: Duration): string {
+  const seconds = d.toSeconds({ integral: false });
+  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}
+
+function checkWindow(what: string, d: Duration): string | undefined {
+  const seconds = d.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < 120) {
+    return `${what} of ${seconds} s is invalid: use a whole number of seconds, at least 120 (two scrapes of the controller's metrics)`;
+  }
+  return undefined;
+}
