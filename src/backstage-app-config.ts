@@ -6,6 +6,32 @@ export const DEFAULT_TOKEN_ENV_VAR = 'ARGOCD_NOTIFICATIONS_TOKEN';
 export const DEFAULT_SUBJECT = 'argocd-notifications';
 
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Backstage's environment substitution: the whole value is `${NAME}`. */
+const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/**
+ * Another entry of Backstage's `backend.auth.externalAccess` list, that must
+ * stay next to Argo CD's.
+ */
+export interface ExternalAccessEntry {
+  /** The entry type: "static", "legacy" or "jwks". */
+  readonly type: string;
+
+  /**
+   * The entry's options as in app-config: `{ token, subject }` for static,
+   * `{ secret, subject }` for legacy, `{ url, ... }` for jwks. Tokens and
+   * secrets must be `${ENV_VAR}` references: the fragment is stored in a
+   * ConfigMap.
+   */
+  readonly options: { [key: string]: any };
+
+  /**
+   * What the credential may call, for example `[{ plugin: 'catalog' }]`.
+   *
+   * @default - no restriction: the credential can call every plugin
+   */
+  readonly accessRestrictions?: Array<{ [key: string]: any }>;
+}
 
 /**
  * Options for the Backstage side of the token.
@@ -29,6 +55,18 @@ export interface BackstageAppConfigOptions {
    * @default "argocd-notifications"
    */
   readonly subject?: string;
+
+  /**
+   * The other entries of Backstage's `backend.auth.externalAccess` that must
+   * keep working. Backstage merges config files key by key but replaces
+   * arrays whole, so the list in the last file wins: a fragment with only
+   * Argo CD's entry would revoke every other static token (and the entries of
+   * RHDH's default config). The fragment carries these and Argo CD's, the
+   * complete list.
+   *
+   * @default - none
+   */
+  readonly otherExternalAccess?: ExternalAccessEntry[];
 }
 
 /**
@@ -54,10 +92,13 @@ export class BackstageAppConfig {
   public readonly tokenEnvVars: string[];
   /** The token subject. */
   public readonly subject: string;
+  /** The other externalAccess entries carried along. */
+  public readonly otherExternalAccess: ExternalAccessEntry[];
 
   private constructor(options: BackstageAppConfigOptions) {
     this.tokenEnvVars = [...(options.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR])];
     this.subject = options.subject ?? DEFAULT_SUBJECT;
+    this.otherExternalAccess = (options.otherExternalAccess ?? []).map(e => JSON.parse(JSON.stringify(e)));
     if (this.tokenEnvVars.length === 0) {
       throw new Error('BackstageAppConfig: tokenEnvVars is empty, so Backstage would accept no token: give at least one environment variable name');
     }
@@ -73,6 +114,18 @@ export class BackstageAppConfig {
     if (this.subject === '' || /\s/.test(this.subject)) {
       throw new Error(`BackstageAppConfig: subject "${this.subject}" must be non-empty without whitespace, or Backstage refuses to start`);
     }
+    const problems = externalAccessProblems(this.otherExternalAccess, this.tokenEnvVars, this.subject);
+    if (problems.length > 0) {
+      throw new Error(`BackstageAppConfig: ${problems.join('; ')}`);
+    }
+  }
+
+  /** The environment variables every entry of the fragment reads, Argo CD's first. */
+  public get envVars(): string[] {
+    const others = this.otherExternalAccess.flatMap(e => Object.values(e.options ?? {}))
+      .map(v => (typeof v === 'string' ? ENV_REFERENCE.exec(v)?.[1] : undefined))
+      .filter((v): v is string => v !== undefined);
+    return [...this.tokenEnvVars, ...others];
   }
 
   /** The fragment as a plain object, to merge into an app-config. */
@@ -80,14 +133,17 @@ export class BackstageAppConfig {
     return {
       backend: {
         auth: {
-          externalAccess: this.tokenEnvVars.map(name => ({
-            type: 'static',
-            options: {
-              token: `\${${name}}`,
-              subject: this.subject,
-            },
-            accessRestrictions: [{ plugin: 'notifications' }],
-          })),
+          externalAccess: [
+            ...this.tokenEnvVars.map(name => ({
+              type: 'static',
+              options: {
+                token: `\${${name}}`,
+                subject: this.subject,
+              },
+              accessRestrictions: [{ plugin: 'notifications' }],
+            })),
+            ...this.otherExternalAccess,
+          ],
         },
       },
     };
@@ -97,4 +153,61 @@ export class BackstageAppConfig {
   public toYaml(): string {
     return Yaml.stringify(this.toObject());
   }
+}
+
+/**
+ * Problems with the other entries, as Backstage checks them at startup (a bad
+ * entry stops the whole backend: packages/backend-defaults
+ * src/entrypoints/auth/external), plus what would go wrong once they share a
+ * fragment with Argo CD's: a credential written inline into a ConfigMap, and
+ * a token or subject used twice.
+ */
+function externalAccessProblems(entries: ExternalAccessEntry[], ourVars: string[], ourSubject: string): string[] {
+  const problems: string[] = [];
+  const credentials = new Map<string, string>(ourVars.map(v => [`\${${v}}`, 'Argo CD\'s entry']));
+  entries.forEach((entry, i) => {
+    const what = `otherExternalAccess[${i}]`;
+    const options = entry.options ?? {};
+    const credential = (key: string) => {
+      const value = options[key];
+      if (typeof value !== 'string' || value === '') {
+        problems.push(`${what} (${entry.type}) has no options.${key}, so Backstage refuses to start: give it as "\${ENV_VAR}"`);
+        return;
+      }
+      if (!ENV_REFERENCE.test(value)) {
+        problems.push(`${what} has its options.${key} written inline, so it would be stored in plain text in a ConfigMap: read it from an environment variable, "\${ENV_VAR}"`);
+        return;
+      }
+      const previous = credentials.get(value);
+      if (previous) problems.push(`${what} uses ${value}, which ${previous} uses too: give each entry its own token`);
+      credentials.set(value, what);
+    };
+    const subject = () => {
+      const value = options.subject;
+      if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
+        problems.push(`${what} needs options.subject without whitespace, or Backstage refuses to start`);
+      } else if (value === ourSubject) {
+        problems.push(`${what} has the subject "${value}" of Argo CD's entry, so Backstage could not tell their notifications apart: give it another subject`);
+      }
+    };
+    if (entry.type === 'static') {
+      credential('token');
+      subject();
+    } else if (entry.type === 'legacy') {
+      credential('secret');
+      subject();
+    } else if (entry.type === 'jwks') {
+      if (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+        problems.push(`${what} (jwks) needs options.url, the URL of the key set, or Backstage refuses to start`);
+      }
+    } else {
+      problems.push(`${what} has type "${entry.type}", which Backstage does not know, so it refuses to start: use "static", "legacy" or "jwks"`);
+    }
+    (entry.accessRestrictions ?? []).forEach((r, j) => {
+      if (typeof r?.plugin !== 'string' || r.plugin === '') {
+        problems.push(`${what}.accessRestrictions[${j}] has no plugin, so Backstage refuses to start: name the plugin the credential may call`);
+      }
+    });
+  });
+  return problems;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BackstageAppConfig, DEFAULT_TOKEN_ENV_VAR } from './backstage-app-config';
+import { BackstageAppConfig, DEFAULT_TOKEN_ENV_VAR, ExternalAccessEntry } from './backstage-app-config';
 import { BackstageV1Alpha5 } from './imports/rhdh-backstage-rhdh.redhat.com';
 import { ArgoCdBackstageNotifications } from './notifications';
 import { claimObject, objectCollisions } from './private/object-registry';
@@ -23,6 +23,40 @@ export const RHDH_NOTIFICATIONS_PLUGINS = [
   './dynamic-plugins/dist/backstage-plugin-signals',
   './dynamic-plugins/dist/backstage-plugin-signals-backend-dynamic',
 ];
+
+/**
+ * Another plugin entry of RHDH's `dynamic-plugins.yaml`, that must stay
+ * enabled (or configured) next to the notifications and signals plugins.
+ */
+export interface DynamicPluginEntry {
+  /**
+   * The plugin's `package`: a path under `./dynamic-plugins/dist/` for the
+   * plugins RHDH ships, an `oci://` image, or an npm package.
+   */
+  readonly packageName: string;
+
+  /**
+   * Whether the plugin is disabled.
+   *
+   * @default false
+   */
+  readonly disabled?: boolean;
+
+  /**
+   * The package's integrity hash (`sha512-...`), which RHDH's installer
+   * requires for npm packages.
+   *
+   * @default - none: only for plugins RHDH ships and oci:// images
+   */
+  readonly integrity?: string;
+
+  /**
+   * The plugin's configuration (`pluginConfig`), merged into the app-config.
+   *
+   * @default - none
+   */
+  readonly pluginConfig?: { [key: string]: any };
+}
 
 /**
  * Properties of `RhdhNotifications`.
@@ -80,6 +114,35 @@ export interface RhdhNotificationsProps {
    * @default - no Backstage resource; wire the ConfigMaps into your own
    */
   readonly backstageName?: string;
+
+  /**
+   * The other `backend.auth.externalAccess` entries of this RHDH, kept in the
+   * fragment: Backstage replaces arrays whole when it merges config files, so
+   * a fragment with Argo CD's entry alone would revoke them (RHDH's own
+   * default config has one).
+   *
+   * @default - none
+   */
+  readonly otherExternalAccess?: ExternalAccessEntry[];
+
+  /**
+   * The other dynamic plugins this RHDH enables: the rhdh-operator's
+   * `Backstage` takes one `dynamicPluginsConfigMapName`, so the generated
+   * `dynamic-plugins.yaml` must list every plugin. Each package may appear
+   * once.
+   *
+   * @default - none
+   */
+  readonly otherDynamicPlugins?: DynamicPluginEntry[];
+
+  /**
+   * Further Secrets whose keys the `Backstage` resource passes to RHDH as
+   * environment variables, such as the tokens `otherExternalAccess` reads.
+   * Backstage refuses to start when a `${VAR}` of its config is unset.
+   *
+   * @default - none
+   */
+  readonly extraEnvSecrets?: string[];
 }
 
 /**
@@ -124,8 +187,19 @@ export class RhdhNotifications extends Construct {
     if (props.notifications.token.inManifests && tokenEnvVars.length > 1) {
       problems.push('a rotation with several tokenEnvVars needs tokens you manage: use BackstageToken.fromSecret() on the Argo CD side and put each token into the Secret yourself');
     }
+    const extraEnvSecrets = props.extraEnvSecrets ?? [];
+    for (const name of extraEnvSecrets) check(checkObjectName('extraEnvSecrets entry', name));
 
-    this.appConfig = props.notifications.backstageAppConfig({ tokenEnvVars, subject: props.subject });
+    this.appConfig = props.notifications.backstageAppConfig({ tokenEnvVars, subject: props.subject, otherExternalAccess: props.otherExternalAccess });
+    const otherEnvVars = this.appConfig.envVars.filter(v => !tokenEnvVars.includes(v));
+    if (props.backstageName !== undefined && otherEnvVars.length > 0 && extraEnvSecrets.length === 0) {
+      problems.push(`otherExternalAccess reads ${otherEnvVars.map(v => `\${${v}}`).join(', ')}, which the Backstage resource would not set, so RHDH would refuse to start: name the Secrets that hold them in extraEnvSecrets`);
+    }
+    const plugins = [
+      ...RHDH_NOTIFICATIONS_PLUGINS.map(pkg => ({ package: pkg, disabled: false })),
+      ...(props.otherDynamicPlugins ?? []).map(dynamicPlugin),
+    ];
+    problems.push(...dynamicPluginProblems(props.otherDynamicPlugins ?? []));
 
     this.appConfigMap = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
@@ -141,7 +215,7 @@ export class RhdhNotifications extends Construct {
       data: {
         [RHDH_DYNAMIC_PLUGINS_KEY]: Yaml.stringify({
           includes: ['dynamic-plugins.default.yaml'],
-          plugins: RHDH_NOTIFICATIONS_PLUGINS.map(pkg => ({ package: pkg, disabled: false })),
+          plugins,
         }),
       },
     });
@@ -154,7 +228,7 @@ export class RhdhNotifications extends Construct {
         spec: {
           application: {
             appConfig: { configMaps: [{ name: appConfigName, key: RHDH_APP_CONFIG_KEY }] },
-            extraEnvs: { secrets: tokenEnvVars.map(key => ({ name: tokenSecretName, key })) },
+            extraEnvs: { secrets: [...tokenEnvVars.map(key => ({ name: tokenSecretName, key })), ...extraEnvSecrets.map(name => ({ name }))] },
             dynamicPluginsConfigMapName: dynamicPluginsName,
           },
         },
@@ -167,4 +241,41 @@ export class RhdhNotifications extends Construct {
 
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
+}
+
+function dynamicPlugin(entry: DynamicPluginEntry): Record<string, unknown> {
+  const plugin: Record<string, unknown> = { package: entry.packageName, disabled: entry.disabled ?? false };
+  if (entry.integrity !== undefined) plugin.integrity = entry.integrity;
+  if (entry.pluginConfig !== undefined) plugin.pluginConfig = entry.pluginConfig;
+  return plugin;
+}
+
+/**
+ * Problems RHDH's dynamic plugins installer would stop at: a package listed
+ * twice (the notifications and signals ones included), and an npm package
+ * without its integrity hash.
+ */
+function dynamicPluginProblems(entries: DynamicPluginEntry[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>(RHDH_NOTIFICATIONS_PLUGINS);
+  entries.forEach((entry, i) => {
+    const what = `otherDynamicPlugins[${i}]`;
+    const pkg = entry.packageName;
+    if (typeof pkg !== 'string' || pkg.trim() === '') {
+      problems.push(`${what} has no packageName: name the plugin package`);
+      return;
+    }
+    if (seen.has(pkg)) {
+      problems.push(RHDH_NOTIFICATIONS_PLUGINS.includes(pkg)
+        ? `${what} lists ${pkg}, which the notifications integration enables itself: remove it`
+        : `${what} lists ${pkg} a second time, which RHDH's installer rejects: keep one entry`);
+    }
+    seen.add(pkg);
+    const local = pkg.startsWith('./');
+    const oci = pkg.startsWith('oci://');
+    if (!local && !oci && !entry.integrity && !entry.disabled) {
+      problems.push(`${what} (${pkg}) is an npm package without integrity, which RHDH's installer refuses: give its "sha512-..." hash`);
+    }
+  });
+  return problems;
 }

@@ -95,3 +95,45 @@ test.each([
 ])('%j is rejected', (props, message) => {
   expect(validationErrors(setup(props).c)).toEqual([expect.stringMatching(message)]);
 });
+
+describe('other entries that must stay', () => {
+  const ci = { type: 'static', options: { token: '${CI_TOKEN}', subject: 'ci-pipeline' }, accessRestrictions: [{ plugin: 'catalog' }] };
+  const techdocs = { packageName: './dynamic-plugins/dist/backstage-plugin-techdocs-backend-dynamic' };
+  const npm = { packageName: '@acme/backstage-plugin-x@1.2.3', integrity: 'sha512-abc', pluginConfig: { acme: { enabled: true } } };
+
+  test('otherExternalAccess and otherDynamicPlugins are merged into the one app-config and the one dynamic-plugins.yaml', () => {
+    const { c } = setup({ backstageName: 'developer-hub', otherExternalAccess: [ci], otherDynamicPlugins: [techdocs, npm], extraEnvSecrets: ['ci-token'] });
+    const objects = synth(c);
+    const fragment = YAML.parse(find(objects, 'ConfigMap', 'argocd-notifications-app-config').data['app-config.argocd-notifications.yaml']);
+    expect(fragment.backend.auth.externalAccess.map((e: any) => e.options.subject)).toEqual(['argocd-notifications', 'ci-pipeline']);
+    const plugins = YAML.parse(find(objects, 'ConfigMap', 'argocd-notifications-dynamic-plugins').data['dynamic-plugins.yaml']).plugins;
+    expect(plugins.slice(4)).toEqual([
+      { package: './dynamic-plugins/dist/backstage-plugin-techdocs-backend-dynamic', disabled: false },
+      { package: '@acme/backstage-plugin-x@1.2.3', disabled: false, integrity: 'sha512-abc', pluginConfig: { acme: { enabled: true } } },
+    ]);
+    expect(find(objects, 'Backstage').spec.application.extraEnvs.secrets).toEqual([
+      { name: 'argocd-notifications-token', key: 'ARGOCD_NOTIFICATIONS_TOKEN' },
+      { name: 'ci-token' },
+    ]);
+  });
+
+  test.each([
+    [{ otherDynamicPlugins: [techdocs, techdocs] }, /otherDynamicPlugins\[1\] lists .*techdocs-backend-dynamic a second time, which RHDH's installer rejects/],
+    [{ otherDynamicPlugins: [{ packageName: './dynamic-plugins/dist/backstage-plugin-notifications', disabled: true }] }, /otherDynamicPlugins\[0\] lists .*backstage-plugin-notifications, which the notifications integration enables itself/],
+    [{ otherDynamicPlugins: [{ packageName: '@acme/backstage-plugin-x@1.2.3' }] }, /is an npm package without integrity, which RHDH's installer refuses/],
+    [{ otherDynamicPlugins: [{ packageName: ' ' }] }, /otherDynamicPlugins\[0\] has no packageName/],
+    [{ backstageName: 'developer-hub', otherExternalAccess: [ci] }, /otherExternalAccess reads \$\{CI_TOKEN\}, which the Backstage resource would not set, so RHDH would refuse to start: name the Secrets that hold them in extraEnvSecrets/],
+    [{ extraEnvSecrets: ['Bad_Name'] }, /extraEnvSecrets entry "Bad_Name" is not a valid kubernetes object name/],
+  ])('%j is rejected', (props, message) => {
+    expect(validationErrors(setup(props).c)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('oci images and disabled npm packages need no integrity', () => {
+    const { c } = setup({ otherDynamicPlugins: [{ packageName: 'oci://quay.io/acme/plugins:1.0!acme-plugin' }, { packageName: '@acme/y', disabled: true }] });
+    expect(validationErrors(c)).toEqual([]);
+  });
+
+  test('an invalid other entry fails at construction, naming it', () => {
+    expect(() => setup({ otherExternalAccess: [{ type: 'static', options: { token: 'inline-token-value', subject: 'x' } }] })).toThrow(/otherExternalAccess\[0\] has its options.token written inline/);
+  });
+});

@@ -198,3 +198,60 @@ describe('token rotation', () => {
     expect((await postTo('n0tAV4l1dT0k3nAtAllButL0ngEnough0123456')).status).toBe(401);
   });
 });
+
+describe('other static tokens of the same Backstage', () => {
+  const CI_TOKEN = 'c1P1peL1neT0kenW1thEnoughLength0123456789';
+  const ci = { type: 'static', options: { token: '${CI_TOKEN}', subject: 'ci-pipeline' }, accessRestrictions: [{ plugin: 'catalog' }] };
+  /** The user's existing config: a CI token that may read the catalog. */
+  const ciBase = () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ci-base-')), 'app-config.ci.yaml');
+    fs.writeFileSync(file, YAML.stringify({ backend: { auth: { externalAccess: [ci] } } }));
+    return file;
+  };
+  const fragment = (otherExternalAccess?: any[]) => {
+    const app: App = Testing.app();
+    const chart = new Chart(app, 'other');
+    const notifications = new ArgoCdBackstageNotifications(chart, 'N', { backstageUrl: BACKSTAGE_URL, argocdUrl: 'https://argocd.example.com', token: BackstageToken.fromSecret() });
+    new RhdhNotifications(chart, 'Rhdh', { notifications, namespace: 'rhdh', otherExternalAccess });
+    return writeFragment(YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJSON()));
+  };
+  const env = { ARGOCD_NOTIFICATIONS_TOKEN: TOKEN, CI_TOKEN };
+  const statuses = async (backendUrl: string) => {
+    const notify = (token: string) => http(`${backendUrl}/api/notifications/notifications`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Authorization': `Bearer ${token}` },
+      body: JSON.stringify(sample()),
+    });
+    const catalog = (token: string) => http(`${backendUrl}/api/catalog/entities?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+    return {
+      argocdNotifies: (await notify(TOKEN)).status,
+      argocdOnCatalog: (await catalog(TOKEN)).status,
+      ciOnCatalog: (await catalog(CI_TOKEN)).status,
+      ciNotifies: (await notify(CI_TOKEN)).status,
+    };
+  };
+
+  test('the trap: a fragment with Argo CD\'s entry alone replaces the list, whichever file comes last wins', async () => {
+    const after = await startBackend([ciBase(), fragment()], env);
+    try {
+      expect(await statuses(after.url)).toMatchObject({ argocdNotifies: 200, ciOnCatalog: 401 });
+    } finally {
+      await after.stop();
+    }
+    const before = await startBackend([fragment(), ciBase()], env);
+    try {
+      expect(await statuses(before.url)).toMatchObject({ argocdNotifies: 401, ciOnCatalog: 200 });
+    } finally {
+      await before.stop();
+    }
+  });
+
+  test('with otherExternalAccess both tokens work, each only where its restrictions allow', async () => {
+    const both = await startBackend([ciBase(), fragment([ci])], env);
+    try {
+      expect(await statuses(both.url)).toEqual({ argocdNotifies: 200, argocdOnCatalog: 403, ciOnCatalog: 200, ciNotifies: 403 });
+    } finally {
+      await both.stop();
+    }
+  });
+});
