@@ -35,8 +35,10 @@ function setup(flavor: ArgoCdFlavor) {
   return { yaml, appObject, namespace: notifications.namespace };
 }
 
+/** A state as a cluster has it: a finished operation has finishedAt, and the status is reconciled since. */
 function state(app: any, status: any): any {
-  return { ...JSON.parse(JSON.stringify(app)), status };
+  const op = status.operationState ? { finishedAt: '2026-01-01T00:00:00Z', ...status.operationState } : undefined;
+  return { ...JSON.parse(JSON.stringify(app)), status: { ...status, ...(op ? { operationState: op } : {}), reconciledAt: '2026-01-01T00:00:00Z' } };
 }
 
 const chars = (s: string) => [...s];
