@@ -104,7 +104,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'example/manifests/'],
   },
-  gitignore: ['/example/manifests/', '/example/node_modules/'],
+  gitignore: ['/example/manifests/', '/example/app-team/manifests/', '/example/node_modules/'],
 });
 
 project.npmignore?.exclude('/example/', '/.ci/');
@@ -123,6 +123,10 @@ project.eslint?.addRules({
     { devDependencies: ['**/build-tools/**', '**/test/**'], optionalDependencies: false, peerDependencies: true, packageDir: ['.'] },
   ],
 });
+
+// ts-jest transpiles test files without type-checking them (isolatedModules):
+// check them, and every tier's helpers, before the suites run.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
 // Keep docgen to the root module.
 project.tasks.tryFind('docgen')?.reset('jsii-docgen -o API.md --submodule root');
@@ -161,11 +165,11 @@ project.addTask('package-smoke', {
   steps: [{ spawn: 'compile' }, { spawn: 'package:js' }, { exec: 'bash test/package/smoke.sh' }],
 });
 
-project.addTask('example', {
-  description: 'Synthesize the example app (both flavours) into example/manifests/',
-  cwd: 'example',
+const example = project.addTask('example', {
+  description: 'Synthesize the example apps: the platform\'s (both flavours) into example/manifests/, the app team\'s into example/app-team/manifests/',
   env: silenceNode20,
-  exec: 'cdk8s synth --no-check-upgrade',
 });
+example.exec('cdk8s synth --no-check-upgrade', { cwd: 'example' });
+example.exec('cdk8s synth --no-check-upgrade', { cwd: 'example/app-team' });
 
 project.synth();

@@ -54,7 +54,7 @@ export const REQUEST_SCHEMA = {
   },
 };
 
-const validate = new Ajv({ allErrors: true }).compile(REQUEST_SCHEMA);
+const validate = new Ajv({ allErrors: true }).compile<any>(REQUEST_SCHEMA);
 
 export interface ExpectedRequest {
   readonly url: string;
