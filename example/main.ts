@@ -4,9 +4,14 @@
  * sync fails and when its health degrades.
  *
  * The OpenShift GitOps chart also carries the Red Hat Developer Hub side.
+ * This is the platform team's app: next to each chart's manifests it writes
+ * the configuration's attributes (`<chart>.notifications.json`), which app
+ * teams subscribe with (see app-team/).
  *
  * In your own app, import from 'cdk8s-argocd-backstage-notifications'.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -22,6 +27,8 @@ interface OrderServiceChartProps extends ChartProps {
 }
 
 class OrderServiceChart extends Chart {
+  public readonly notifications: ArgoCdBackstageNotifications;
+
   constructor(scope: Construct, id: string, props: OrderServiceChartProps) {
     super(scope, id, props);
 
@@ -33,6 +40,7 @@ class OrderServiceChart extends Chart {
       // The token stays out of git: key "backstage-token" of the existing
       // argocd-notifications-secret (BackstageToken.fromSecret() is the default).
     });
+    this.notifications = notifications;
 
     new NotifyingApplication(this, 'OrderService', {
       notifications,
@@ -65,6 +73,12 @@ class OrderServiceChart extends Chart {
 }
 
 const app = new App();
-new OrderServiceChart(app, 'standard', { flavor: ArgoCdFlavor.STANDARD });
-new OrderServiceChart(app, 'openshift-gitops', { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS });
+const charts = [
+  new OrderServiceChart(app, 'standard', { flavor: ArgoCdFlavor.STANDARD }),
+  new OrderServiceChart(app, 'openshift-gitops', { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS }),
+];
 app.synth();
+// What app teams need to subscribe to each configuration from their own repos.
+for (const chart of charts) {
+  fs.writeFileSync(path.join(app.outdir, `${chart.node.id}.notifications.json`), chart.notifications.attributesJson());
+}

@@ -1,12 +1,12 @@
-import { ApiObject, Names } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplicationSet, ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
-import { ArgoCdBackstageNotifications } from './notifications';
+import { IArgoCdBackstageNotifications } from './notifications';
 import { appSetEntityRefProblems } from './private/appset-templates';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
-import { applicationAnnotationProblems } from './private/subscriptions';
+import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { yamlUnsafeStrings } from './private/yaml-safety';
 import { BackstageTrigger } from './trigger';
@@ -15,8 +15,12 @@ import { BackstageTrigger } from './trigger';
  * Properties of `NotifyingApplicationSet`.
  */
 export interface NotifyingApplicationSetProps {
-  /** The notifications configuration whose triggers the generated Applications subscribe to. */
-  readonly notifications: ArgoCdBackstageNotifications;
+  /**
+   * The notifications configuration whose triggers the generated Applications
+   * subscribe to: an `ArgoCdBackstageNotifications` of the same app, or the
+   * platform's, referred to with `ArgoCdBackstageNotifications.fromAttributes`.
+   */
+  readonly notifications: IArgoCdBackstageNotifications;
 
   /**
    * The Backstage entity of each generated Application: a literal
@@ -40,18 +44,14 @@ export interface NotifyingApplicationSetProps {
   readonly triggers?: BackstageTrigger[];
 
   /**
-   * The ApplicationSet's name.
+   * Metadata of the ApplicationSet itself (the generated Applications take
+   * theirs from `spec.template.metadata`). Labels and annotations are checked
+   * by Kubernetes' rules, and so are the ones added later with
+   * `metadata.addLabel` and `metadata.addAnnotation`.
    *
-   * @default - derived from the construct path
+   * @default - name: derived from the construct path; namespace: the namespace of `notifications`
    */
-  readonly name?: string;
-
-  /**
-   * The ApplicationSet's namespace.
-   *
-   * @default - the namespace of `notifications`
-   */
-  readonly namespace?: string;
+  readonly metadata?: ApiObjectMetadata;
 }
 
 /**
@@ -66,15 +66,16 @@ export class NotifyingApplicationSet extends Construct {
   /** The ApplicationSet's namespace. */
   public readonly namespace: string;
 
-  private readonly notifications: ArgoCdBackstageNotifications;
+  private readonly notifications: IArgoCdBackstageNotifications;
   private readonly explicitTriggers?: BackstageTrigger[];
 
   constructor(scope: Construct, id: string, props: NotifyingApplicationSetProps) {
     super(scope, id);
     this.notifications = props.notifications;
     this.explicitTriggers = props.triggers ? [...props.triggers] : undefined;
-    this.name = props.name ?? Names.toDnsLabel(this, { includeHash: false });
-    this.namespace = props.namespace ?? props.notifications.namespace;
+    const metadata = props.metadata ?? {};
+    this.name = metadata.name ?? Names.toDnsLabel(this, { includeHash: false });
+    this.namespace = metadata.namespace ?? props.notifications.namespace;
 
     const problems: string[] = [];
     problems.push(...appSetEntityRefProblems(props.entityRef, props.spec));
@@ -97,7 +98,7 @@ export class NotifyingApplicationSet extends Construct {
     this.apiObject = new SubscribedApplicationSet(
       this,
       'Resource',
-      { metadata: { name: this.name, namespace: this.namespace }, spec: props.spec },
+      { metadata: { ...metadata, name: this.name, namespace: this.namespace }, spec: props.spec },
       () => ({ [ENTITY_REF_ANNOTATION]: writtenRef, ...this.subscriptionAnnotations() }),
     );
 
@@ -106,11 +107,27 @@ export class NotifyingApplicationSet extends Construct {
     this.node.addValidation({
       validate: () => [
         ...problems,
+        ...this.metadataProblems(),
         ...templateMetadataProblems(props.spec.template.metadata, this.notifications),
-        ...this.notifications._subscriptionProblems(this.triggers),
+        ...subscribedTriggerProblems(this.notifications, this.triggers),
         ...objectCollisions(this),
       ].map(p => `${this.node.path}: ${p}`),
     });
+  }
+
+  /**
+   * The ApplicationSet's own metadata: add labels and annotations after
+   * construction with `addLabel` and `addAnnotation`; they are checked at
+   * synth.
+   */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
+  }
+
+  /** Problems with the ApplicationSet's own labels and annotations. */
+  private metadataProblems(): string[] {
+    const metadata = this.apiObject.metadata.toJson();
+    return [...checkLabels('label', metadata.labels ?? {}), ...checkAnnotations('annotation', metadata.annotations ?? {})];
   }
 
   /** The triggers the generated Applications subscribe to. */
@@ -130,7 +147,7 @@ export class NotifyingApplicationSet extends Construct {
  */
 function templateMetadataProblems(
   metadata: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } },
-  notifications: ArgoCdBackstageNotifications,
+  notifications: IArgoCdBackstageNotifications,
 ): string[] {
   const literal = (record: { [key: string]: string } | undefined, valuesToo: boolean) =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([k, v]) => !k.includes('{{') && !(valuesToo && String(v).includes('{{'))));

@@ -1,11 +1,11 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, ApplicationProps, ApplicationSpec } from './imports/argocd-application-argoproj.io';
-import { ArgoCdBackstageNotifications } from './notifications';
+import { IArgoCdBackstageNotifications } from './notifications';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
-import { applicationAnnotationProblems } from './private/subscriptions';
+import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
@@ -15,8 +15,12 @@ import { BackstageTrigger } from './trigger';
  * Properties of `NotifyingApplication`.
  */
 export interface NotifyingApplicationProps {
-  /** The notifications configuration whose triggers the application subscribes to. */
-  readonly notifications: ArgoCdBackstageNotifications;
+  /**
+   * The notifications configuration whose triggers the application subscribes
+   * to: an `ArgoCdBackstageNotifications` of the same app, or the platform's,
+   * referred to with `ArgoCdBackstageNotifications.fromAttributes`.
+   */
+  readonly notifications: IArgoCdBackstageNotifications;
 
   /**
    * The Backstage entity the application belongs to, as `kind:namespace/name`
@@ -32,7 +36,17 @@ export interface NotifyingApplicationProps {
   readonly spec: ApplicationSpec;
 
   /**
-   * The triggers to subscribe to. Each must be configured on `notifications`.
+   * Metadata of the Application. Labels and annotations are checked by
+   * Kubernetes' rules, and so are the ones added later with
+   * `metadata.addLabel` and `metadata.addAnnotation`. The entity-ref and
+   * subscription annotations are the library's own.
+   *
+   * @default - name: the name part of `entityRef`; namespace: the namespace of `notifications`
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The triggers to subscribe to. Each must be defined by `notifications`.
    *
    * @default - every trigger of `notifications`, including ones added later
    */
@@ -44,40 +58,11 @@ export interface NotifyingApplicationProps {
    * @default SubscriptionMode.PER_TRIGGER
    */
   readonly subscriptionMode?: SubscriptionMode;
-
-  /**
-   * The Application's name.
-   *
-   * @default - the name part of `entityRef`, when it is a valid Kubernetes name
-   */
-  readonly name?: string;
-
-  /**
-   * The Application's namespace.
-   *
-   * @default - the namespace of `notifications`
-   */
-  readonly namespace?: string;
-
-  /**
-   * Labels of the Application.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * Further annotations of the Application. The entity-ref and subscription
-   * annotations are added to these.
-   *
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
 }
 
 /**
  * An Argo CD Application that names its Backstage entity and subscribes the
- * Backstage webhook service to triggers of an `ArgoCdBackstageNotifications`.
+ * Backstage webhook service to triggers of a notifications configuration.
  */
 export class NotifyingApplication extends Construct {
   /** The Application API object. */
@@ -89,7 +74,7 @@ export class NotifyingApplication extends Construct {
   /** The Backstage entity ref, with its namespace. */
   public readonly entityRef: string;
   /** The notifications configuration subscribed to. */
-  public readonly notifications: ArgoCdBackstageNotifications;
+  public readonly notifications: IArgoCdBackstageNotifications;
 
   /** How the Application subscribes. */
   public readonly subscriptionMode: SubscriptionMode;
@@ -98,8 +83,9 @@ export class NotifyingApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: NotifyingApplicationProps) {
     super(scope, id);
+    const metadata = props.metadata ?? {};
     this.notifications = props.notifications;
-    this.namespace = props.namespace ?? props.notifications.namespace;
+    this.namespace = metadata.namespace ?? props.notifications.namespace;
     this.explicitTriggers = props.triggers ? [...props.triggers] : undefined;
     this.subscriptionMode = props.subscriptionMode ?? SubscriptionMode.PER_TRIGGER;
 
@@ -112,11 +98,11 @@ export class NotifyingApplication extends Construct {
       this.entityRef = `${parsed.kind}:${parsed.namespace}/${parsed.name}`;
     }
     const defaultName = typeof parsed === 'string' ? undefined : parsed.name;
-    this.name = props.name ?? defaultName ?? '';
-    if (props.name === undefined && defaultName === undefined) {
+    this.name = metadata.name ?? defaultName ?? '';
+    if (metadata.name === undefined && defaultName === undefined) {
       // The entity ref's own problem says what to fix; the name follows from it.
-    } else if (props.name === undefined && checkObjectName('', defaultName!) !== undefined) {
-      problems.push(`no name was given and the entity ref's name "${defaultName}" is not a valid kubernetes object name: set name`);
+    } else if (metadata.name === undefined && checkObjectName('', defaultName!) !== undefined) {
+      problems.push(`no name was given and the entity ref's name "${defaultName}" is not a valid kubernetes object name: set metadata.name`);
     } else {
       const nameProblem = checkObjectName('application name', this.name);
       if (nameProblem) problems.push(nameProblem);
@@ -129,8 +115,8 @@ export class NotifyingApplication extends Construct {
     if (this.explicitTriggers && this.explicitTriggers.length === 0) {
       problems.push('triggers is empty, so the application would never be notified: leave triggers unset to subscribe to every trigger, or name at least one');
     }
-    if (ENTITY_REF_ANNOTATION in (props.annotations ?? {})) {
-      problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from annotations`);
+    if (ENTITY_REF_ANNOTATION in (metadata.annotations ?? {})) {
+      problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from metadata.annotations`);
     }
     problems.push(...yamlUnsafeStrings('spec', props.spec));
 
@@ -139,10 +125,10 @@ export class NotifyingApplication extends Construct {
       'Resource',
       {
         metadata: {
+          ...metadata,
           name: this.name,
           namespace: this.namespace,
-          labels: props.labels,
-          annotations: { ...props.annotations, [ENTITY_REF_ANNOTATION]: this.entityRef },
+          annotations: { ...metadata.annotations, [ENTITY_REF_ANNOTATION]: this.entityRef },
         },
         spec: props.spec,
       },
@@ -155,10 +141,24 @@ export class NotifyingApplication extends Construct {
       validate: () => [
         ...problems,
         ...this.metadataProblems(),
-        ...this.notifications._subscriptionProblems(this.triggers),
+        ...subscribedTriggerProblems(this.notifications, this.triggers),
         ...objectCollisions(this),
       ].map(p => `${this.node.path}: ${p}`),
     });
+  }
+
+  /**
+   * The Application's metadata: add labels and annotations after
+   * construction with `addLabel` and `addAnnotation`. They are checked at
+   * synth like the ones given in `metadata`.
+   */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
+  }
+
+  /** The triggers this application subscribes to. */
+  public get triggers(): BackstageTrigger[] {
+    return this.explicitTriggers ? [...this.explicitTriggers] : this.notifications.triggers;
   }
 
   /** Problems with the labels and annotations, including ones added after construction. */
@@ -175,11 +175,6 @@ export class NotifyingApplication extends Construct {
       problems.push(`subscribes by label selector, but no subscription of ${this.notifications.node.path} selects its labels ${JSON.stringify(labels)}, so it would never be notified: add matching labels, or call notifications.addSubscription({ matchLabels })`);
     }
     return problems;
-  }
-
-  /** The triggers this application subscribes to. */
-  public get triggers(): BackstageTrigger[] {
-    return this.explicitTriggers ? [...this.explicitTriggers] : this.notifications.triggers;
   }
 
   private subscriptionAnnotations(): Record<string, string> {

@@ -18,6 +18,19 @@ export class ArgoCdFlavor {
   public static readonly OPENSHIFT_GITOPS = new ArgoCdFlavor('openshift-gitops', 'openshift-gitops');
 
   /**
+   * The flavour of that short identifier ("standard", "openshift-gitops"), as
+   * `name` gives it.
+   *
+   * @param name the identifier
+   * @throws if no flavour has that name
+   */
+  public static fromName(name: string): ArgoCdFlavor {
+    const flavor = [ArgoCdFlavor.STANDARD, ArgoCdFlavor.OPENSHIFT_GITOPS].find(f => f.name === name);
+    if (!flavor) throw new Error(`Argo CD flavour "${name}" is unknown: use "standard" or "openshift-gitops"`);
+    return flavor;
+  }
+
+  /**
    * @param name a short identifier of the flavour
    * @param defaultNamespace the namespace Argo CD is installed in by default
    */

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArgoCdFlavor } from './flavor';
-import { ArgoCdBackstageNotifications } from './notifications';
+import { ArgoCdBackstageNotifications, IArgoCdBackstageNotifications } from './notifications';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
 
@@ -93,8 +93,12 @@ export class NotificationsEgressPolicy extends Construct {
  * Properties of `BackstageIngressPolicy`.
  */
 export interface BackstageIngressPolicyProps {
-  /** The notifications configuration whose controller may reach Backstage. */
-  readonly notifications: ArgoCdBackstageNotifications;
+  /**
+   * The notifications configuration whose controller may reach Backstage: one
+   * of the same app, or one known by attributes (the Backstage side is often
+   * synthesized apart from Argo CD's).
+   */
+  readonly notifications: IArgoCdBackstageNotifications;
 
   /** The namespace Backstage runs in. */
   readonly namespace: string;

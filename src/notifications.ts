@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ArgoCdVersion } from './argocd-version';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
 import { deliveryFields, deliveryProblems, retryBudgetMillis, WebhookDeliveryOptions } from './delivery';
@@ -49,6 +49,86 @@ export interface LabelSubscriptionOptions {
    */
   readonly triggers?: BackstageTrigger[];
 }
+
+/**
+ * A notifications configuration, as Applications and ApplicationSets see it:
+ * where it lives, its webhook service and the triggers it defines. Either an
+ * `ArgoCdBackstageNotifications` in the same app, or one of another repository
+ * referred to with `ArgoCdBackstageNotifications.fromAttributes`.
+ */
+export interface IArgoCdBackstageNotifications extends IConstruct {
+  /** The Argo CD flavour. */
+  readonly flavor: ArgoCdFlavor;
+  /** The namespace of Argo CD and its notifications configuration. */
+  readonly namespace: string;
+  /** The webhook service's name. */
+  readonly serviceName: string;
+  /** The triggers the configuration defines. */
+  readonly triggers: BackstageTrigger[];
+
+  /** Whether a trigger of that name is defined. */
+  hasTrigger(triggerName: string): boolean;
+
+  /**
+   * Whether the configuration defines this trigger: the same object for a
+   * configuration in the same app, the same trigger name for one referred to
+   * by attributes.
+   */
+  definesTrigger(trigger: BackstageTrigger): boolean;
+
+  /** Whether a label-selector subscription selects an Application with these labels. */
+  selectsLabels(labels: { [key: string]: string }): boolean;
+
+  /**
+   * The subscription annotation key for a trigger and the service:
+   * `notifications.argoproj.io/subscribe.<trigger>.<service>`.
+   */
+  subscriptionAnnotation(trigger: BackstageTrigger): string;
+}
+
+/**
+ * What an app repository needs to know of the platform's notifications
+ * configuration, to subscribe Applications to it without synthesizing it.
+ */
+export interface ArgoCdBackstageNotificationsAttributes {
+  /**
+   * The triggers the configuration defines: the built-in ones by object
+   * (`BackstageTrigger.DEPLOYED`), custom ones by `BackstageTrigger.custom`
+   * with the same event or names, or by `BackstageTrigger.fromTriggerName`.
+   */
+  readonly triggers: BackstageTrigger[];
+
+  /**
+   * The Argo CD flavour.
+   *
+   * @default ArgoCdFlavor.STANDARD
+   */
+  readonly flavor?: ArgoCdFlavor;
+
+  /**
+   * The namespace of Argo CD.
+   *
+   * @default - the flavour's default namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * The webhook service's name.
+   *
+   * @default "backstage"
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The configuration's label-selector subscriptions.
+   *
+   * @default - none
+   */
+  readonly subscriptions?: LabelSubscriptionOptions[];
+}
+
+/** The version of the attributes' JSON form. */
+const ATTRIBUTES_JSON_VERSION = 1;
 
 /**
  * Properties of `ArgoCdBackstageNotifications`.
@@ -157,7 +237,47 @@ export interface ArgoCdBackstageNotificationsProps {
  * and template per event, and the Argo CD URL context, in the form the chosen
  * Argo CD flavour reads; plus the token Secret when the token is given by value.
  */
-export class ArgoCdBackstageNotifications extends Construct {
+export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBackstageNotifications {
+  /**
+   * Refers to a notifications configuration that another app (the platform
+   * team's repository) synthesizes. Nothing is synthesized for it:
+   * Applications and ApplicationSets subscribe to it exactly as to a
+   * configuration in the same app, with the same annotations, and subscribing
+   * to a trigger it does not define is a synth error.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: ArgoCdBackstageNotificationsAttributes): IArgoCdBackstageNotifications {
+    return new ImportedNotifications(scope, id, attrs);
+  }
+
+  /**
+   * Reads attributes written by `attributesJson()` on the platform side.
+   *
+   * @param json the JSON text
+   * @throws if the text is not attributes of a known version
+   */
+  public static attributesFromJson(json: string): ArgoCdBackstageNotificationsAttributes {
+    let data: any;
+    try {
+      data = JSON.parse(json);
+    } catch (e: any) {
+      throw new Error(`notifications attributes are not valid JSON (${e.message}): write them with notifications.attributesJson()`);
+    }
+    if (data?.version !== ATTRIBUTES_JSON_VERSION || !Array.isArray(data.triggers)) {
+      throw new Error(`notifications attributes have version ${JSON.stringify(data?.version)}, not ${ATTRIBUTES_JSON_VERSION}, or no triggers: write them with notifications.attributesJson() of the same library version`);
+    }
+    const trigger = (name: string) => BackstageTrigger.fromTriggerName(String(name));
+    return {
+      flavor: ArgoCdFlavor.fromName(String(data.flavor)),
+      namespace: data.namespace,
+      serviceName: data.serviceName,
+      triggers: data.triggers.map(trigger),
+      subscriptions: (data.subscriptions ?? []).map((s: any) => ({
+        matchLabels: s.matchLabels,
+        triggers: s.triggers === undefined ? undefined : s.triggers.map(trigger),
+      })),
+    };
+  }
+
   /** The notifications configuration: a ConfigMap or a NotificationsConfiguration. */
   public readonly resource: ApiObject;
   /** The Argo CD flavour configured. */
@@ -316,19 +436,44 @@ export class ArgoCdBackstageNotifications extends Construct {
     return this._triggers.some(t => t.triggerName === triggerName);
   }
 
+  /** Whether this very trigger object is configured. */
+  public definesTrigger(trigger: BackstageTrigger): boolean {
+    return this._triggers.includes(trigger);
+  }
+
   /**
-   * Problems with subscribing to these triggers: each must be one this
-   * configuration defines.
-   * @internal
+   * What an app repository needs to subscribe to this configuration with
+   * `fromAttributes`: flavour, namespace, service, triggers and label
+   * subscriptions. Call it once every trigger is added.
    */
-  public _subscriptionProblems(triggers: BackstageTrigger[]): string[] {
-    return triggers
-      .filter(t => !this._triggers.includes(t))
-      .map(t =>
-        this.hasTrigger(t.triggerName)
-          ? `trigger "${t.triggerName}" is a different definition from the one of that name on ${this.node.path}: subscribe with the same BackstageTrigger object`
-          : `subscribes to trigger "${t.triggerName}", which ${this.node.path} does not define, so no notification would ever be sent: add it with notifications.addTrigger(), or remove it from triggers`,
-      );
+  public attributes(): ArgoCdBackstageNotificationsAttributes {
+    return {
+      flavor: this.flavor,
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      triggers: this.triggers,
+      subscriptions: this._subscriptions.map(s => ({ ...s })),
+    };
+  }
+
+  /**
+   * The attributes as JSON text, for the platform repository to publish and
+   * app repositories to read with `attributesFromJson`. Keys are sorted and
+   * the text ends with a newline, so it is byte-identical from run to run.
+   */
+  public attributesJson(): string {
+    const data = {
+      version: ATTRIBUTES_JSON_VERSION,
+      flavor: this.flavor.name,
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      triggers: this._triggers.map(t => t.triggerName),
+      subscriptions: this._subscriptions.map(s => ({
+        matchLabels: sortKeys(s.matchLabels),
+        ...(s.triggers ? { triggers: s.triggers.map(t => t.triggerName) } : {}),
+      })),
+    };
+    return `${JSON.stringify(data, null, 2)}\n`;
   }
 
   /**
@@ -488,6 +633,59 @@ export class ArgoCdBackstageNotifications extends Construct {
       problems.push(`template "${name}" is used by more than one trigger: give each custom trigger its own event or templateName`);
     }
     return problems;
+  }
+}
+
+/**
+ * A notifications configuration synthesized elsewhere, known by its
+ * attributes: it writes nothing, and checks only what it was told.
+ */
+class ImportedNotifications extends Construct implements IArgoCdBackstageNotifications {
+  public readonly flavor: ArgoCdFlavor;
+  public readonly namespace: string;
+  public readonly serviceName: string;
+  private readonly _triggers: BackstageTrigger[];
+  private readonly _subscriptions: LabelSubscriptionOptions[];
+
+  constructor(scope: Construct, id: string, attrs: ArgoCdBackstageNotificationsAttributes) {
+    super(scope, id);
+    this.flavor = attrs.flavor ?? ArgoCdFlavor.STANDARD;
+    this.namespace = attrs.namespace ?? this.flavor.defaultNamespace;
+    this.serviceName = attrs.serviceName ?? 'backstage';
+    this._triggers = [...attrs.triggers];
+    this._subscriptions = [...(attrs.subscriptions ?? [])];
+    const problems: string[] = [];
+    maybe(problems, checkNamespace('namespace', this.namespace));
+    maybe(problems, checkDnsLabel('serviceName', this.serviceName));
+    if (this._triggers.length === 0) {
+      problems.push('the attributes name no trigger, so no Application could subscribe: list the triggers the platform\'s configuration defines');
+    }
+    for (const name of duplicates(this._triggers.map(t => t.triggerName))) {
+      problems.push(`the attributes name trigger "${name}" more than once: name each once`);
+    }
+    for (const t of this._triggers) maybe(problems, checkDnsLabel('trigger name', t.triggerName));
+    this.node.addValidation({ validate: () => problems.map(p => `${this.node.path}: ${p}`) });
+  }
+
+  public get triggers(): BackstageTrigger[] {
+    return [...this._triggers];
+  }
+
+  public hasTrigger(triggerName: string): boolean {
+    return this._triggers.some(t => t.triggerName === triggerName);
+  }
+
+  /** By name: the definition lives in the platform's repository. */
+  public definesTrigger(trigger: BackstageTrigger): boolean {
+    return this.hasTrigger(trigger.triggerName);
+  }
+
+  public selectsLabels(labels: { [key: string]: string }): boolean {
+    return this._subscriptions.some(s => Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v));
+  }
+
+  public subscriptionAnnotation(trigger: BackstageTrigger): string {
+    return `notifications.argoproj.io/${subscriptionName(trigger.triggerName, this.serviceName)}`;
   }
 }
 

@@ -292,6 +292,21 @@ export class BackstageTrigger {
     return new BackstageTrigger(props, false);
   }
 
+  /**
+   * A trigger that a notifications configuration in another repository
+   * defines, known by its name, for `ArgoCdBackstageNotifications.fromAttributes`.
+   * A built-in name gives the built-in trigger. A reference cannot be added to
+   * a configuration: it has no definition.
+   *
+   * @param triggerName the trigger's name, for example `on-suspended-backstage`
+   */
+  public static fromTriggerName(triggerName: string): BackstageTrigger {
+    const builtIn = BackstageTrigger.all().find(t => t.triggerName === triggerName);
+    if (builtIn) return builtIn;
+    const event = /^on-(.+)-backstage$/.exec(triggerName)?.[1] ?? triggerName;
+    return new BackstageTrigger({ event, when: '', title: '', triggerName }, false, true);
+  }
+
   private static builtIn(props: CustomTriggerProps): BackstageTrigger {
     return new BackstageTrigger(props, true);
   }
@@ -322,9 +337,12 @@ export class BackstageTrigger {
   public readonly oncePer?: OncePer;
   /** Whether this is one of this library's own triggers. */
   public readonly isBuiltIn: boolean;
+  /** Whether this only refers to a trigger defined elsewhere (`fromTriggerName`). */
+  public readonly isReference: boolean;
   private readonly conditionDescription: string;
 
-  private constructor(props: CustomTriggerProps, builtIn: boolean) {
+  private constructor(props: CustomTriggerProps, builtIn: boolean, reference = false) {
+    this.isReference = reference;
     this.event = props.event;
     this.triggerName = props.triggerName ?? `on-${props.event}-backstage`;
     this.templateName = props.templateName ?? `app-${props.event}-backstage`;
@@ -355,6 +373,7 @@ export class BackstageTrigger {
     const warnings: string[] = [];
     const problems = this.definitionProblems();
     const expressions: Array<[string, string]> = [];
+    if (this.isReference) return { problems, warnings };
     if (this.condition.trim() !== '') expressions.push([`the "when" condition of trigger "${this.triggerName}"`, this.condition]);
     if (this.oncePer && this.oncePer.expression.trim() !== '') expressions.push([`the oncePer expression of trigger "${this.triggerName}"`, this.oncePer.expression]);
     for (const [what, expression] of expressions) {
@@ -367,6 +386,9 @@ export class BackstageTrigger {
 
   private definitionProblems(): string[] {
     const what = `trigger "${this.triggerName}"`;
+    if (this.isReference) {
+      return [`${what} is a reference to a trigger defined elsewhere (BackstageTrigger.fromTriggerName), with no condition or texts: define it with BackstageTrigger.custom to add it to a configuration`];
+    }
     const problems: string[] = [];
     const maybe = (p: string | undefined) => p && problems.push(p);
     maybe(checkDnsLabel(`event of ${what}`, this.event));

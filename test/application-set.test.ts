@@ -43,8 +43,8 @@ test('the template carries the entity ref and one subscription per trigger', () 
   expect(set.apiObject.node.id).toBe('Resource');
 });
 
-test('keeps the template\'s own annotations and takes name, namespace and triggers', () => {
-  const { c } = setup({ name: 'orders', namespace: 'apps', triggers: [BackstageTrigger.SYNC_FAILED], spec: spec({ team: 'orders' }) });
+test('keeps the template\'s own annotations and takes metadata and triggers', () => {
+  const { c } = setup({ metadata: { name: 'orders', namespace: 'apps' }, triggers: [BackstageTrigger.SYNC_FAILED], spec: spec({ team: 'orders' }) });
   const appset = find(synth(c), 'ApplicationSet');
   expect(appset.metadata).toEqual({ name: 'orders', namespace: 'apps' });
   expect(appset.spec.template.metadata.annotations).toEqual({
@@ -166,6 +166,16 @@ test('a literal entity ref is written the way Backstage writes refs', () => {
 });
 
 test('invalid name and namespace are rejected', () => {
-  expect(validationErrors(setup({ name: 'Orders' }).c)).toEqual([expect.stringMatching(/applicationset name "Orders"/)]);
-  expect(validationErrors(setup({ namespace: 'a_b' }).c)).toEqual([expect.stringMatching(/applicationset namespace "a_b"/)]);
+  expect(validationErrors(setup({ metadata: { name: 'Orders' } }).c)).toEqual([expect.stringMatching(/applicationset name "Orders"/)]);
+  expect(validationErrors(setup({ metadata: { namespace: 'a_b' } }).c)).toEqual([expect.stringMatching(/applicationset namespace "a_b"/)]);
+});
+
+test('the set\'s own labels and annotations, also added later, are validated', () => {
+  const { c, set } = setup({ metadata: { labels: { team: 'orders' } } });
+  set.metadata.addAnnotation('argocd.argoproj.io/sync-wave', '1');
+  expectValid(c);
+  expect(find(synth(c), 'ApplicationSet').metadata).toMatchObject({ labels: { team: 'orders' }, annotations: { 'argocd.argoproj.io/sync-wave': '1' } });
+  set.metadata.addLabel('bad key!', 'x');
+  set.metadata.addAnnotation('note', 'a\u2028b');
+  expect(validationErrors(c)).toEqual([expect.stringMatching(/label key "bad key!" is invalid/), expect.stringMatching(/annotation "note" contains U\+2028/)]);
 });

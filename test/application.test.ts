@@ -8,14 +8,18 @@ const SPEC = {
   destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' },
 };
 
+/** Takes name, namespace, labels and annotations as metadata, the rest as props. */
 function setup(props: any = {}, notificationProps: any = {}) {
   const c = chart();
   const n = notifications(c, notificationProps);
+  const { name, namespace, labels, annotations, ...rest } = props;
+  const metadata = [name, namespace, labels, annotations].some(x => x !== undefined) ? { name, namespace, labels, annotations } : undefined;
   const app = new NotifyingApplication(c, 'OrderService', {
     notifications: n,
     entityRef: 'component:default/order-service',
     spec: SPEC,
-    ...props,
+    metadata,
+    ...rest,
   });
   return { c, n, app };
 }
@@ -78,7 +82,7 @@ test('defaults to the OpenShift GitOps namespace with that flavour', () => {
   expect(find(synth(c), 'Application').metadata.namespace).toBe('openshift-gitops');
 });
 
-test('takes name, namespace, labels and annotations', () => {
+test('takes metadata: name, namespace, labels and annotations', () => {
   const { c, app } = setup({
     name: 'orders-prod',
     namespace: 'team-apps',
@@ -138,7 +142,7 @@ describe('validation', () => {
 
   test('an entity name that is no kubernetes name needs an explicit name', () => {
     const { c } = setup({ entityRef: 'component:default/Order_Service' });
-    expect(validationErrors(c)).toEqual([expect.stringMatching(/no name was given and the entity ref's name "order_service" is not a valid kubernetes object name: set name/)]);
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/no name was given and the entity ref's name "order_service" is not a valid kubernetes object name: set metadata.name/)]);
     const ok = setup({ entityRef: 'component:default/Order_Service', name: 'order-service' });
     expectValid(ok.c);
   });
@@ -244,9 +248,9 @@ describe('validation', () => {
 
   test('labels and annotations added after construction are checked too', () => {
     const { c, app } = setup();
-    app.apiObject.metadata.addLabel('bad key!', 'x');
-    app.apiObject.metadata.addAnnotation('notifications.argoproj.io/subscribe.on-deployed.backstage', '');
-    app.apiObject.metadata.addAnnotation('backstage.io/entity-ref', 'component:default/other');
+    app.metadata.addLabel('bad key!', 'x');
+    app.metadata.addAnnotation('notifications.argoproj.io/subscribe.on-deployed.backstage', '');
+    app.metadata.addAnnotation('backstage.io/entity-ref', 'component:default/other');
     expect(validationErrors(c)).toEqual([
       expect.stringMatching(/label key "bad key!" is invalid/),
       expect.stringMatching(/annotation "backstage.io\/entity-ref" is set from entityRef \("component:default\/order-service"\) and must not be changed/),
@@ -275,5 +279,40 @@ describe('validation', () => {
   test('setting the entity ref annotation by hand is rejected', () => {
     const { c } = setup({ annotations: { 'backstage.io/entity-ref': 'component:default/other' } });
     expect(validationErrors(c)).toEqual([expect.stringMatching(/annotation "backstage.io\/entity-ref" is set from entityRef/)]);
+  });
+});
+
+describe('metadata, as cdk8s-plus resources have it', () => {
+  test('addLabel and addAnnotation after construction are written and validated', () => {
+    const { c, app } = setup({ labels: { team: 'orders' } });
+    app.metadata.addLabel('tier', 'backend');
+    app.metadata.addAnnotation('argocd.argoproj.io/sync-wave', '5');
+    expect(validationErrors(c)).toEqual([]);
+    const metadata = find(synth(c), 'Application').metadata;
+    expect(metadata.labels).toEqual({ team: 'orders', tier: 'backend' });
+    expect(metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('5');
+    app.metadata.addLabel('team', 'yes please');
+    app.metadata.addAnnotation('notified.notifications.argoproj.io', '{}');
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/label "team" has the invalid value "yes please"/),
+      expect.stringMatching(/annotation "notified.notifications.argoproj.io" is Argo CD's own notification state/),
+    ]);
+  });
+
+  test('the accessor is the Application\'s own metadata', () => {
+    const { app } = setup();
+    expect(app.metadata).toBe(app.apiObject.metadata);
+    expect(app.metadata.name).toBe('order-service');
+  });
+
+  test('finalizers pass through', () => {
+    const c = chart();
+    new NotifyingApplication(c, 'App', {
+      notifications: notifications(c),
+      entityRef: 'component:default/order-service',
+      spec: SPEC,
+      metadata: { finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+    });
+    expect(find(synth(c), 'Application').metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
   });
 });

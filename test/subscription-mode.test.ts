@@ -5,7 +5,7 @@ function app(mode: SubscriptionMode, triggers?: BackstageTrigger[], labels?: Rec
   const c = chart();
   const n = notifications(c);
   n.addSubscription({ matchLabels: { 'backstage.io/notify': 'true' } });
-  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec: { destination: {}, project: 'default' }, subscriptionMode: mode, triggers, labels });
+  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec: { destination: {}, project: 'default' }, subscriptionMode: mode, triggers, metadata: { labels } });
   return c;
 }
 
@@ -42,7 +42,7 @@ test.each([
 
 test('LABEL_SELECTOR sees labels added after construction', () => {
   const c = app(SubscriptionMode.LABEL_SELECTOR);
-  (c.node.findChild('App') as NotifyingApplication).apiObject.metadata.addLabel('backstage.io/notify', 'true');
+  (c.node.findChild('App') as NotifyingApplication).metadata.addLabel('backstage.io/notify', 'true');
   expect(validationErrors(c)).toEqual([]);
 });
 

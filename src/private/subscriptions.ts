@@ -124,3 +124,27 @@ function asList(value: unknown): any[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/** What subscribing to triggers is checked against. */
+export interface TriggerSource {
+  readonly node: { readonly path: string };
+  hasTrigger(triggerName: string): boolean;
+  definesTrigger(trigger: { readonly triggerName: string }): boolean;
+}
+
+/**
+ * Problems with subscribing to these triggers: each must be one the
+ * configuration defines (the same object in the same app, the same name for a
+ * configuration known by attributes).
+ */
+export function subscribedTriggerProblems(source: TriggerSource, triggers: ReadonlyArray<{ readonly triggerName: string }>): string[] {
+  return triggers
+    .filter(t => !source.definesTrigger(t))
+    .map(t =>
+      source.hasTrigger(t.triggerName)
+        ? `trigger "${t.triggerName}" is a different definition from the one of that name on ${source.node.path}: subscribe with the same BackstageTrigger object`
+        : `subscribes to trigger "${t.triggerName}", which ${source.node.path} does not define, so no notification would ever be sent: ${
+          'addTrigger' in source ? 'add it with notifications.addTrigger()' : 'add it to the platform\'s configuration and to the attributes'
+        }, or remove it from triggers`,
+    );
+}

@@ -143,22 +143,37 @@ describe('production operations', () => {
   });
 });
 
-describe('the example app', () => {
+describe('the example apps', () => {
   const dir = path.join(__dirname, '..', '..', 'example');
+  const read = (folder: string, chart: string) =>
+    YAML.parseAllDocuments(fs.readFileSync(path.join(folder, 'manifests', `${chart}.k8s.yaml`), 'utf-8')).map(d => d.toJSON());
   let objects: any[];
+  let appTeam: any[];
 
   beforeAll(() => {
     execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade'], { cwd: dir, stdio: 'pipe' });
-    objects = ['standard', 'openshift-gitops'].flatMap(f =>
-      YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'manifests', `${f}.k8s.yaml`), 'utf-8')).map(d => d.toJSON()),
-    );
+    execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade'], { cwd: path.join(dir, 'app-team'), stdio: 'pipe' });
+    objects = ['standard', 'openshift-gitops'].flatMap(f => read(dir, f));
+    appTeam = ['standard', 'openshift-gitops'].flatMap(f => read(path.join(dir, 'app-team'), f));
   });
 
-  test('validates against the CRDs and kubernetes naming rules', () => {
+  test('validate against the CRDs and kubernetes naming rules', () => {
     expect(objects.map(o => o.kind).sort()).toEqual(['Application', 'Application', 'Backstage', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'NotificationsConfiguration']);
-    for (const obj of objects) {
+    for (const obj of [...objects, ...appTeam]) {
       if (CUSTOM_KINDS.includes(obj.kind)) expect(schemaErrors(obj)).toEqual([]);
       expect(metadataProblems(obj)).toEqual([]);
+    }
+  });
+
+  test('the app team writes only its Applications, identical to the single-repository ones', () => {
+    expect(appTeam.map(o => o.kind)).toEqual(['Application', 'Application']);
+    expect(appTeam).toEqual(objects.filter(o => o.kind === 'Application'));
+  });
+
+  test('the app team\'s copy of the platform\'s attributes is current', () => {
+    for (const flavor of ['standard', 'openshift-gitops']) {
+      const written = fs.readFileSync(path.join(dir, 'manifests', `${flavor}.notifications.json`), 'utf-8');
+      expect(fs.readFileSync(path.join(dir, 'app-team', 'platform', `${flavor}.notifications.json`), 'utf-8')).toBe(written);
     }
   });
 });

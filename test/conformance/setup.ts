@@ -63,14 +63,13 @@ export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken, options
     source: { repoUrl: 'https://git.example.com/orders.git', path: 'deploy', targetRevision: 'main' },
     destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' },
   };
-  new NotifyingApplication(chart, 'OrderService', { notifications, entityRef: ENTITY_REF, spec, subscriptionMode, labels });
-  new NotifyingApplication(chart, 'LongName', { notifications, entityRef: ENTITY_REF, name: LONG_NAME, spec, subscriptionMode, labels });
+  new NotifyingApplication(chart, 'OrderService', { notifications, entityRef: ENTITY_REF, spec, subscriptionMode, metadata: { labels } });
+  new NotifyingApplication(chart, 'LongName', { notifications, entityRef: ENTITY_REF, metadata: { name: LONG_NAME, labels }, spec, subscriptionMode });
   new NotifyingApplication(chart, 'MultiSource', {
     notifications,
     subscriptionMode,
-    labels,
+    metadata: { labels, name: 'order-service-multi' },
     entityRef: ENTITY_REF,
-    name: 'order-service-multi',
     spec: {
       project: 'default',
       sources: [

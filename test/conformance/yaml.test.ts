@@ -62,7 +62,7 @@ describe('the character rule matches yaml.v2', () => {
       new NotifyingApplication(chart, 'App', {
         notifications,
         entityRef: 'component:default/probe',
-        annotations: { note: `a${c}b` },
+        metadata: { annotations: { note: `a${c}b` } },
         spec: { project: 'default', destination: {}, source: { repoUrl: 'https://git.example.com/x.git', helm: { values: `k: a${c}b` } } },
       });
       const errors = chart.node.findAll().flatMap(x => x.node.validate());

@@ -35,7 +35,7 @@ function synthesize(token: BackstageToken, tokenEnvVars?: string[]): Synthesized
   new RhdhNotifications(chart, 'Rhdh', { notifications, namespace: 'rhdh', tokenEnvVars });
   const spec = { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } };
   for (const [id, name] of [['App', 'order-service'], ['Long', LONG_NAME], ['Multi', 'order-service-multi']]) {
-    new NotifyingApplication(chart, id, { notifications, entityRef: 'component:default/order-service', name, spec });
+    new NotifyingApplication(chart, id, { notifications, entityRef: 'component:default/order-service', metadata: { name }, spec });
   }
   const manifests = app.synthYaml();
   return { manifests, objects: YAML.parseAllDocuments(manifests).map(d => d.toJSON()).filter(Boolean) };
