@@ -1,9 +1,10 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ApplicationSet, ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
+import type { ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
 import { appSetEntityRefProblems } from './private/appset-templates';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
+import { applicationSetModule, memo } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
@@ -95,6 +96,7 @@ export class NotifyingApplicationSet extends Construct {
       problems.push(`the template annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from the template`);
     }
 
+    const SubscribedApplicationSet = subscribedApplicationSetClass();
     this.apiObject = new SubscribedApplicationSet(
       this,
       'Resource',
@@ -102,7 +104,7 @@ export class NotifyingApplicationSet extends Construct {
       () => ({ [ENTITY_REF_ANNOTATION]: writtenRef, ...this.subscriptionAnnotations() }),
     );
 
-    claimObject(this, ApplicationSet.GVK.apiVersion, ApplicationSet.GVK.kind, this.namespace, this.name);
+    claimObject(this, this.apiObject.apiVersion, this.apiObject.kind, this.namespace, this.name);
 
     this.node.addValidation({
       validate: () => [
@@ -159,17 +161,24 @@ function templateMetadataProblems(
   ];
 }
 
-/** Adds the annotations to the Application template when synthesized. */
-class SubscribedApplicationSet extends ApplicationSet {
-  constructor(scope: Construct, id: string, props: ApplicationSetProps, private readonly lateAnnotations: () => Record<string, string>) {
-    super(scope, id, props);
-  }
+/**
+ * The ApplicationSet API object, which adds the annotations to the
+ * Application template when synthesized. It is defined on first use, so that
+ * the generated ApplicationSet types (large) load only with an ApplicationSet.
+ */
+const subscribedApplicationSetClass = memo(() => {
+  const { ApplicationSet } = applicationSetModule();
+  return class SubscribedApplicationSet extends ApplicationSet {
+    constructor(scope: Construct, id: string, props: ApplicationSetProps, private readonly lateAnnotations: () => Record<string, string>) {
+      super(scope, id, props);
+    }
 
-  public toJson(): any {
-    const json = super.toJson();
-    const metadata = json.spec.template.metadata;
-    const annotations: Record<string, string> = { ...metadata.annotations, ...this.lateAnnotations() };
-    metadata.annotations = sortKeys(annotations);
-    return json;
-  }
-}
+    public toJson(): any {
+      const json = super.toJson();
+      const metadata = json.spec.template.metadata;
+      const annotations: Record<string, string> = { ...metadata.annotations, ...this.lateAnnotations() };
+      metadata.annotations = sortKeys(annotations);
+      return json;
+    }
+  };
+});

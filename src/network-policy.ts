@@ -1,7 +1,8 @@
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArgoCdFlavor } from './flavor';
 import { ArgoCdBackstageNotifications, IArgoCdBackstageNotifications } from './notifications';
+import { plus } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
 
@@ -54,6 +55,7 @@ export class NotificationsEgressPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationsEgressPolicyProps) {
     super(scope, id);
+    const kp = plus();
     const n = props.notifications;
     this.podLabels = notificationsControllerLabels(n);
     const backstagePort = portOf(n.backstageUrl);
@@ -72,18 +74,18 @@ export class NotificationsEgressPolicy extends Construct {
       problems.push(`the notifications in namespace "${n.namespace}" do not name their ArgoCD instance, so the policy would select the pods of an instance named "${n.argocdInstanceName}": set argocdInstanceName on ${n.node.path}`);
     }
 
-    this.policy = new kplus.NetworkPolicy(this, 'Resource', {
+    this.policy = new kp.NetworkPolicy(this, 'Resource', {
       metadata: { name: EGRESS_POLICY_NAME, namespace: n.namespace },
-      selector: kplus.Pods.select(this, 'Controller', { labels: this.podLabels }),
-      egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+      selector: kp.Pods.select(this, 'Controller', { labels: this.podLabels }),
+      egress: { default: kp.NetworkPolicyTrafficDefault.DENY },
     });
-    const anywhere = kplus.NetworkPolicyIpBlock.anyIpv4(this, 'Anywhere');
-    this.policy.addEgressRule(props.backstagePeer ?? anywhere, [kplus.NetworkPolicyPort.tcp(backstagePort)]);
+    const anywhere = kp.NetworkPolicyIpBlock.anyIpv4(this, 'Anywhere');
+    this.policy.addEgressRule(props.backstagePeer ?? anywhere, [kp.NetworkPolicyPort.tcp(backstagePort)]);
     this.policy.addEgressRule(
-      kplus.Namespaces.all(this, 'AllNamespaces'),
-      dnsPorts.flatMap(p => [kplus.NetworkPolicyPort.udp(p), kplus.NetworkPolicyPort.tcp(p)]),
+      kp.Namespaces.all(this, 'AllNamespaces'),
+      dnsPorts.flatMap(p => [kp.NetworkPolicyPort.udp(p), kp.NetworkPolicyPort.tcp(p)]),
     );
-    this.policy.addEgressRule(anywhere, apiServerPorts.map(p => kplus.NetworkPolicyPort.tcp(p)));
+    this.policy.addEgressRule(anywhere, apiServerPorts.map(p => kp.NetworkPolicyPort.tcp(p)));
     claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', n.namespace, EGRESS_POLICY_NAME);
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
@@ -144,6 +146,7 @@ export class BackstageIngressPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: BackstageIngressPolicyProps) {
     super(scope, id);
+    const kp = plus();
     const backstageName = props.backstageName ?? 'developer-hub';
     const labels = props.podLabels ?? { 'rhdh.redhat.com/app': `backstage-${backstageName}` };
     const portNumber = props.port ?? 7007;
@@ -162,14 +165,14 @@ export class BackstageIngressPolicy extends Construct {
       problems.push('podLabels is empty, so the policy would select every pod of the namespace: give the labels of Backstage\'s pods');
     }
 
-    const port = kplus.NetworkPolicyPort.tcp(portNumber);
-    this.policy = new kplus.NetworkPolicy(this, 'Resource', {
+    const port = kp.NetworkPolicyPort.tcp(portNumber);
+    this.policy = new kp.NetworkPolicy(this, 'Resource', {
       metadata: { name: INGRESS_POLICY_NAME, namespace: props.namespace },
-      selector: kplus.Pods.select(this, 'Backstage', { labels }),
-      ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+      selector: kp.Pods.select(this, 'Backstage', { labels }),
+      ingress: { default: kp.NetworkPolicyTrafficDefault.DENY },
     });
     namespaces.forEach((ns, i) => {
-      this.policy.addIngressRule(kplus.Namespaces.select(this, `Namespace${i}`, { names: [ns] }), [port]);
+      this.policy.addIngressRule(kp.Namespaces.select(this, `Namespace${i}`, { names: [ns] }), [port]);
     });
     claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', props.namespace, INGRESS_POLICY_NAME);
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });

@@ -1,5 +1,5 @@
 import { ApiObject, Yaml } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackstageAppConfig, DEFAULT_TOKEN_ENV_VAR, ExternalAccessEntry } from './backstage-app-config';
 import { BackstageV1Alpha5 } from './imports/rhdh-backstage-rhdh.redhat.com';
@@ -159,8 +159,7 @@ export class RhdhNotifications extends Construct {
   public readonly appConfigMap: ApiObject;
   /** The dynamic plugins ConfigMap. */
   public readonly dynamicPluginsConfigMap: ApiObject;
-  /** The Secret holding the token(s) in RHDH's namespace. */
-  public readonly tokenSecret: kplus.ISecret;
+  private readonly _tokenSecret: () => kplus.ISecret;
   /**
    * The rhdh-operator Backstage resource.
    * @default - none
@@ -220,7 +219,7 @@ export class RhdhNotifications extends Construct {
       },
     });
 
-    this.tokenSecret = props.notifications.token._bindBackstage(this, this.namespace, tokenSecretName, tokenEnvVars[0]);
+    this._tokenSecret = props.notifications.token._bindBackstage(this, this.namespace, tokenSecretName, tokenEnvVars[0]);
 
     if (props.backstageName !== undefined) {
       this.backstage = new BackstageV1Alpha5(this, 'Backstage', {
@@ -240,6 +239,11 @@ export class RhdhNotifications extends Construct {
     }
 
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
+  }
+
+  /** The Secret holding the token(s) in RHDH's namespace. */
+  public get tokenSecret(): kplus.ISecret {
+    return this._tokenSecret();
   }
 }
 

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   ExternalSecret,
@@ -8,6 +8,7 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
 } from './imports/external-secrets-external-secrets.io';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_TOKEN } from './private/argocd-sync';
+import { memo, plus } from './private/lazy';
 import { claimObject, claimSecretKey } from './private/object-registry';
 import { isPlaceholder } from './private/placeholder';
 import { checkObjectName, checkSecretKey } from './private/validation';
@@ -154,18 +155,20 @@ export abstract class BackstageToken {
   public abstract _problems(): string[];
 
   /**
-   * Creates what the token needs in the Argo CD namespace.
+   * Creates what the token needs in the Argo CD namespace, and returns the
+   * Secret that holds it, made on first use (a reference to an existing
+   * Secret needs cdk8s-plus, which is loaded only then).
    * @internal
    */
-  public abstract _bind(scope: Construct, namespace: string): kplus.ISecret;
+  public abstract _bind(scope: Construct, namespace: string): () => kplus.ISecret;
 
   /**
    * Creates what the token needs in Backstage's namespace: a Secret whose key
    * `envVar` holds the token.
    * @internal
    */
-  public _bindBackstage(scope: Construct, _namespace: string, secretName: string, _envVar: string): kplus.ISecret {
-    return kplus.Secret.fromSecretName(scope, 'TokenSecret', secretName);
+  public _bindBackstage(scope: Construct, _namespace: string, secretName: string, _envVar: string): () => kplus.ISecret {
+    return memo(() => plus().Secret.fromSecretName(scope, 'TokenSecret', secretName));
   }
 }
 
@@ -182,8 +185,8 @@ class SecretReferenceToken extends BackstageToken {
     );
   }
 
-  public _bind(scope: Construct, _namespace: string): kplus.ISecret {
-    return kplus.Secret.fromSecretName(scope, 'TokenSecret', this.secretName);
+  public _bind(scope: Construct, _namespace: string): () => kplus.ISecret {
+    return memo(() => plus().Secret.fromSecretName(scope, 'TokenSecret', this.secretName));
   }
 }
 
@@ -215,18 +218,20 @@ class PlainValueToken extends BackstageToken {
     return problems;
   }
 
-  public _bind(scope: Construct, namespace: string): kplus.ISecret {
-    return this.plainSecret(scope, namespace, this.secretName, this.key);
+  public _bind(scope: Construct, namespace: string): () => kplus.ISecret {
+    const secret = this.plainSecret(scope, namespace, this.secretName, this.key);
+    return () => secret;
   }
 
-  public _bindBackstage(scope: Construct, namespace: string, secretName: string, envVar: string): kplus.ISecret {
-    return this.plainSecret(scope, namespace, secretName, envVar);
+  public _bindBackstage(scope: Construct, namespace: string, secretName: string, envVar: string): () => kplus.ISecret {
+    const secret = this.plainSecret(scope, namespace, secretName, envVar);
+    return () => secret;
   }
 
   private plainSecret(scope: Construct, namespace: string, name: string, key: string): kplus.ISecret {
     claimObject(scope, 'v1', 'Secret', namespace, name);
     claimSecretKey(scope, namespace, name, key);
-    const secret = new kplus.Secret(scope, 'TokenSecret', {
+    const secret = new (plus().Secret)(scope, 'TokenSecret', {
       metadata: { name, namespace, annotations: TOKEN_ANNOTATIONS },
       stringData: { [key]: this.value },
     });
@@ -264,15 +269,15 @@ class ExternalSecretToken extends BackstageToken {
     return problems;
   }
 
-  public _bind(scope: Construct, namespace: string): kplus.ISecret {
+  public _bind(scope: Construct, namespace: string): () => kplus.ISecret {
     return this.externalSecret(scope, namespace, this.secretName, this.key);
   }
 
-  public _bindBackstage(scope: Construct, namespace: string, secretName: string, envVar: string): kplus.ISecret {
+  public _bindBackstage(scope: Construct, namespace: string, secretName: string, envVar: string): () => kplus.ISecret {
     return this.externalSecret(scope, namespace, secretName, envVar);
   }
 
-  private externalSecret(scope: Construct, namespace: string, target: string, key: string): kplus.ISecret {
+  private externalSecret(scope: Construct, namespace: string, target: string, key: string): () => kplus.ISecret {
     const kind = this.options.storeKind ?? ExternalSecretStoreKind.SECRET_STORE;
     const name = `${target}-${key.toLowerCase().replace(/_/g, '-')}`.slice(0, 253).replace(/-+$/, '');
     claimObject(scope, ExternalSecret.GVK.apiVersion, ExternalSecret.GVK.kind, namespace, name);
@@ -297,6 +302,6 @@ class ExternalSecretToken extends BackstageToken {
         data: [{ secretKey: key, remoteRef: { key: this.options.remoteKey, property: this.options.remoteProperty } }],
       },
     });
-    return kplus.Secret.fromSecretName(scope, 'TokenSecret', target);
+    return memo(() => plus().Secret.fromSecretName(scope, 'TokenSecret', target));
   }
 }

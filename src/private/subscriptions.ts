@@ -1,6 +1,6 @@
-import * as YAML from 'yaml';
 import { NOTIFIED_ANNOTATION } from './argocd-sync';
 import { ENTITY_REF_ANNOTATION } from './go-template';
+import { yamlModule } from './lazy';
 import { ARGOCD_BUILTIN_TRIGGERS } from './validation';
 
 /** The prefix of Argo CD's per-trigger and short-form subscription annotations. */
@@ -35,6 +35,13 @@ export interface SubscriptionSource {
  * subscriptions must name the configured service and triggers.
  */
 export function applicationAnnotationProblems(annotations: Record<string, string>, entityRef: string, source: SubscriptionSource): string[] {
+  // The common case: the entity ref and nothing of Argo CD's notifications.
+  let relevant = annotations[ENTITY_REF_ANNOTATION] !== entityRef && ENTITY_REF_ANNOTATION in annotations;
+  for (const key in annotations) {
+    if (relevant) break;
+    relevant = key.startsWith('notifications.argoproj.io/') || key === NOTIFIED_ANNOTATION;
+  }
+  if (!relevant) return [];
   const problems: string[] = [];
   if (NOTIFIED_ANNOTATION in annotations) {
     problems.push(`annotation "${NOTIFIED_ANNOTATION}" is Argo CD's own notification state; writing it from git resets or corrupts it: remove it`);
@@ -102,7 +109,7 @@ function subscriptionsListProblems(value: string, target: SubscriptionTarget): s
   const where = SUBSCRIPTIONS_ANNOTATION;
   let list: unknown;
   try {
-    list = YAML.parse(value);
+    list = yamlModule().parse(value);
   } catch (e: any) {
     return [`annotation "${where}" is not valid YAML (${String(e.message).split('\n')[0]}), so Argo CD ignores the Application's subscriptions: fix it, or let the library write the subscriptions`];
   }
