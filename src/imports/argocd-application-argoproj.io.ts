@@ -89,13 +89,15 @@ export interface ApplicationProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationProps(obj: ApplicationProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'operation': toJson_ApplicationOperation(obj.operation),
-    'spec': toJson_ApplicationSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_ApplicationOperation(obj.operation);
+  if (value !== undefined) { result['operation'] = value; }
+  value = toJson_ApplicationSpec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -140,14 +142,17 @@ export interface ApplicationOperation {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperation(obj: ApplicationOperation | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'info': obj.info?.map(y => toJson_ApplicationOperationInfo(y)),
-    'initiatedBy': toJson_ApplicationOperationInitiatedBy(obj.initiatedBy),
-    'retry': toJson_ApplicationOperationRetry(obj.retry),
-    'sync': toJson_ApplicationOperationSync(obj.sync),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.info?.map(y => toJson_ApplicationOperationInfo(y));
+  if (value !== undefined) { result['info'] = value; }
+  value = toJson_ApplicationOperationInitiatedBy(obj.initiatedBy);
+  if (value !== undefined) { result['initiatedBy'] = value; }
+  value = toJson_ApplicationOperationRetry(obj.retry);
+  if (value !== undefined) { result['retry'] = value; }
+  value = toJson_ApplicationOperationSync(obj.sync);
+  if (value !== undefined) { result['sync'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -233,19 +238,27 @@ export interface ApplicationSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpec(obj: ApplicationSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'destination': toJson_ApplicationSpecDestination(obj.destination),
-    'ignoreDifferences': obj.ignoreDifferences?.map(y => toJson_ApplicationSpecIgnoreDifferences(y)),
-    'info': obj.info?.map(y => toJson_ApplicationSpecInfo(y)),
-    'project': obj.project,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'source': toJson_ApplicationSpecSource(obj.source),
-    'sourceHydrator': toJson_ApplicationSpecSourceHydrator(obj.sourceHydrator),
-    'sources': obj.sources?.map(y => toJson_ApplicationSpecSources(y)),
-    'syncPolicy': toJson_ApplicationSpecSyncPolicy(obj.syncPolicy),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ApplicationSpecDestination(obj.destination);
+  if (value !== undefined) { result['destination'] = value; }
+  value = obj.ignoreDifferences?.map(y => toJson_ApplicationSpecIgnoreDifferences(y));
+  if (value !== undefined) { result['ignoreDifferences'] = value; }
+  value = obj.info?.map(y => toJson_ApplicationSpecInfo(y));
+  if (value !== undefined) { result['info'] = value; }
+  value = obj.project;
+  if (value !== undefined) { result['project'] = value; }
+  value = obj.revisionHistoryLimit;
+  if (value !== undefined) { result['revisionHistoryLimit'] = value; }
+  value = toJson_ApplicationSpecSource(obj.source);
+  if (value !== undefined) { result['source'] = value; }
+  value = toJson_ApplicationSpecSourceHydrator(obj.sourceHydrator);
+  if (value !== undefined) { result['sourceHydrator'] = value; }
+  value = obj.sources?.map(y => toJson_ApplicationSpecSources(y));
+  if (value !== undefined) { result['sources'] = value; }
+  value = toJson_ApplicationSpecSyncPolicy(obj.syncPolicy);
+  if (value !== undefined) { result['syncPolicy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -270,12 +283,13 @@ export interface ApplicationOperationInfo {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationInfo(obj: ApplicationOperationInfo | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -306,12 +320,13 @@ export interface ApplicationOperationInitiatedBy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationInitiatedBy(obj: ApplicationOperationInitiatedBy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'automated': obj.automated,
-    'username': obj.username,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.automated;
+  if (value !== undefined) { result['automated'] = value; }
+  value = obj.username;
+  if (value !== undefined) { result['username'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -349,13 +364,15 @@ export interface ApplicationOperationRetry {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationRetry(obj: ApplicationOperationRetry | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backoff': toJson_ApplicationOperationRetryBackoff(obj.backoff),
-    'limit': obj.limit,
-    'refresh': obj.refresh,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ApplicationOperationRetryBackoff(obj.backoff);
+  if (value !== undefined) { result['backoff'] = value; }
+  value = obj.limit;
+  if (value !== undefined) { result['limit'] = value; }
+  value = obj.refresh;
+  if (value !== undefined) { result['refresh'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -453,21 +470,31 @@ export interface ApplicationOperationSync {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSync(obj: ApplicationOperationSync | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'autoHealAttemptsCount': obj.autoHealAttemptsCount,
-    'dryRun': obj.dryRun,
-    'manifests': obj.manifests?.map(y => y),
-    'prune': obj.prune,
-    'resources': obj.resources?.map(y => toJson_ApplicationOperationSyncResources(y)),
-    'revision': obj.revision,
-    'revisions': obj.revisions?.map(y => y),
-    'source': toJson_ApplicationOperationSyncSource(obj.source),
-    'sources': obj.sources?.map(y => toJson_ApplicationOperationSyncSources(y)),
-    'syncOptions': obj.syncOptions?.map(y => y),
-    'syncStrategy': toJson_ApplicationOperationSyncSyncStrategy(obj.syncStrategy),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.autoHealAttemptsCount;
+  if (value !== undefined) { result['autoHealAttemptsCount'] = value; }
+  value = obj.dryRun;
+  if (value !== undefined) { result['dryRun'] = value; }
+  value = obj.manifests?.map(y => y);
+  if (value !== undefined) { result['manifests'] = value; }
+  value = obj.prune;
+  if (value !== undefined) { result['prune'] = value; }
+  value = obj.resources?.map(y => toJson_ApplicationOperationSyncResources(y));
+  if (value !== undefined) { result['resources'] = value; }
+  value = obj.revision;
+  if (value !== undefined) { result['revision'] = value; }
+  value = obj.revisions?.map(y => y);
+  if (value !== undefined) { result['revisions'] = value; }
+  value = toJson_ApplicationOperationSyncSource(obj.source);
+  if (value !== undefined) { result['source'] = value; }
+  value = obj.sources?.map(y => toJson_ApplicationOperationSyncSources(y));
+  if (value !== undefined) { result['sources'] = value; }
+  value = obj.syncOptions?.map(y => y);
+  if (value !== undefined) { result['syncOptions'] = value; }
+  value = toJson_ApplicationOperationSyncSyncStrategy(obj.syncStrategy);
+  if (value !== undefined) { result['syncStrategy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -506,13 +533,15 @@ export interface ApplicationSpecDestination {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecDestination(obj: ApplicationSpecDestination | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'server': obj.server,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.server;
+  if (value !== undefined) { result['server'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -567,17 +596,23 @@ export interface ApplicationSpecIgnoreDifferences {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecIgnoreDifferences(obj: ApplicationSpecIgnoreDifferences | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'jqPathExpressions': obj.jqPathExpressions?.map(y => y),
-    'jsonPointers': obj.jsonPointers?.map(y => y),
-    'kind': obj.kind,
-    'managedFieldsManagers': obj.managedFieldsManagers?.map(y => y),
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.group;
+  if (value !== undefined) { result['group'] = value; }
+  value = obj.jqPathExpressions?.map(y => y);
+  if (value !== undefined) { result['jqPathExpressions'] = value; }
+  value = obj.jsonPointers?.map(y => y);
+  if (value !== undefined) { result['jsonPointers'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.managedFieldsManagers?.map(y => y);
+  if (value !== undefined) { result['managedFieldsManagers'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -602,12 +637,13 @@ export interface ApplicationSpecInfo {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecInfo(obj: ApplicationSpecInfo | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -706,21 +742,31 @@ export interface ApplicationSpecSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSource(obj: ApplicationSpecSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chart': obj.chart,
-    'directory': toJson_ApplicationSpecSourceDirectory(obj.directory),
-    'helm': toJson_ApplicationSpecSourceHelm(obj.helm),
-    'kustomize': toJson_ApplicationSpecSourceKustomize(obj.kustomize),
-    'name': obj.name,
-    'path': obj.path,
-    'plugin': toJson_ApplicationSpecSourcePlugin(obj.plugin),
-    'ref': obj.ref,
-    'repoURL': obj.repoUrl,
-    'tagPrefix': obj.tagPrefix,
-    'targetRevision': obj.targetRevision,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.chart;
+  if (value !== undefined) { result['chart'] = value; }
+  value = toJson_ApplicationSpecSourceDirectory(obj.directory);
+  if (value !== undefined) { result['directory'] = value; }
+  value = toJson_ApplicationSpecSourceHelm(obj.helm);
+  if (value !== undefined) { result['helm'] = value; }
+  value = toJson_ApplicationSpecSourceKustomize(obj.kustomize);
+  if (value !== undefined) { result['kustomize'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationSpecSourcePlugin(obj.plugin);
+  if (value !== undefined) { result['plugin'] = value; }
+  value = obj.ref;
+  if (value !== undefined) { result['ref'] = value; }
+  value = obj.repoUrl;
+  if (value !== undefined) { result['repoURL'] = value; }
+  value = obj.tagPrefix;
+  if (value !== undefined) { result['tagPrefix'] = value; }
+  value = obj.targetRevision;
+  if (value !== undefined) { result['targetRevision'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -759,13 +805,15 @@ export interface ApplicationSpecSourceHydrator {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydrator(obj: ApplicationSpecSourceHydrator | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'drySource': toJson_ApplicationSpecSourceHydratorDrySource(obj.drySource),
-    'hydrateTo': toJson_ApplicationSpecSourceHydratorHydrateTo(obj.hydrateTo),
-    'syncSource': toJson_ApplicationSpecSourceHydratorSyncSource(obj.syncSource),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ApplicationSpecSourceHydratorDrySource(obj.drySource);
+  if (value !== undefined) { result['drySource'] = value; }
+  value = toJson_ApplicationSpecSourceHydratorHydrateTo(obj.hydrateTo);
+  if (value !== undefined) { result['hydrateTo'] = value; }
+  value = toJson_ApplicationSpecSourceHydratorSyncSource(obj.syncSource);
+  if (value !== undefined) { result['syncSource'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -864,21 +912,31 @@ export interface ApplicationSpecSources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSources(obj: ApplicationSpecSources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chart': obj.chart,
-    'directory': toJson_ApplicationSpecSourcesDirectory(obj.directory),
-    'helm': toJson_ApplicationSpecSourcesHelm(obj.helm),
-    'kustomize': toJson_ApplicationSpecSourcesKustomize(obj.kustomize),
-    'name': obj.name,
-    'path': obj.path,
-    'plugin': toJson_ApplicationSpecSourcesPlugin(obj.plugin),
-    'ref': obj.ref,
-    'repoURL': obj.repoUrl,
-    'tagPrefix': obj.tagPrefix,
-    'targetRevision': obj.targetRevision,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.chart;
+  if (value !== undefined) { result['chart'] = value; }
+  value = toJson_ApplicationSpecSourcesDirectory(obj.directory);
+  if (value !== undefined) { result['directory'] = value; }
+  value = toJson_ApplicationSpecSourcesHelm(obj.helm);
+  if (value !== undefined) { result['helm'] = value; }
+  value = toJson_ApplicationSpecSourcesKustomize(obj.kustomize);
+  if (value !== undefined) { result['kustomize'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationSpecSourcesPlugin(obj.plugin);
+  if (value !== undefined) { result['plugin'] = value; }
+  value = obj.ref;
+  if (value !== undefined) { result['ref'] = value; }
+  value = obj.repoUrl;
+  if (value !== undefined) { result['repoURL'] = value; }
+  value = obj.tagPrefix;
+  if (value !== undefined) { result['tagPrefix'] = value; }
+  value = obj.targetRevision;
+  if (value !== undefined) { result['targetRevision'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -923,14 +981,17 @@ export interface ApplicationSpecSyncPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSyncPolicy(obj: ApplicationSpecSyncPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'automated': toJson_ApplicationSpecSyncPolicyAutomated(obj.automated),
-    'managedNamespaceMetadata': toJson_ApplicationSpecSyncPolicyManagedNamespaceMetadata(obj.managedNamespaceMetadata),
-    'retry': toJson_ApplicationSpecSyncPolicyRetry(obj.retry),
-    'syncOptions': obj.syncOptions?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ApplicationSpecSyncPolicyAutomated(obj.automated);
+  if (value !== undefined) { result['automated'] = value; }
+  value = toJson_ApplicationSpecSyncPolicyManagedNamespaceMetadata(obj.managedNamespaceMetadata);
+  if (value !== undefined) { result['managedNamespaceMetadata'] = value; }
+  value = toJson_ApplicationSpecSyncPolicyRetry(obj.retry);
+  if (value !== undefined) { result['retry'] = value; }
+  value = obj.syncOptions?.map(y => y);
+  if (value !== undefined) { result['syncOptions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -968,13 +1029,15 @@ export interface ApplicationOperationRetryBackoff {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationRetryBackoff(obj: ApplicationOperationRetryBackoff | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'duration': obj.duration,
-    'factor': obj.factor,
-    'maxDuration': obj.maxDuration,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.duration;
+  if (value !== undefined) { result['duration'] = value; }
+  value = obj.factor;
+  if (value !== undefined) { result['factor'] = value; }
+  value = obj.maxDuration;
+  if (value !== undefined) { result['maxDuration'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1011,14 +1074,17 @@ export interface ApplicationOperationSyncResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncResources(obj: ApplicationOperationSyncResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.group;
+  if (value !== undefined) { result['group'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1118,21 +1184,31 @@ export interface ApplicationOperationSyncSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSource(obj: ApplicationOperationSyncSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chart': obj.chart,
-    'directory': toJson_ApplicationOperationSyncSourceDirectory(obj.directory),
-    'helm': toJson_ApplicationOperationSyncSourceHelm(obj.helm),
-    'kustomize': toJson_ApplicationOperationSyncSourceKustomize(obj.kustomize),
-    'name': obj.name,
-    'path': obj.path,
-    'plugin': toJson_ApplicationOperationSyncSourcePlugin(obj.plugin),
-    'ref': obj.ref,
-    'repoURL': obj.repoUrl,
-    'tagPrefix': obj.tagPrefix,
-    'targetRevision': obj.targetRevision,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.chart;
+  if (value !== undefined) { result['chart'] = value; }
+  value = toJson_ApplicationOperationSyncSourceDirectory(obj.directory);
+  if (value !== undefined) { result['directory'] = value; }
+  value = toJson_ApplicationOperationSyncSourceHelm(obj.helm);
+  if (value !== undefined) { result['helm'] = value; }
+  value = toJson_ApplicationOperationSyncSourceKustomize(obj.kustomize);
+  if (value !== undefined) { result['kustomize'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationOperationSyncSourcePlugin(obj.plugin);
+  if (value !== undefined) { result['plugin'] = value; }
+  value = obj.ref;
+  if (value !== undefined) { result['ref'] = value; }
+  value = obj.repoUrl;
+  if (value !== undefined) { result['repoURL'] = value; }
+  value = obj.tagPrefix;
+  if (value !== undefined) { result['tagPrefix'] = value; }
+  value = obj.targetRevision;
+  if (value !== undefined) { result['targetRevision'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1231,21 +1307,31 @@ export interface ApplicationOperationSyncSources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSources(obj: ApplicationOperationSyncSources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chart': obj.chart,
-    'directory': toJson_ApplicationOperationSyncSourcesDirectory(obj.directory),
-    'helm': toJson_ApplicationOperationSyncSourcesHelm(obj.helm),
-    'kustomize': toJson_ApplicationOperationSyncSourcesKustomize(obj.kustomize),
-    'name': obj.name,
-    'path': obj.path,
-    'plugin': toJson_ApplicationOperationSyncSourcesPlugin(obj.plugin),
-    'ref': obj.ref,
-    'repoURL': obj.repoUrl,
-    'tagPrefix': obj.tagPrefix,
-    'targetRevision': obj.targetRevision,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.chart;
+  if (value !== undefined) { result['chart'] = value; }
+  value = toJson_ApplicationOperationSyncSourcesDirectory(obj.directory);
+  if (value !== undefined) { result['directory'] = value; }
+  value = toJson_ApplicationOperationSyncSourcesHelm(obj.helm);
+  if (value !== undefined) { result['helm'] = value; }
+  value = toJson_ApplicationOperationSyncSourcesKustomize(obj.kustomize);
+  if (value !== undefined) { result['kustomize'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationOperationSyncSourcesPlugin(obj.plugin);
+  if (value !== undefined) { result['plugin'] = value; }
+  value = obj.ref;
+  if (value !== undefined) { result['ref'] = value; }
+  value = obj.repoUrl;
+  if (value !== undefined) { result['repoURL'] = value; }
+  value = obj.tagPrefix;
+  if (value !== undefined) { result['tagPrefix'] = value; }
+  value = obj.targetRevision;
+  if (value !== undefined) { result['targetRevision'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1276,12 +1362,13 @@ export interface ApplicationOperationSyncSyncStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSyncStrategy(obj: ApplicationOperationSyncSyncStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apply': toJson_ApplicationOperationSyncSyncStrategyApply(obj.apply),
-    'hook': toJson_ApplicationOperationSyncSyncStrategyHook(obj.hook),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ApplicationOperationSyncSyncStrategyApply(obj.apply);
+  if (value !== undefined) { result['apply'] = value; }
+  value = toJson_ApplicationOperationSyncSyncStrategyHook(obj.hook);
+  if (value !== undefined) { result['hook'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1326,14 +1413,17 @@ export interface ApplicationSpecSourceDirectory {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceDirectory(obj: ApplicationSpecSourceDirectory | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exclude': obj.exclude,
-    'include': obj.include,
-    'jsonnet': toJson_ApplicationSpecSourceDirectoryJsonnet(obj.jsonnet),
-    'recurse': obj.recurse,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.exclude;
+  if (value !== undefined) { result['exclude'] = value; }
+  value = obj.include;
+  if (value !== undefined) { result['include'] = value; }
+  value = toJson_ApplicationSpecSourceDirectoryJsonnet(obj.jsonnet);
+  if (value !== undefined) { result['jsonnet'] = value; }
+  value = obj.recurse;
+  if (value !== undefined) { result['recurse'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1457,25 +1547,39 @@ export interface ApplicationSpecSourceHelm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHelm(obj: ApplicationSpecSourceHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationSpecSourceHelmFileParameters(y)),
-    'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
-    'kubeVersion': obj.kubeVersion,
-    'namespace': obj.namespace,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourceHelmParameters(y)),
-    'passCredentials': obj.passCredentials,
-    'releaseName': obj.releaseName,
-    'skipCrds': obj.skipCrds,
-    'skipSchemaValidation': obj.skipSchemaValidation,
-    'skipTests': obj.skipTests,
-    'valueFiles': obj.valueFiles?.map(y => y),
-    'values': obj.values,
-    'valuesObject': obj.valuesObject,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = obj.fileParameters?.map(y => toJson_ApplicationSpecSourceHelmFileParameters(y));
+  if (value !== undefined) { result['fileParameters'] = value; }
+  value = obj.ignoreMissingValueFiles;
+  if (value !== undefined) { result['ignoreMissingValueFiles'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationSpecSourceHelmParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  value = obj.passCredentials;
+  if (value !== undefined) { result['passCredentials'] = value; }
+  value = obj.releaseName;
+  if (value !== undefined) { result['releaseName'] = value; }
+  value = obj.skipCrds;
+  if (value !== undefined) { result['skipCrds'] = value; }
+  value = obj.skipSchemaValidation;
+  if (value !== undefined) { result['skipSchemaValidation'] = value; }
+  value = obj.skipTests;
+  if (value !== undefined) { result['skipTests'] = value; }
+  value = obj.valueFiles?.map(y => y);
+  if (value !== undefined) { result['valueFiles'] = value; }
+  value = obj.values;
+  if (value !== undefined) { result['values'] = value; }
+  value = obj.valuesObject;
+  if (value !== undefined) { result['valuesObject'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1620,28 +1724,45 @@ export interface ApplicationSpecSourceKustomize {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceKustomize(obj: ApplicationSpecSourceKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
-    'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'components': obj.components?.map(y => y),
-    'forceCommonAnnotations': obj.forceCommonAnnotations,
-    'forceCommonLabels': obj.forceCommonLabels,
-    'ignoreMissingComponents': obj.ignoreMissingComponents,
-    'images': obj.images?.map(y => y),
-    'kubeVersion': obj.kubeVersion,
-    'labelIncludeTemplates': obj.labelIncludeTemplates,
-    'labelWithoutSelector': obj.labelWithoutSelector,
-    'namePrefix': obj.namePrefix,
-    'nameSuffix': obj.nameSuffix,
-    'namespace': obj.namespace,
-    'patches': obj.patches?.map(y => toJson_ApplicationSpecSourceKustomizePatches(y)),
-    'replicas': obj.replicas?.map(y => toJson_ApplicationSpecSourceKustomizeReplicas(y)),
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonAnnotations'] = value; }
+  value = obj.commonAnnotationsEnvsubst;
+  if (value !== undefined) { result['commonAnnotationsEnvsubst'] = value; }
+  value = ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonLabels'] = value; }
+  value = obj.components?.map(y => y);
+  if (value !== undefined) { result['components'] = value; }
+  value = obj.forceCommonAnnotations;
+  if (value !== undefined) { result['forceCommonAnnotations'] = value; }
+  value = obj.forceCommonLabels;
+  if (value !== undefined) { result['forceCommonLabels'] = value; }
+  value = obj.ignoreMissingComponents;
+  if (value !== undefined) { result['ignoreMissingComponents'] = value; }
+  value = obj.images?.map(y => y);
+  if (value !== undefined) { result['images'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.labelIncludeTemplates;
+  if (value !== undefined) { result['labelIncludeTemplates'] = value; }
+  value = obj.labelWithoutSelector;
+  if (value !== undefined) { result['labelWithoutSelector'] = value; }
+  value = obj.namePrefix;
+  if (value !== undefined) { result['namePrefix'] = value; }
+  value = obj.nameSuffix;
+  if (value !== undefined) { result['nameSuffix'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.patches?.map(y => toJson_ApplicationSpecSourceKustomizePatches(y));
+  if (value !== undefined) { result['patches'] = value; }
+  value = obj.replicas?.map(y => toJson_ApplicationSpecSourceKustomizeReplicas(y));
+  if (value !== undefined) { result['replicas'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1675,13 +1796,15 @@ export interface ApplicationSpecSourcePlugin {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcePlugin(obj: ApplicationSpecSourcePlugin | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'env': obj.env?.map(y => toJson_ApplicationSpecSourcePluginEnv(y)),
-    'name': obj.name,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourcePluginParameters(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.env?.map(y => toJson_ApplicationSpecSourcePluginEnv(y));
+  if (value !== undefined) { result['env'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationSpecSourcePluginParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1747,17 +1870,23 @@ export interface ApplicationSpecSourceHydratorDrySource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySource(obj: ApplicationSpecSourceHydratorDrySource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'directory': toJson_ApplicationSpecSourceHydratorDrySourceDirectory(obj.directory),
-    'helm': toJson_ApplicationSpecSourceHydratorDrySourceHelm(obj.helm),
-    'kustomize': toJson_ApplicationSpecSourceHydratorDrySourceKustomize(obj.kustomize),
-    'path': obj.path,
-    'plugin': toJson_ApplicationSpecSourceHydratorDrySourcePlugin(obj.plugin),
-    'repoURL': obj.repoUrl,
-    'targetRevision': obj.targetRevision,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ApplicationSpecSourceHydratorDrySourceDirectory(obj.directory);
+  if (value !== undefined) { result['directory'] = value; }
+  value = toJson_ApplicationSpecSourceHydratorDrySourceHelm(obj.helm);
+  if (value !== undefined) { result['helm'] = value; }
+  value = toJson_ApplicationSpecSourceHydratorDrySourceKustomize(obj.kustomize);
+  if (value !== undefined) { result['kustomize'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationSpecSourceHydratorDrySourcePlugin(obj.plugin);
+  if (value !== undefined) { result['plugin'] = value; }
+  value = obj.repoUrl;
+  if (value !== undefined) { result['repoURL'] = value; }
+  value = obj.targetRevision;
+  if (value !== undefined) { result['targetRevision'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1782,11 +1911,11 @@ export interface ApplicationSpecSourceHydratorHydrateTo {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorHydrateTo(obj: ApplicationSpecSourceHydratorHydrateTo | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'targetBranch': obj.targetBranch,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.targetBranch;
+  if (value !== undefined) { result['targetBranch'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1828,13 +1957,15 @@ export interface ApplicationSpecSourceHydratorSyncSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorSyncSource(obj: ApplicationSpecSourceHydratorSyncSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'repoURL': obj.repoUrl,
-    'targetBranch': obj.targetBranch,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = obj.repoUrl;
+  if (value !== undefined) { result['repoURL'] = value; }
+  value = obj.targetBranch;
+  if (value !== undefined) { result['targetBranch'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1879,14 +2010,17 @@ export interface ApplicationSpecSourcesDirectory {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesDirectory(obj: ApplicationSpecSourcesDirectory | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exclude': obj.exclude,
-    'include': obj.include,
-    'jsonnet': toJson_ApplicationSpecSourcesDirectoryJsonnet(obj.jsonnet),
-    'recurse': obj.recurse,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.exclude;
+  if (value !== undefined) { result['exclude'] = value; }
+  value = obj.include;
+  if (value !== undefined) { result['include'] = value; }
+  value = toJson_ApplicationSpecSourcesDirectoryJsonnet(obj.jsonnet);
+  if (value !== undefined) { result['jsonnet'] = value; }
+  value = obj.recurse;
+  if (value !== undefined) { result['recurse'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2010,25 +2144,39 @@ export interface ApplicationSpecSourcesHelm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesHelm(obj: ApplicationSpecSourcesHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationSpecSourcesHelmFileParameters(y)),
-    'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
-    'kubeVersion': obj.kubeVersion,
-    'namespace': obj.namespace,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourcesHelmParameters(y)),
-    'passCredentials': obj.passCredentials,
-    'releaseName': obj.releaseName,
-    'skipCrds': obj.skipCrds,
-    'skipSchemaValidation': obj.skipSchemaValidation,
-    'skipTests': obj.skipTests,
-    'valueFiles': obj.valueFiles?.map(y => y),
-    'values': obj.values,
-    'valuesObject': obj.valuesObject,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = obj.fileParameters?.map(y => toJson_ApplicationSpecSourcesHelmFileParameters(y));
+  if (value !== undefined) { result['fileParameters'] = value; }
+  value = obj.ignoreMissingValueFiles;
+  if (value !== undefined) { result['ignoreMissingValueFiles'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationSpecSourcesHelmParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  value = obj.passCredentials;
+  if (value !== undefined) { result['passCredentials'] = value; }
+  value = obj.releaseName;
+  if (value !== undefined) { result['releaseName'] = value; }
+  value = obj.skipCrds;
+  if (value !== undefined) { result['skipCrds'] = value; }
+  value = obj.skipSchemaValidation;
+  if (value !== undefined) { result['skipSchemaValidation'] = value; }
+  value = obj.skipTests;
+  if (value !== undefined) { result['skipTests'] = value; }
+  value = obj.valueFiles?.map(y => y);
+  if (value !== undefined) { result['valueFiles'] = value; }
+  value = obj.values;
+  if (value !== undefined) { result['values'] = value; }
+  value = obj.valuesObject;
+  if (value !== undefined) { result['valuesObject'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2173,28 +2321,45 @@ export interface ApplicationSpecSourcesKustomize {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesKustomize(obj: ApplicationSpecSourcesKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
-    'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'components': obj.components?.map(y => y),
-    'forceCommonAnnotations': obj.forceCommonAnnotations,
-    'forceCommonLabels': obj.forceCommonLabels,
-    'ignoreMissingComponents': obj.ignoreMissingComponents,
-    'images': obj.images?.map(y => y),
-    'kubeVersion': obj.kubeVersion,
-    'labelIncludeTemplates': obj.labelIncludeTemplates,
-    'labelWithoutSelector': obj.labelWithoutSelector,
-    'namePrefix': obj.namePrefix,
-    'nameSuffix': obj.nameSuffix,
-    'namespace': obj.namespace,
-    'patches': obj.patches?.map(y => toJson_ApplicationSpecSourcesKustomizePatches(y)),
-    'replicas': obj.replicas?.map(y => toJson_ApplicationSpecSourcesKustomizeReplicas(y)),
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonAnnotations'] = value; }
+  value = obj.commonAnnotationsEnvsubst;
+  if (value !== undefined) { result['commonAnnotationsEnvsubst'] = value; }
+  value = ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonLabels'] = value; }
+  value = obj.components?.map(y => y);
+  if (value !== undefined) { result['components'] = value; }
+  value = obj.forceCommonAnnotations;
+  if (value !== undefined) { result['forceCommonAnnotations'] = value; }
+  value = obj.forceCommonLabels;
+  if (value !== undefined) { result['forceCommonLabels'] = value; }
+  value = obj.ignoreMissingComponents;
+  if (value !== undefined) { result['ignoreMissingComponents'] = value; }
+  value = obj.images?.map(y => y);
+  if (value !== undefined) { result['images'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.labelIncludeTemplates;
+  if (value !== undefined) { result['labelIncludeTemplates'] = value; }
+  value = obj.labelWithoutSelector;
+  if (value !== undefined) { result['labelWithoutSelector'] = value; }
+  value = obj.namePrefix;
+  if (value !== undefined) { result['namePrefix'] = value; }
+  value = obj.nameSuffix;
+  if (value !== undefined) { result['nameSuffix'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.patches?.map(y => toJson_ApplicationSpecSourcesKustomizePatches(y));
+  if (value !== undefined) { result['patches'] = value; }
+  value = obj.replicas?.map(y => toJson_ApplicationSpecSourcesKustomizeReplicas(y));
+  if (value !== undefined) { result['replicas'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2228,13 +2393,15 @@ export interface ApplicationSpecSourcesPlugin {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesPlugin(obj: ApplicationSpecSourcesPlugin | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'env': obj.env?.map(y => toJson_ApplicationSpecSourcesPluginEnv(y)),
-    'name': obj.name,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourcesPluginParameters(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.env?.map(y => toJson_ApplicationSpecSourcesPluginEnv(y));
+  if (value !== undefined) { result['env'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationSpecSourcesPluginParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2279,14 +2446,17 @@ export interface ApplicationSpecSyncPolicyAutomated {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSyncPolicyAutomated(obj: ApplicationSpecSyncPolicyAutomated | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowEmpty': obj.allowEmpty,
-    'enabled': obj.enabled,
-    'prune': obj.prune,
-    'selfHeal': obj.selfHeal,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.allowEmpty;
+  if (value !== undefined) { result['allowEmpty'] = value; }
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  value = obj.prune;
+  if (value !== undefined) { result['prune'] = value; }
+  value = obj.selfHeal;
+  if (value !== undefined) { result['selfHeal'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2313,12 +2483,13 @@ export interface ApplicationSpecSyncPolicyManagedNamespaceMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSyncPolicyManagedNamespaceMetadata(obj: ApplicationSpecSyncPolicyManagedNamespaceMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['annotations'] = value; }
+  value = ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['labels'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2356,13 +2527,15 @@ export interface ApplicationSpecSyncPolicyRetry {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSyncPolicyRetry(obj: ApplicationSpecSyncPolicyRetry | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backoff': toJson_ApplicationSpecSyncPolicyRetryBackoff(obj.backoff),
-    'limit': obj.limit,
-    'refresh': obj.refresh,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ApplicationSpecSyncPolicyRetryBackoff(obj.backoff);
+  if (value !== undefined) { result['backoff'] = value; }
+  value = obj.limit;
+  if (value !== undefined) { result['limit'] = value; }
+  value = obj.refresh;
+  if (value !== undefined) { result['refresh'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2407,14 +2580,17 @@ export interface ApplicationOperationSyncSourceDirectory {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceDirectory(obj: ApplicationOperationSyncSourceDirectory | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exclude': obj.exclude,
-    'include': obj.include,
-    'jsonnet': toJson_ApplicationOperationSyncSourceDirectoryJsonnet(obj.jsonnet),
-    'recurse': obj.recurse,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.exclude;
+  if (value !== undefined) { result['exclude'] = value; }
+  value = obj.include;
+  if (value !== undefined) { result['include'] = value; }
+  value = toJson_ApplicationOperationSyncSourceDirectoryJsonnet(obj.jsonnet);
+  if (value !== undefined) { result['jsonnet'] = value; }
+  value = obj.recurse;
+  if (value !== undefined) { result['recurse'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2538,25 +2714,39 @@ export interface ApplicationOperationSyncSourceHelm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceHelm(obj: ApplicationOperationSyncSourceHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationOperationSyncSourceHelmFileParameters(y)),
-    'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
-    'kubeVersion': obj.kubeVersion,
-    'namespace': obj.namespace,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationOperationSyncSourceHelmParameters(y)),
-    'passCredentials': obj.passCredentials,
-    'releaseName': obj.releaseName,
-    'skipCrds': obj.skipCrds,
-    'skipSchemaValidation': obj.skipSchemaValidation,
-    'skipTests': obj.skipTests,
-    'valueFiles': obj.valueFiles?.map(y => y),
-    'values': obj.values,
-    'valuesObject': obj.valuesObject,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = obj.fileParameters?.map(y => toJson_ApplicationOperationSyncSourceHelmFileParameters(y));
+  if (value !== undefined) { result['fileParameters'] = value; }
+  value = obj.ignoreMissingValueFiles;
+  if (value !== undefined) { result['ignoreMissingValueFiles'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationOperationSyncSourceHelmParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  value = obj.passCredentials;
+  if (value !== undefined) { result['passCredentials'] = value; }
+  value = obj.releaseName;
+  if (value !== undefined) { result['releaseName'] = value; }
+  value = obj.skipCrds;
+  if (value !== undefined) { result['skipCrds'] = value; }
+  value = obj.skipSchemaValidation;
+  if (value !== undefined) { result['skipSchemaValidation'] = value; }
+  value = obj.skipTests;
+  if (value !== undefined) { result['skipTests'] = value; }
+  value = obj.valueFiles?.map(y => y);
+  if (value !== undefined) { result['valueFiles'] = value; }
+  value = obj.values;
+  if (value !== undefined) { result['values'] = value; }
+  value = obj.valuesObject;
+  if (value !== undefined) { result['valuesObject'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2701,28 +2891,45 @@ export interface ApplicationOperationSyncSourceKustomize {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceKustomize(obj: ApplicationOperationSyncSourceKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
-    'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'components': obj.components?.map(y => y),
-    'forceCommonAnnotations': obj.forceCommonAnnotations,
-    'forceCommonLabels': obj.forceCommonLabels,
-    'ignoreMissingComponents': obj.ignoreMissingComponents,
-    'images': obj.images?.map(y => y),
-    'kubeVersion': obj.kubeVersion,
-    'labelIncludeTemplates': obj.labelIncludeTemplates,
-    'labelWithoutSelector': obj.labelWithoutSelector,
-    'namePrefix': obj.namePrefix,
-    'nameSuffix': obj.nameSuffix,
-    'namespace': obj.namespace,
-    'patches': obj.patches?.map(y => toJson_ApplicationOperationSyncSourceKustomizePatches(y)),
-    'replicas': obj.replicas?.map(y => toJson_ApplicationOperationSyncSourceKustomizeReplicas(y)),
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonAnnotations'] = value; }
+  value = obj.commonAnnotationsEnvsubst;
+  if (value !== undefined) { result['commonAnnotationsEnvsubst'] = value; }
+  value = ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonLabels'] = value; }
+  value = obj.components?.map(y => y);
+  if (value !== undefined) { result['components'] = value; }
+  value = obj.forceCommonAnnotations;
+  if (value !== undefined) { result['forceCommonAnnotations'] = value; }
+  value = obj.forceCommonLabels;
+  if (value !== undefined) { result['forceCommonLabels'] = value; }
+  value = obj.ignoreMissingComponents;
+  if (value !== undefined) { result['ignoreMissingComponents'] = value; }
+  value = obj.images?.map(y => y);
+  if (value !== undefined) { result['images'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.labelIncludeTemplates;
+  if (value !== undefined) { result['labelIncludeTemplates'] = value; }
+  value = obj.labelWithoutSelector;
+  if (value !== undefined) { result['labelWithoutSelector'] = value; }
+  value = obj.namePrefix;
+  if (value !== undefined) { result['namePrefix'] = value; }
+  value = obj.nameSuffix;
+  if (value !== undefined) { result['nameSuffix'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.patches?.map(y => toJson_ApplicationOperationSyncSourceKustomizePatches(y));
+  if (value !== undefined) { result['patches'] = value; }
+  value = obj.replicas?.map(y => toJson_ApplicationOperationSyncSourceKustomizeReplicas(y));
+  if (value !== undefined) { result['replicas'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2756,13 +2963,15 @@ export interface ApplicationOperationSyncSourcePlugin {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcePlugin(obj: ApplicationOperationSyncSourcePlugin | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'env': obj.env?.map(y => toJson_ApplicationOperationSyncSourcePluginEnv(y)),
-    'name': obj.name,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationOperationSyncSourcePluginParameters(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.env?.map(y => toJson_ApplicationOperationSyncSourcePluginEnv(y));
+  if (value !== undefined) { result['env'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationOperationSyncSourcePluginParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2807,14 +3016,17 @@ export interface ApplicationOperationSyncSourcesDirectory {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesDirectory(obj: ApplicationOperationSyncSourcesDirectory | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exclude': obj.exclude,
-    'include': obj.include,
-    'jsonnet': toJson_ApplicationOperationSyncSourcesDirectoryJsonnet(obj.jsonnet),
-    'recurse': obj.recurse,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.exclude;
+  if (value !== undefined) { result['exclude'] = value; }
+  value = obj.include;
+  if (value !== undefined) { result['include'] = value; }
+  value = toJson_ApplicationOperationSyncSourcesDirectoryJsonnet(obj.jsonnet);
+  if (value !== undefined) { result['jsonnet'] = value; }
+  value = obj.recurse;
+  if (value !== undefined) { result['recurse'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2938,25 +3150,39 @@ export interface ApplicationOperationSyncSourcesHelm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesHelm(obj: ApplicationOperationSyncSourcesHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationOperationSyncSourcesHelmFileParameters(y)),
-    'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
-    'kubeVersion': obj.kubeVersion,
-    'namespace': obj.namespace,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationOperationSyncSourcesHelmParameters(y)),
-    'passCredentials': obj.passCredentials,
-    'releaseName': obj.releaseName,
-    'skipCrds': obj.skipCrds,
-    'skipSchemaValidation': obj.skipSchemaValidation,
-    'skipTests': obj.skipTests,
-    'valueFiles': obj.valueFiles?.map(y => y),
-    'values': obj.values,
-    'valuesObject': obj.valuesObject,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = obj.fileParameters?.map(y => toJson_ApplicationOperationSyncSourcesHelmFileParameters(y));
+  if (value !== undefined) { result['fileParameters'] = value; }
+  value = obj.ignoreMissingValueFiles;
+  if (value !== undefined) { result['ignoreMissingValueFiles'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationOperationSyncSourcesHelmParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  value = obj.passCredentials;
+  if (value !== undefined) { result['passCredentials'] = value; }
+  value = obj.releaseName;
+  if (value !== undefined) { result['releaseName'] = value; }
+  value = obj.skipCrds;
+  if (value !== undefined) { result['skipCrds'] = value; }
+  value = obj.skipSchemaValidation;
+  if (value !== undefined) { result['skipSchemaValidation'] = value; }
+  value = obj.skipTests;
+  if (value !== undefined) { result['skipTests'] = value; }
+  value = obj.valueFiles?.map(y => y);
+  if (value !== undefined) { result['valueFiles'] = value; }
+  value = obj.values;
+  if (value !== undefined) { result['values'] = value; }
+  value = obj.valuesObject;
+  if (value !== undefined) { result['valuesObject'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3101,28 +3327,45 @@ export interface ApplicationOperationSyncSourcesKustomize {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesKustomize(obj: ApplicationOperationSyncSourcesKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
-    'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'components': obj.components?.map(y => y),
-    'forceCommonAnnotations': obj.forceCommonAnnotations,
-    'forceCommonLabels': obj.forceCommonLabels,
-    'ignoreMissingComponents': obj.ignoreMissingComponents,
-    'images': obj.images?.map(y => y),
-    'kubeVersion': obj.kubeVersion,
-    'labelIncludeTemplates': obj.labelIncludeTemplates,
-    'labelWithoutSelector': obj.labelWithoutSelector,
-    'namePrefix': obj.namePrefix,
-    'nameSuffix': obj.nameSuffix,
-    'namespace': obj.namespace,
-    'patches': obj.patches?.map(y => toJson_ApplicationOperationSyncSourcesKustomizePatches(y)),
-    'replicas': obj.replicas?.map(y => toJson_ApplicationOperationSyncSourcesKustomizeReplicas(y)),
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonAnnotations'] = value; }
+  value = obj.commonAnnotationsEnvsubst;
+  if (value !== undefined) { result['commonAnnotationsEnvsubst'] = value; }
+  value = ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonLabels'] = value; }
+  value = obj.components?.map(y => y);
+  if (value !== undefined) { result['components'] = value; }
+  value = obj.forceCommonAnnotations;
+  if (value !== undefined) { result['forceCommonAnnotations'] = value; }
+  value = obj.forceCommonLabels;
+  if (value !== undefined) { result['forceCommonLabels'] = value; }
+  value = obj.ignoreMissingComponents;
+  if (value !== undefined) { result['ignoreMissingComponents'] = value; }
+  value = obj.images?.map(y => y);
+  if (value !== undefined) { result['images'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.labelIncludeTemplates;
+  if (value !== undefined) { result['labelIncludeTemplates'] = value; }
+  value = obj.labelWithoutSelector;
+  if (value !== undefined) { result['labelWithoutSelector'] = value; }
+  value = obj.namePrefix;
+  if (value !== undefined) { result['namePrefix'] = value; }
+  value = obj.nameSuffix;
+  if (value !== undefined) { result['nameSuffix'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.patches?.map(y => toJson_ApplicationOperationSyncSourcesKustomizePatches(y));
+  if (value !== undefined) { result['patches'] = value; }
+  value = obj.replicas?.map(y => toJson_ApplicationOperationSyncSourcesKustomizeReplicas(y));
+  if (value !== undefined) { result['replicas'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3156,13 +3399,15 @@ export interface ApplicationOperationSyncSourcesPlugin {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesPlugin(obj: ApplicationOperationSyncSourcesPlugin | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'env': obj.env?.map(y => toJson_ApplicationOperationSyncSourcesPluginEnv(y)),
-    'name': obj.name,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationOperationSyncSourcesPluginParameters(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.env?.map(y => toJson_ApplicationOperationSyncSourcesPluginEnv(y));
+  if (value !== undefined) { result['env'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationOperationSyncSourcesPluginParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3188,11 +3433,11 @@ export interface ApplicationOperationSyncSyncStrategyApply {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSyncStrategyApply(obj: ApplicationOperationSyncSyncStrategyApply | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'force': obj.force,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.force;
+  if (value !== undefined) { result['force'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3218,11 +3463,11 @@ export interface ApplicationOperationSyncSyncStrategyHook {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSyncStrategyHook(obj: ApplicationOperationSyncSyncStrategyHook | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'force': obj.force,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.force;
+  if (value !== undefined) { result['force'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3260,13 +3505,15 @@ export interface ApplicationSpecSourceDirectoryJsonnet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceDirectoryJsonnet(obj: ApplicationSpecSourceDirectoryJsonnet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extVars': obj.extVars?.map(y => toJson_ApplicationSpecSourceDirectoryJsonnetExtVars(y)),
-    'libs': obj.libs?.map(y => y),
-    'tlas': obj.tlas?.map(y => toJson_ApplicationSpecSourceDirectoryJsonnetTlas(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.extVars?.map(y => toJson_ApplicationSpecSourceDirectoryJsonnetExtVars(y));
+  if (value !== undefined) { result['extVars'] = value; }
+  value = obj.libs?.map(y => y);
+  if (value !== undefined) { result['libs'] = value; }
+  value = obj.tlas?.map(y => toJson_ApplicationSpecSourceDirectoryJsonnetTlas(y));
+  if (value !== undefined) { result['tlas'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3297,12 +3544,13 @@ export interface ApplicationSpecSourceHelmFileParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHelmFileParameters(obj: ApplicationSpecSourceHelmFileParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3340,13 +3588,15 @@ export interface ApplicationSpecSourceHelmParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHelmParameters(obj: ApplicationSpecSourceHelmParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'forceString': obj.forceString,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.forceString;
+  if (value !== undefined) { result['forceString'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3381,14 +3631,17 @@ export interface ApplicationSpecSourceKustomizePatches {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceKustomizePatches(obj: ApplicationSpecSourceKustomizePatches | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'patch': obj.patch,
-    'path': obj.path,
-    'target': toJson_ApplicationSpecSourceKustomizePatchesTarget(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['options'] = value; }
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationSpecSourceKustomizePatchesTarget(obj.target);
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3417,12 +3670,13 @@ export interface ApplicationSpecSourceKustomizeReplicas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceKustomizeReplicas(obj: ApplicationSpecSourceKustomizeReplicas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count?.value,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.count?.value;
+  if (value !== undefined) { result['count'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3453,12 +3707,13 @@ export interface ApplicationSpecSourcePluginEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcePluginEnv(obj: ApplicationSpecSourcePluginEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3501,14 +3756,17 @@ export interface ApplicationSpecSourcePluginParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcePluginParameters(obj: ApplicationSpecSourcePluginParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'array': obj.array?.map(y => y),
-    'map': ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'name': obj.name,
-    'string': obj.string,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.array?.map(y => y);
+  if (value !== undefined) { result['array'] = value; }
+  value = ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['map'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.string;
+  if (value !== undefined) { result['string'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3553,14 +3811,17 @@ export interface ApplicationSpecSourceHydratorDrySourceDirectory {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceDirectory(obj: ApplicationSpecSourceHydratorDrySourceDirectory | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exclude': obj.exclude,
-    'include': obj.include,
-    'jsonnet': toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet(obj.jsonnet),
-    'recurse': obj.recurse,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.exclude;
+  if (value !== undefined) { result['exclude'] = value; }
+  value = obj.include;
+  if (value !== undefined) { result['include'] = value; }
+  value = toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet(obj.jsonnet);
+  if (value !== undefined) { result['jsonnet'] = value; }
+  value = obj.recurse;
+  if (value !== undefined) { result['recurse'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3684,25 +3945,39 @@ export interface ApplicationSpecSourceHydratorDrySourceHelm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceHelm(obj: ApplicationSpecSourceHydratorDrySourceHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceHelmFileParameters(y)),
-    'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
-    'kubeVersion': obj.kubeVersion,
-    'namespace': obj.namespace,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceHelmParameters(y)),
-    'passCredentials': obj.passCredentials,
-    'releaseName': obj.releaseName,
-    'skipCrds': obj.skipCrds,
-    'skipSchemaValidation': obj.skipSchemaValidation,
-    'skipTests': obj.skipTests,
-    'valueFiles': obj.valueFiles?.map(y => y),
-    'values': obj.values,
-    'valuesObject': obj.valuesObject,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = obj.fileParameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceHelmFileParameters(y));
+  if (value !== undefined) { result['fileParameters'] = value; }
+  value = obj.ignoreMissingValueFiles;
+  if (value !== undefined) { result['ignoreMissingValueFiles'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceHelmParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  value = obj.passCredentials;
+  if (value !== undefined) { result['passCredentials'] = value; }
+  value = obj.releaseName;
+  if (value !== undefined) { result['releaseName'] = value; }
+  value = obj.skipCrds;
+  if (value !== undefined) { result['skipCrds'] = value; }
+  value = obj.skipSchemaValidation;
+  if (value !== undefined) { result['skipSchemaValidation'] = value; }
+  value = obj.skipTests;
+  if (value !== undefined) { result['skipTests'] = value; }
+  value = obj.valueFiles?.map(y => y);
+  if (value !== undefined) { result['valueFiles'] = value; }
+  value = obj.values;
+  if (value !== undefined) { result['values'] = value; }
+  value = obj.valuesObject;
+  if (value !== undefined) { result['valuesObject'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3847,28 +4122,45 @@ export interface ApplicationSpecSourceHydratorDrySourceKustomize {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceKustomize(obj: ApplicationSpecSourceHydratorDrySourceKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
-    'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'components': obj.components?.map(y => y),
-    'forceCommonAnnotations': obj.forceCommonAnnotations,
-    'forceCommonLabels': obj.forceCommonLabels,
-    'ignoreMissingComponents': obj.ignoreMissingComponents,
-    'images': obj.images?.map(y => y),
-    'kubeVersion': obj.kubeVersion,
-    'labelIncludeTemplates': obj.labelIncludeTemplates,
-    'labelWithoutSelector': obj.labelWithoutSelector,
-    'namePrefix': obj.namePrefix,
-    'nameSuffix': obj.nameSuffix,
-    'namespace': obj.namespace,
-    'patches': obj.patches?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatches(y)),
-    'replicas': obj.replicas?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceKustomizeReplicas(y)),
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersions?.map(y => y);
+  if (value !== undefined) { result['apiVersions'] = value; }
+  value = ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonAnnotations'] = value; }
+  value = obj.commonAnnotationsEnvsubst;
+  if (value !== undefined) { result['commonAnnotationsEnvsubst'] = value; }
+  value = ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['commonLabels'] = value; }
+  value = obj.components?.map(y => y);
+  if (value !== undefined) { result['components'] = value; }
+  value = obj.forceCommonAnnotations;
+  if (value !== undefined) { result['forceCommonAnnotations'] = value; }
+  value = obj.forceCommonLabels;
+  if (value !== undefined) { result['forceCommonLabels'] = value; }
+  value = obj.ignoreMissingComponents;
+  if (value !== undefined) { result['ignoreMissingComponents'] = value; }
+  value = obj.images?.map(y => y);
+  if (value !== undefined) { result['images'] = value; }
+  value = obj.kubeVersion;
+  if (value !== undefined) { result['kubeVersion'] = value; }
+  value = obj.labelIncludeTemplates;
+  if (value !== undefined) { result['labelIncludeTemplates'] = value; }
+  value = obj.labelWithoutSelector;
+  if (value !== undefined) { result['labelWithoutSelector'] = value; }
+  value = obj.namePrefix;
+  if (value !== undefined) { result['namePrefix'] = value; }
+  value = obj.nameSuffix;
+  if (value !== undefined) { result['nameSuffix'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.patches?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatches(y));
+  if (value !== undefined) { result['patches'] = value; }
+  value = obj.replicas?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceKustomizeReplicas(y));
+  if (value !== undefined) { result['replicas'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3902,13 +4194,15 @@ export interface ApplicationSpecSourceHydratorDrySourcePlugin {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourcePlugin(obj: ApplicationSpecSourceHydratorDrySourcePlugin | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'env': obj.env?.map(y => toJson_ApplicationSpecSourceHydratorDrySourcePluginEnv(y)),
-    'name': obj.name,
-    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourcePluginParameters(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.env?.map(y => toJson_ApplicationSpecSourceHydratorDrySourcePluginEnv(y));
+  if (value !== undefined) { result['env'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.parameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourcePluginParameters(y));
+  if (value !== undefined) { result['parameters'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3946,13 +4240,15 @@ export interface ApplicationSpecSourcesDirectoryJsonnet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesDirectoryJsonnet(obj: ApplicationSpecSourcesDirectoryJsonnet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extVars': obj.extVars?.map(y => toJson_ApplicationSpecSourcesDirectoryJsonnetExtVars(y)),
-    'libs': obj.libs?.map(y => y),
-    'tlas': obj.tlas?.map(y => toJson_ApplicationSpecSourcesDirectoryJsonnetTlas(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.extVars?.map(y => toJson_ApplicationSpecSourcesDirectoryJsonnetExtVars(y));
+  if (value !== undefined) { result['extVars'] = value; }
+  value = obj.libs?.map(y => y);
+  if (value !== undefined) { result['libs'] = value; }
+  value = obj.tlas?.map(y => toJson_ApplicationSpecSourcesDirectoryJsonnetTlas(y));
+  if (value !== undefined) { result['tlas'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3983,12 +4279,13 @@ export interface ApplicationSpecSourcesHelmFileParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesHelmFileParameters(obj: ApplicationSpecSourcesHelmFileParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4026,13 +4323,15 @@ export interface ApplicationSpecSourcesHelmParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesHelmParameters(obj: ApplicationSpecSourcesHelmParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'forceString': obj.forceString,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.forceString;
+  if (value !== undefined) { result['forceString'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4067,14 +4366,17 @@ export interface ApplicationSpecSourcesKustomizePatches {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesKustomizePatches(obj: ApplicationSpecSourcesKustomizePatches | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'patch': obj.patch,
-    'path': obj.path,
-    'target': toJson_ApplicationSpecSourcesKustomizePatchesTarget(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['options'] = value; }
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationSpecSourcesKustomizePatchesTarget(obj.target);
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4103,12 +4405,13 @@ export interface ApplicationSpecSourcesKustomizeReplicas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesKustomizeReplicas(obj: ApplicationSpecSourcesKustomizeReplicas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count?.value,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.count?.value;
+  if (value !== undefined) { result['count'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4139,12 +4442,13 @@ export interface ApplicationSpecSourcesPluginEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesPluginEnv(obj: ApplicationSpecSourcesPluginEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4187,14 +4491,17 @@ export interface ApplicationSpecSourcesPluginParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesPluginParameters(obj: ApplicationSpecSourcesPluginParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'array': obj.array?.map(y => y),
-    'map': ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'name': obj.name,
-    'string': obj.string,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.array?.map(y => y);
+  if (value !== undefined) { result['array'] = value; }
+  value = ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['map'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.string;
+  if (value !== undefined) { result['string'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4232,13 +4539,15 @@ export interface ApplicationSpecSyncPolicyRetryBackoff {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSyncPolicyRetryBackoff(obj: ApplicationSpecSyncPolicyRetryBackoff | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'duration': obj.duration,
-    'factor': obj.factor,
-    'maxDuration': obj.maxDuration,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.duration;
+  if (value !== undefined) { result['duration'] = value; }
+  value = obj.factor;
+  if (value !== undefined) { result['factor'] = value; }
+  value = obj.maxDuration;
+  if (value !== undefined) { result['maxDuration'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4276,13 +4585,15 @@ export interface ApplicationOperationSyncSourceDirectoryJsonnet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceDirectoryJsonnet(obj: ApplicationOperationSyncSourceDirectoryJsonnet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extVars': obj.extVars?.map(y => toJson_ApplicationOperationSyncSourceDirectoryJsonnetExtVars(y)),
-    'libs': obj.libs?.map(y => y),
-    'tlas': obj.tlas?.map(y => toJson_ApplicationOperationSyncSourceDirectoryJsonnetTlas(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.extVars?.map(y => toJson_ApplicationOperationSyncSourceDirectoryJsonnetExtVars(y));
+  if (value !== undefined) { result['extVars'] = value; }
+  value = obj.libs?.map(y => y);
+  if (value !== undefined) { result['libs'] = value; }
+  value = obj.tlas?.map(y => toJson_ApplicationOperationSyncSourceDirectoryJsonnetTlas(y));
+  if (value !== undefined) { result['tlas'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4313,12 +4624,13 @@ export interface ApplicationOperationSyncSourceHelmFileParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceHelmFileParameters(obj: ApplicationOperationSyncSourceHelmFileParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4356,13 +4668,15 @@ export interface ApplicationOperationSyncSourceHelmParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceHelmParameters(obj: ApplicationOperationSyncSourceHelmParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'forceString': obj.forceString,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.forceString;
+  if (value !== undefined) { result['forceString'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4397,14 +4711,17 @@ export interface ApplicationOperationSyncSourceKustomizePatches {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceKustomizePatches(obj: ApplicationOperationSyncSourceKustomizePatches | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'patch': obj.patch,
-    'path': obj.path,
-    'target': toJson_ApplicationOperationSyncSourceKustomizePatchesTarget(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['options'] = value; }
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationOperationSyncSourceKustomizePatchesTarget(obj.target);
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4433,12 +4750,13 @@ export interface ApplicationOperationSyncSourceKustomizeReplicas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceKustomizeReplicas(obj: ApplicationOperationSyncSourceKustomizeReplicas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count?.value,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.count?.value;
+  if (value !== undefined) { result['count'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4469,12 +4787,13 @@ export interface ApplicationOperationSyncSourcePluginEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcePluginEnv(obj: ApplicationOperationSyncSourcePluginEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4517,14 +4836,17 @@ export interface ApplicationOperationSyncSourcePluginParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcePluginParameters(obj: ApplicationOperationSyncSourcePluginParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'array': obj.array?.map(y => y),
-    'map': ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'name': obj.name,
-    'string': obj.string,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.array?.map(y => y);
+  if (value !== undefined) { result['array'] = value; }
+  value = ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['map'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.string;
+  if (value !== undefined) { result['string'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4562,13 +4884,15 @@ export interface ApplicationOperationSyncSourcesDirectoryJsonnet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesDirectoryJsonnet(obj: ApplicationOperationSyncSourcesDirectoryJsonnet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extVars': obj.extVars?.map(y => toJson_ApplicationOperationSyncSourcesDirectoryJsonnetExtVars(y)),
-    'libs': obj.libs?.map(y => y),
-    'tlas': obj.tlas?.map(y => toJson_ApplicationOperationSyncSourcesDirectoryJsonnetTlas(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.extVars?.map(y => toJson_ApplicationOperationSyncSourcesDirectoryJsonnetExtVars(y));
+  if (value !== undefined) { result['extVars'] = value; }
+  value = obj.libs?.map(y => y);
+  if (value !== undefined) { result['libs'] = value; }
+  value = obj.tlas?.map(y => toJson_ApplicationOperationSyncSourcesDirectoryJsonnetTlas(y));
+  if (value !== undefined) { result['tlas'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4599,12 +4923,13 @@ export interface ApplicationOperationSyncSourcesHelmFileParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesHelmFileParameters(obj: ApplicationOperationSyncSourcesHelmFileParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4642,13 +4967,15 @@ export interface ApplicationOperationSyncSourcesHelmParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesHelmParameters(obj: ApplicationOperationSyncSourcesHelmParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'forceString': obj.forceString,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.forceString;
+  if (value !== undefined) { result['forceString'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4683,14 +5010,17 @@ export interface ApplicationOperationSyncSourcesKustomizePatches {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesKustomizePatches(obj: ApplicationOperationSyncSourcesKustomizePatches | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'patch': obj.patch,
-    'path': obj.path,
-    'target': toJson_ApplicationOperationSyncSourcesKustomizePatchesTarget(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['options'] = value; }
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationOperationSyncSourcesKustomizePatchesTarget(obj.target);
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4719,12 +5049,13 @@ export interface ApplicationOperationSyncSourcesKustomizeReplicas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesKustomizeReplicas(obj: ApplicationOperationSyncSourcesKustomizeReplicas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count?.value,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.count?.value;
+  if (value !== undefined) { result['count'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4755,12 +5086,13 @@ export interface ApplicationOperationSyncSourcesPluginEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesPluginEnv(obj: ApplicationOperationSyncSourcesPluginEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4803,14 +5135,17 @@ export interface ApplicationOperationSyncSourcesPluginParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesPluginParameters(obj: ApplicationOperationSyncSourcesPluginParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'array': obj.array?.map(y => y),
-    'map': ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'name': obj.name,
-    'string': obj.string,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.array?.map(y => y);
+  if (value !== undefined) { result['array'] = value; }
+  value = ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['map'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.string;
+  if (value !== undefined) { result['string'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4842,13 +5177,15 @@ export interface ApplicationSpecSourceDirectoryJsonnetExtVars {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceDirectoryJsonnetExtVars(obj: ApplicationSpecSourceDirectoryJsonnetExtVars | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4880,13 +5217,15 @@ export interface ApplicationSpecSourceDirectoryJsonnetTlas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceDirectoryJsonnetTlas(obj: ApplicationSpecSourceDirectoryJsonnetTlas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4936,17 +5275,23 @@ export interface ApplicationSpecSourceKustomizePatchesTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceKustomizePatchesTarget(obj: ApplicationSpecSourceKustomizePatchesTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotationSelector': obj.annotationSelector,
-    'group': obj.group,
-    'kind': obj.kind,
-    'labelSelector': obj.labelSelector,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.annotationSelector;
+  if (value !== undefined) { result['annotationSelector'] = value; }
+  value = obj.group;
+  if (value !== undefined) { result['group'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.labelSelector;
+  if (value !== undefined) { result['labelSelector'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5000,13 +5345,15 @@ export interface ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet(obj: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extVars': obj.extVars?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars(y)),
-    'libs': obj.libs?.map(y => y),
-    'tlas': obj.tlas?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.extVars?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars(y));
+  if (value !== undefined) { result['extVars'] = value; }
+  value = obj.libs?.map(y => y);
+  if (value !== undefined) { result['libs'] = value; }
+  value = obj.tlas?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas(y));
+  if (value !== undefined) { result['tlas'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5037,12 +5384,13 @@ export interface ApplicationSpecSourceHydratorDrySourceHelmFileParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceHelmFileParameters(obj: ApplicationSpecSourceHydratorDrySourceHelmFileParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5080,13 +5428,15 @@ export interface ApplicationSpecSourceHydratorDrySourceHelmParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceHelmParameters(obj: ApplicationSpecSourceHydratorDrySourceHelmParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'forceString': obj.forceString,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.forceString;
+  if (value !== undefined) { result['forceString'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5121,14 +5471,17 @@ export interface ApplicationSpecSourceHydratorDrySourceKustomizePatches {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatches(obj: ApplicationSpecSourceHydratorDrySourceKustomizePatches | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'patch': obj.patch,
-    'path': obj.path,
-    'target': toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['options'] = value; }
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget(obj.target);
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5157,12 +5510,13 @@ export interface ApplicationSpecSourceHydratorDrySourceKustomizeReplicas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceKustomizeReplicas(obj: ApplicationSpecSourceHydratorDrySourceKustomizeReplicas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count?.value,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.count?.value;
+  if (value !== undefined) { result['count'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5193,12 +5547,13 @@ export interface ApplicationSpecSourceHydratorDrySourcePluginEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourcePluginEnv(obj: ApplicationSpecSourceHydratorDrySourcePluginEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5241,14 +5596,17 @@ export interface ApplicationSpecSourceHydratorDrySourcePluginParameters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourcePluginParameters(obj: ApplicationSpecSourceHydratorDrySourcePluginParameters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'array': obj.array?.map(y => y),
-    'map': ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'name': obj.name,
-    'string': obj.string,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.array?.map(y => y);
+  if (value !== undefined) { result['array'] = value; }
+  value = ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['map'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.string;
+  if (value !== undefined) { result['string'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5280,13 +5638,15 @@ export interface ApplicationSpecSourcesDirectoryJsonnetExtVars {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesDirectoryJsonnetExtVars(obj: ApplicationSpecSourcesDirectoryJsonnetExtVars | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5318,13 +5678,15 @@ export interface ApplicationSpecSourcesDirectoryJsonnetTlas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesDirectoryJsonnetTlas(obj: ApplicationSpecSourcesDirectoryJsonnetTlas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5374,17 +5736,23 @@ export interface ApplicationSpecSourcesKustomizePatchesTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourcesKustomizePatchesTarget(obj: ApplicationSpecSourcesKustomizePatchesTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotationSelector': obj.annotationSelector,
-    'group': obj.group,
-    'kind': obj.kind,
-    'labelSelector': obj.labelSelector,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.annotationSelector;
+  if (value !== undefined) { result['annotationSelector'] = value; }
+  value = obj.group;
+  if (value !== undefined) { result['group'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.labelSelector;
+  if (value !== undefined) { result['labelSelector'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5432,13 +5800,15 @@ export interface ApplicationOperationSyncSourceDirectoryJsonnetExtVars {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceDirectoryJsonnetExtVars(obj: ApplicationOperationSyncSourceDirectoryJsonnetExtVars | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5470,13 +5840,15 @@ export interface ApplicationOperationSyncSourceDirectoryJsonnetTlas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceDirectoryJsonnetTlas(obj: ApplicationOperationSyncSourceDirectoryJsonnetTlas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5526,17 +5898,23 @@ export interface ApplicationOperationSyncSourceKustomizePatchesTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourceKustomizePatchesTarget(obj: ApplicationOperationSyncSourceKustomizePatchesTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotationSelector': obj.annotationSelector,
-    'group': obj.group,
-    'kind': obj.kind,
-    'labelSelector': obj.labelSelector,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.annotationSelector;
+  if (value !== undefined) { result['annotationSelector'] = value; }
+  value = obj.group;
+  if (value !== undefined) { result['group'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.labelSelector;
+  if (value !== undefined) { result['labelSelector'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5584,13 +5962,15 @@ export interface ApplicationOperationSyncSourcesDirectoryJsonnetExtVars {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesDirectoryJsonnetExtVars(obj: ApplicationOperationSyncSourcesDirectoryJsonnetExtVars | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5622,13 +6002,15 @@ export interface ApplicationOperationSyncSourcesDirectoryJsonnetTlas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesDirectoryJsonnetTlas(obj: ApplicationOperationSyncSourcesDirectoryJsonnetTlas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5678,17 +6060,23 @@ export interface ApplicationOperationSyncSourcesKustomizePatchesTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationOperationSyncSourcesKustomizePatchesTarget(obj: ApplicationOperationSyncSourcesKustomizePatchesTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotationSelector': obj.annotationSelector,
-    'group': obj.group,
-    'kind': obj.kind,
-    'labelSelector': obj.labelSelector,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.annotationSelector;
+  if (value !== undefined) { result['annotationSelector'] = value; }
+  value = obj.group;
+  if (value !== undefined) { result['group'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.labelSelector;
+  if (value !== undefined) { result['labelSelector'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5736,13 +6124,15 @@ export interface ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars(obj: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5774,13 +6164,15 @@ export interface ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas(obj: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'code': obj.code,
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.code;
+  if (value !== undefined) { result['code'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5830,17 +6222,23 @@ export interface ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget(obj: ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotationSelector': obj.annotationSelector,
-    'group': obj.group,
-    'kind': obj.kind,
-    'labelSelector': obj.labelSelector,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.annotationSelector;
+  if (value !== undefined) { result['annotationSelector'] = value; }
+  value = obj.group;
+  if (value !== undefined) { result['group'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.labelSelector;
+  if (value !== undefined) { result['labelSelector'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.namespace;
+  if (value !== undefined) { result['namespace'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

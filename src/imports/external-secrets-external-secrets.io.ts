@@ -84,12 +84,13 @@ export interface ExternalSecretProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretProps(obj: ExternalSecretProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_ExternalSecretSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_ExternalSecretSpec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -167,17 +168,23 @@ export interface ExternalSecretSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpec(obj: ExternalSecretSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': obj.data?.map(y => toJson_ExternalSecretSpecData(y)),
-    'dataFrom': obj.dataFrom?.map(y => toJson_ExternalSecretSpecDataFrom(y)),
-    'refreshInterval': obj.refreshInterval,
-    'refreshPolicy': obj.refreshPolicy,
-    'secretStoreRef': toJson_ExternalSecretSpecSecretStoreRef(obj.secretStoreRef),
-    'syncWindows': toJson_ExternalSecretSpecSyncWindows(obj.syncWindows),
-    'target': toJson_ExternalSecretSpecTarget(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.data?.map(y => toJson_ExternalSecretSpecData(y));
+  if (value !== undefined) { result['data'] = value; }
+  value = obj.dataFrom?.map(y => toJson_ExternalSecretSpecDataFrom(y));
+  if (value !== undefined) { result['dataFrom'] = value; }
+  value = obj.refreshInterval;
+  if (value !== undefined) { result['refreshInterval'] = value; }
+  value = obj.refreshPolicy;
+  if (value !== undefined) { result['refreshPolicy'] = value; }
+  value = toJson_ExternalSecretSpecSecretStoreRef(obj.secretStoreRef);
+  if (value !== undefined) { result['secretStoreRef'] = value; }
+  value = toJson_ExternalSecretSpecSyncWindows(obj.syncWindows);
+  if (value !== undefined) { result['syncWindows'] = value; }
+  value = toJson_ExternalSecretSpecTarget(obj.target);
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -217,13 +224,15 @@ export interface ExternalSecretSpecData {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecData(obj: ExternalSecretSpecData | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'remoteRef': toJson_ExternalSecretSpecDataRemoteRef(obj.remoteRef),
-    'secretKey': obj.secretKey,
-    'sourceRef': toJson_ExternalSecretSpecDataSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretSpecDataRemoteRef(obj.remoteRef);
+  if (value !== undefined) { result['remoteRef'] = value; }
+  value = obj.secretKey;
+  if (value !== undefined) { result['secretKey'] = value; }
+  value = toJson_ExternalSecretSpecDataSourceRef(obj.sourceRef);
+  if (value !== undefined) { result['sourceRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -277,14 +286,17 @@ export interface ExternalSecretSpecDataFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFrom(obj: ExternalSecretSpecDataFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extract': toJson_ExternalSecretSpecDataFromExtract(obj.extract),
-    'find': toJson_ExternalSecretSpecDataFromFind(obj.find),
-    'rewrite': obj.rewrite?.map(y => toJson_ExternalSecretSpecDataFromRewrite(y)),
-    'sourceRef': toJson_ExternalSecretSpecDataFromSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretSpecDataFromExtract(obj.extract);
+  if (value !== undefined) { result['extract'] = value; }
+  value = toJson_ExternalSecretSpecDataFromFind(obj.find);
+  if (value !== undefined) { result['find'] = value; }
+  value = obj.rewrite?.map(y => toJson_ExternalSecretSpecDataFromRewrite(y));
+  if (value !== undefined) { result['rewrite'] = value; }
+  value = toJson_ExternalSecretSpecDataFromSourceRef(obj.sourceRef);
+  if (value !== undefined) { result['sourceRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -335,12 +347,13 @@ export interface ExternalSecretSpecSecretStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecSecretStoreRef(obj: ExternalSecretSpecSecretStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -376,12 +389,13 @@ export interface ExternalSecretSpecSyncWindows {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecSyncWindows(obj: ExternalSecretSpecSyncWindows | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'windows': obj.windows?.map(y => toJson_ExternalSecretSpecSyncWindowsWindows(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.windows?.map(y => toJson_ExternalSecretSpecSyncWindowsWindows(y));
+  if (value !== undefined) { result['windows'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -450,16 +464,21 @@ export interface ExternalSecretSpecTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTarget(obj: ExternalSecretSpecTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'creationPolicy': obj.creationPolicy,
-    'deletionPolicy': obj.deletionPolicy,
-    'immutable': obj.immutable,
-    'manifest': toJson_ExternalSecretSpecTargetManifest(obj.manifest),
-    'name': obj.name,
-    'template': toJson_ExternalSecretSpecTargetTemplate(obj.template),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.creationPolicy;
+  if (value !== undefined) { result['creationPolicy'] = value; }
+  value = obj.deletionPolicy;
+  if (value !== undefined) { result['deletionPolicy'] = value; }
+  value = obj.immutable;
+  if (value !== undefined) { result['immutable'] = value; }
+  value = toJson_ExternalSecretSpecTargetManifest(obj.manifest);
+  if (value !== undefined) { result['manifest'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = toJson_ExternalSecretSpecTargetTemplate(obj.template);
+  if (value !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -529,17 +548,23 @@ export interface ExternalSecretSpecDataRemoteRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataRemoteRef(obj: ExternalSecretSpecDataRemoteRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'nullBytePolicy': obj.nullBytePolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.conversionStrategy;
+  if (value !== undefined) { result['conversionStrategy'] = value; }
+  value = obj.decodingStrategy;
+  if (value !== undefined) { result['decodingStrategy'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.metadataPolicy;
+  if (value !== undefined) { result['metadataPolicy'] = value; }
+  value = obj.nullBytePolicy;
+  if (value !== undefined) { result['nullBytePolicy'] = value; }
+  value = obj.property;
+  if (value !== undefined) { result['property'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -574,12 +599,13 @@ export interface ExternalSecretSpecDataSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataSourceRef(obj: ExternalSecretSpecDataSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretSpecDataSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj.generatorRef);
+  if (value !== undefined) { result['generatorRef'] = value; }
+  value = toJson_ExternalSecretSpecDataSourceRefStoreRef(obj.storeRef);
+  if (value !== undefined) { result['storeRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -649,17 +675,23 @@ export interface ExternalSecretSpecDataFromExtract {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromExtract(obj: ExternalSecretSpecDataFromExtract | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'nullBytePolicy': obj.nullBytePolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.conversionStrategy;
+  if (value !== undefined) { result['conversionStrategy'] = value; }
+  value = obj.decodingStrategy;
+  if (value !== undefined) { result['decodingStrategy'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.metadataPolicy;
+  if (value !== undefined) { result['metadataPolicy'] = value; }
+  value = obj.nullBytePolicy;
+  if (value !== undefined) { result['nullBytePolicy'] = value; }
+  value = obj.property;
+  if (value !== undefined) { result['property'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -721,16 +753,21 @@ export interface ExternalSecretSpecDataFromFind {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromFind(obj: ExternalSecretSpecDataFromFind | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'name': toJson_ExternalSecretSpecDataFromFindName(obj.name),
-    'nullBytePolicy': obj.nullBytePolicy,
-    'path': obj.path,
-    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.conversionStrategy;
+  if (value !== undefined) { result['conversionStrategy'] = value; }
+  value = obj.decodingStrategy;
+  if (value !== undefined) { result['decodingStrategy'] = value; }
+  value = toJson_ExternalSecretSpecDataFromFindName(obj.name);
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.nullBytePolicy;
+  if (value !== undefined) { result['nullBytePolicy'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['tags'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -771,13 +808,15 @@ export interface ExternalSecretSpecDataFromRewrite {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewrite(obj: ExternalSecretSpecDataFromRewrite | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'merge': toJson_ExternalSecretSpecDataFromRewriteMerge(obj.merge),
-    'regexp': toJson_ExternalSecretSpecDataFromRewriteRegexp(obj.regexp),
-    'transform': toJson_ExternalSecretSpecDataFromRewriteTransform(obj.transform),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretSpecDataFromRewriteMerge(obj.merge);
+  if (value !== undefined) { result['merge'] = value; }
+  value = toJson_ExternalSecretSpecDataFromRewriteRegexp(obj.regexp);
+  if (value !== undefined) { result['regexp'] = value; }
+  value = toJson_ExternalSecretSpecDataFromRewriteTransform(obj.transform);
+  if (value !== undefined) { result['transform'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -813,12 +852,13 @@ export interface ExternalSecretSpecDataFromSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromSourceRef(obj: ExternalSecretSpecDataFromSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj.generatorRef);
+  if (value !== undefined) { result['generatorRef'] = value; }
+  value = toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj.storeRef);
+  if (value !== undefined) { result['storeRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -884,12 +924,13 @@ export interface ExternalSecretSpecSyncWindowsWindows {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecSyncWindowsWindows(obj: ExternalSecretSpecSyncWindowsWindows | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'duration': obj.duration,
-    'schedule': obj.schedule,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.duration;
+  if (value !== undefined) { result['duration'] = value; }
+  value = obj.schedule;
+  if (value !== undefined) { result['schedule'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -959,12 +1000,13 @@ export interface ExternalSecretSpecTargetManifest {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetManifest(obj: ExternalSecretSpecTargetManifest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersion;
+  if (value !== undefined) { result['apiVersion'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1019,16 +1061,21 @@ export interface ExternalSecretSpecTargetTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplate(obj: ExternalSecretSpecTargetTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'engineVersion': obj.engineVersion,
-    'mergePolicy': obj.mergePolicy,
-    'metadata': toJson_ExternalSecretSpecTargetTemplateMetadata(obj.metadata),
-    'templateFrom': obj.templateFrom?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFrom(y)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['data'] = value; }
+  value = obj.engineVersion;
+  if (value !== undefined) { result['engineVersion'] = value; }
+  value = obj.mergePolicy;
+  if (value !== undefined) { result['mergePolicy'] = value; }
+  value = toJson_ExternalSecretSpecTargetTemplateMetadata(obj.metadata);
+  if (value !== undefined) { result['metadata'] = value; }
+  value = obj.templateFrom?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFrom(y));
+  if (value !== undefined) { result['templateFrom'] = value; }
+  value = obj.type;
+  if (value !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1124,13 +1171,15 @@ export interface ExternalSecretSpecDataSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj: ExternalSecretSpecDataSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersion;
+  if (value !== undefined) { result['apiVersion'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1163,12 +1212,13 @@ export interface ExternalSecretSpecDataSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataSourceRefStoreRef(obj: ExternalSecretSpecDataSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1277,11 +1327,11 @@ export interface ExternalSecretSpecDataFromFindName {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromFindName(obj: ExternalSecretSpecDataFromFindName | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'regexp': obj.regexp,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.regexp;
+  if (value !== undefined) { result['regexp'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1347,15 +1397,19 @@ export interface ExternalSecretSpecDataFromRewriteMerge {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewriteMerge(obj: ExternalSecretSpecDataFromRewriteMerge | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conflictPolicy': obj.conflictPolicy,
-    'into': obj.into,
-    'priority': obj.priority?.map(y => y),
-    'priorityPolicy': obj.priorityPolicy,
-    'strategy': obj.strategy,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.conflictPolicy;
+  if (value !== undefined) { result['conflictPolicy'] = value; }
+  value = obj.into;
+  if (value !== undefined) { result['into'] = value; }
+  value = obj.priority?.map(y => y);
+  if (value !== undefined) { result['priority'] = value; }
+  value = obj.priorityPolicy;
+  if (value !== undefined) { result['priorityPolicy'] = value; }
+  value = obj.strategy;
+  if (value !== undefined) { result['strategy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1387,12 +1441,13 @@ export interface ExternalSecretSpecDataFromRewriteRegexp {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewriteRegexp(obj: ExternalSecretSpecDataFromRewriteRegexp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'source': obj.source,
-    'target': obj.target,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.source;
+  if (value !== undefined) { result['source'] = value; }
+  value = obj.target;
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1418,11 +1473,11 @@ export interface ExternalSecretSpecDataFromRewriteTransform {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewriteTransform(obj: ExternalSecretSpecDataFromRewriteTransform | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'template': obj.template,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.template;
+  if (value !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1460,13 +1515,15 @@ export interface ExternalSecretSpecDataFromSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj: ExternalSecretSpecDataFromSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersion;
+  if (value !== undefined) { result['apiVersion'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1499,12 +1556,13 @@ export interface ExternalSecretSpecDataFromSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj: ExternalSecretSpecDataFromSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1560,13 +1618,15 @@ export interface ExternalSecretSpecTargetTemplateMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateMetadata(obj: ExternalSecretSpecTargetTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'finalizers': obj.finalizers?.map(y => y),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['annotations'] = value; }
+  value = obj.finalizers?.map(y => y);
+  if (value !== undefined) { result['finalizers'] = value; }
+  value = ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['labels'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1623,15 +1683,19 @@ export interface ExternalSecretSpecTargetTemplateTemplateFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: ExternalSecretSpecTargetTemplateTemplateFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj.configMap),
-    'literal': obj.literal,
-    'secret': toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj.secret),
-    'target': obj.target,
-    'valuesDecodingStrategy': obj.valuesDecodingStrategy,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj.configMap);
+  if (value !== undefined) { result['configMap'] = value; }
+  value = obj.literal;
+  if (value !== undefined) { result['literal'] = value; }
+  value = toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj.secret);
+  if (value !== undefined) { result['secret'] = value; }
+  value = obj.target;
+  if (value !== undefined) { result['target'] = value; }
+  value = obj.valuesDecodingStrategy;
+  if (value !== undefined) { result['valuesDecodingStrategy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1814,12 +1878,13 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromConfigMap {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj: ExternalSecretSpecTargetTemplateTemplateFromConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems(y));
+  if (value !== undefined) { result['items'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1850,12 +1915,13 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromSecret {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj: ExternalSecretSpecTargetTemplateTemplateFromSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(y));
+  if (value !== undefined) { result['items'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1904,12 +1970,13 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems(obj: ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.templateAs;
+  if (value !== undefined) { result['templateAs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1940,12 +2007,13 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromSecretItems {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(obj: ExternalSecretSpecTargetTemplateTemplateFromSecretItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.templateAs;
+  if (value !== undefined) { result['templateAs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2053,12 +2121,13 @@ export interface ExternalSecretV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1Props(obj: ExternalSecretV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_ExternalSecretV1Beta1Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_ExternalSecretV1Beta1Spec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2128,16 +2197,21 @@ export interface ExternalSecretV1Beta1Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1Spec(obj: ExternalSecretV1Beta1Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': obj.data?.map(y => toJson_ExternalSecretV1Beta1SpecData(y)),
-    'dataFrom': obj.dataFrom?.map(y => toJson_ExternalSecretV1Beta1SpecDataFrom(y)),
-    'refreshInterval': obj.refreshInterval,
-    'refreshPolicy': obj.refreshPolicy,
-    'secretStoreRef': toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj.secretStoreRef),
-    'target': toJson_ExternalSecretV1Beta1SpecTarget(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.data?.map(y => toJson_ExternalSecretV1Beta1SpecData(y));
+  if (value !== undefined) { result['data'] = value; }
+  value = obj.dataFrom?.map(y => toJson_ExternalSecretV1Beta1SpecDataFrom(y));
+  if (value !== undefined) { result['dataFrom'] = value; }
+  value = obj.refreshInterval;
+  if (value !== undefined) { result['refreshInterval'] = value; }
+  value = obj.refreshPolicy;
+  if (value !== undefined) { result['refreshPolicy'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj.secretStoreRef);
+  if (value !== undefined) { result['secretStoreRef'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecTarget(obj.target);
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2177,13 +2251,15 @@ export interface ExternalSecretV1Beta1SpecData {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecData(obj: ExternalSecretV1Beta1SpecData | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'remoteRef': toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj.remoteRef),
-    'secretKey': obj.secretKey,
-    'sourceRef': toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj.remoteRef);
+  if (value !== undefined) { result['remoteRef'] = value; }
+  value = obj.secretKey;
+  if (value !== undefined) { result['secretKey'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj.sourceRef);
+  if (value !== undefined) { result['sourceRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2236,14 +2312,17 @@ export interface ExternalSecretV1Beta1SpecDataFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFrom(obj: ExternalSecretV1Beta1SpecDataFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extract': toJson_ExternalSecretV1Beta1SpecDataFromExtract(obj.extract),
-    'find': toJson_ExternalSecretV1Beta1SpecDataFromFind(obj.find),
-    'rewrite': obj.rewrite?.map(y => toJson_ExternalSecretV1Beta1SpecDataFromRewrite(y)),
-    'sourceRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretV1Beta1SpecDataFromExtract(obj.extract);
+  if (value !== undefined) { result['extract'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecDataFromFind(obj.find);
+  if (value !== undefined) { result['find'] = value; }
+  value = obj.rewrite?.map(y => toJson_ExternalSecretV1Beta1SpecDataFromRewrite(y));
+  if (value !== undefined) { result['rewrite'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj.sourceRef);
+  if (value !== undefined) { result['sourceRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2294,12 +2373,13 @@ export interface ExternalSecretV1Beta1SpecSecretStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj: ExternalSecretV1Beta1SpecSecretStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2358,15 +2438,19 @@ export interface ExternalSecretV1Beta1SpecTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTarget(obj: ExternalSecretV1Beta1SpecTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'creationPolicy': obj.creationPolicy,
-    'deletionPolicy': obj.deletionPolicy,
-    'immutable': obj.immutable,
-    'name': obj.name,
-    'template': toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj.template),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.creationPolicy;
+  if (value !== undefined) { result['creationPolicy'] = value; }
+  value = obj.deletionPolicy;
+  if (value !== undefined) { result['deletionPolicy'] = value; }
+  value = obj.immutable;
+  if (value !== undefined) { result['immutable'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj.template);
+  if (value !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2427,16 +2511,21 @@ export interface ExternalSecretV1Beta1SpecDataRemoteRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj: ExternalSecretV1Beta1SpecDataRemoteRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.conversionStrategy;
+  if (value !== undefined) { result['conversionStrategy'] = value; }
+  value = obj.decodingStrategy;
+  if (value !== undefined) { result['decodingStrategy'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.metadataPolicy;
+  if (value !== undefined) { result['metadataPolicy'] = value; }
+  value = obj.property;
+  if (value !== undefined) { result['property'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2471,12 +2560,13 @@ export interface ExternalSecretV1Beta1SpecDataSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj: ExternalSecretV1Beta1SpecDataSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef(obj.generatorRef);
+  if (value !== undefined) { result['generatorRef'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj.storeRef);
+  if (value !== undefined) { result['storeRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2537,16 +2627,21 @@ export interface ExternalSecretV1Beta1SpecDataFromExtract {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromExtract(obj: ExternalSecretV1Beta1SpecDataFromExtract | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.conversionStrategy;
+  if (value !== undefined) { result['conversionStrategy'] = value; }
+  value = obj.decodingStrategy;
+  if (value !== undefined) { result['decodingStrategy'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.metadataPolicy;
+  if (value !== undefined) { result['metadataPolicy'] = value; }
+  value = obj.property;
+  if (value !== undefined) { result['property'] = value; }
+  value = obj.version;
+  if (value !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2599,15 +2694,19 @@ export interface ExternalSecretV1Beta1SpecDataFromFind {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromFind(obj: ExternalSecretV1Beta1SpecDataFromFind | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'name': toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj.name),
-    'path': obj.path,
-    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.conversionStrategy;
+  if (value !== undefined) { result['conversionStrategy'] = value; }
+  value = obj.decodingStrategy;
+  if (value !== undefined) { result['decodingStrategy'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj.name);
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.path;
+  if (value !== undefined) { result['path'] = value; }
+  value = ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['tags'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2640,12 +2739,13 @@ export interface ExternalSecretV1Beta1SpecDataFromRewrite {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromRewrite(obj: ExternalSecretV1Beta1SpecDataFromRewrite | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'regexp': toJson_ExternalSecretV1Beta1SpecDataFromRewriteRegexp(obj.regexp),
-    'transform': toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj.transform),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretV1Beta1SpecDataFromRewriteRegexp(obj.regexp);
+  if (value !== undefined) { result['regexp'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj.transform);
+  if (value !== undefined) { result['transform'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2681,12 +2781,13 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj: ExternalSecretV1Beta1SpecDataFromSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef(obj.generatorRef);
+  if (value !== undefined) { result['generatorRef'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj.storeRef);
+  if (value !== undefined) { result['storeRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2789,16 +2890,21 @@ export interface ExternalSecretV1Beta1SpecTargetTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj: ExternalSecretV1Beta1SpecTargetTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'engineVersion': obj.engineVersion,
-    'mergePolicy': obj.mergePolicy,
-    'metadata': toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj.metadata),
-    'templateFrom': obj.templateFrom?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(y)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['data'] = value; }
+  value = obj.engineVersion;
+  if (value !== undefined) { result['engineVersion'] = value; }
+  value = obj.mergePolicy;
+  if (value !== undefined) { result['mergePolicy'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj.metadata);
+  if (value !== undefined) { result['metadata'] = value; }
+  value = obj.templateFrom?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(y));
+  if (value !== undefined) { result['templateFrom'] = value; }
+  value = obj.type;
+  if (value !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2880,13 +2986,15 @@ export interface ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef(obj: ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersion;
+  if (value !== undefined) { result['apiVersion'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2919,12 +3027,13 @@ export interface ExternalSecretV1Beta1SpecDataSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj: ExternalSecretV1Beta1SpecDataSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3017,11 +3126,11 @@ export interface ExternalSecretV1Beta1SpecDataFromFindName {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj: ExternalSecretV1Beta1SpecDataFromFindName | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'regexp': obj.regexp,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.regexp;
+  if (value !== undefined) { result['regexp'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3053,12 +3162,13 @@ export interface ExternalSecretV1Beta1SpecDataFromRewriteRegexp {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromRewriteRegexp(obj: ExternalSecretV1Beta1SpecDataFromRewriteRegexp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'source': obj.source,
-    'target': obj.target,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.source;
+  if (value !== undefined) { result['source'] = value; }
+  value = obj.target;
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3084,11 +3194,11 @@ export interface ExternalSecretV1Beta1SpecDataFromRewriteTransform {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj: ExternalSecretV1Beta1SpecDataFromRewriteTransform | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'template': obj.template,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.template;
+  if (value !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3126,13 +3236,15 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef(obj: ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.apiVersion;
+  if (value !== undefined) { result['apiVersion'] = value; }
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3165,12 +3277,13 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj: ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3221,12 +3334,13 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj: ExternalSecretV1Beta1SpecTargetTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['annotations'] = value; }
+  value = ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['labels'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3269,14 +3383,17 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap(obj.configMap),
-    'literal': obj.literal,
-    'secret': toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret(obj.secret),
-    'target': obj.target,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap(obj.configMap);
+  if (value !== undefined) { result['configMap'] = value; }
+  value = obj.literal;
+  if (value !== undefined) { result['literal'] = value; }
+  value = toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret(obj.secret);
+  if (value !== undefined) { result['secret'] = value; }
+  value = obj.target;
+  if (value !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3407,12 +3524,13 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems(y));
+  if (value !== undefined) { result['items'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3443,12 +3561,13 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems(y));
+  if (value !== undefined) { result['items'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3493,12 +3612,13 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapIte
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.templateAs;
+  if (value !== undefined) { result['templateAs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3529,12 +3649,13 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems 
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.templateAs;
+  if (value !== undefined) { result['templateAs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -86,12 +86,13 @@ export interface PrometheusRuleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PrometheusRuleProps(obj: PrometheusRuleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_PrometheusRuleSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_PrometheusRuleSpec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -115,11 +116,11 @@ export interface PrometheusRuleSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PrometheusRuleSpec(obj: PrometheusRuleSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'groups': obj.groups?.map(y => toJson_PrometheusRuleSpecGroups(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.groups?.map(y => toJson_PrometheusRuleSpecGroups(y));
+  if (value !== undefined) { result['groups'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -196,17 +197,23 @@ export interface PrometheusRuleSpecGroups {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PrometheusRuleSpecGroups(obj: PrometheusRuleSpecGroups | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'interval': obj.interval,
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'limit': obj.limit,
-    'name': obj.name,
-    'partial_response_strategy': obj.partialResponseStrategy,
-    'query_offset': obj.queryOffset,
-    'rules': obj.rules?.map(y => toJson_PrometheusRuleSpecGroupsRules(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.interval;
+  if (value !== undefined) { result['interval'] = value; }
+  value = ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['labels'] = value; }
+  value = obj.limit;
+  if (value !== undefined) { result['limit'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.partialResponseStrategy;
+  if (value !== undefined) { result['partial_response_strategy'] = value; }
+  value = obj.queryOffset;
+  if (value !== undefined) { result['query_offset'] = value; }
+  value = obj.rules?.map(y => toJson_PrometheusRuleSpecGroupsRules(y));
+  if (value !== undefined) { result['rules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -276,17 +283,23 @@ export interface PrometheusRuleSpecGroupsRules {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PrometheusRuleSpecGroupsRules(obj: PrometheusRuleSpecGroupsRules | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'alert': obj.alert,
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'expr': obj.expr?.value,
-    'for': obj.for,
-    'keep_firing_for': obj.keepFiringFor,
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'record': obj.record,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.alert;
+  if (value !== undefined) { result['alert'] = value; }
+  value = ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['annotations'] = value; }
+  value = obj.expr?.value;
+  if (value !== undefined) { result['expr'] = value; }
+  value = obj.for;
+  if (value !== undefined) { result['for'] = value; }
+  value = obj.keepFiringFor;
+  if (value !== undefined) { result['keep_firing_for'] = value; }
+  value = ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}));
+  if (value !== undefined) { result['labels'] = value; }
+  value = obj.record;
+  if (value !== undefined) { result['record'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -88,12 +88,13 @@ export interface BackstageProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageProps(obj: BackstageProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_BackstageSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_BackstageSpec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -131,13 +132,15 @@ export interface BackstageSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpec(obj: BackstageSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'application': toJson_BackstageSpecApplication(obj.application),
-    'database': toJson_BackstageSpecDatabase(obj.database),
-    'rawRuntimeConfig': toJson_BackstageSpecRawRuntimeConfig(obj.rawRuntimeConfig),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageSpecApplication(obj.application);
+  if (value !== undefined) { result['application'] = value; }
+  value = toJson_BackstageSpecDatabase(obj.database);
+  if (value !== undefined) { result['database'] = value; }
+  value = toJson_BackstageSpecRawRuntimeConfig(obj.rawRuntimeConfig);
+  if (value !== undefined) { result['rawRuntimeConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -224,18 +227,25 @@ export interface BackstageSpecApplication {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplication(obj: BackstageSpecApplication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appConfig': toJson_BackstageSpecApplicationAppConfig(obj.appConfig),
-    'dynamicPluginsConfigMapName': obj.dynamicPluginsConfigMapName,
-    'extraEnvs': toJson_BackstageSpecApplicationExtraEnvs(obj.extraEnvs),
-    'extraFiles': toJson_BackstageSpecApplicationExtraFiles(obj.extraFiles),
-    'image': obj.image,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => y),
-    'replicas': obj.replicas,
-    'route': toJson_BackstageSpecApplicationRoute(obj.route),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageSpecApplicationAppConfig(obj.appConfig);
+  if (value !== undefined) { result['appConfig'] = value; }
+  value = obj.dynamicPluginsConfigMapName;
+  if (value !== undefined) { result['dynamicPluginsConfigMapName'] = value; }
+  value = toJson_BackstageSpecApplicationExtraEnvs(obj.extraEnvs);
+  if (value !== undefined) { result['extraEnvs'] = value; }
+  value = toJson_BackstageSpecApplicationExtraFiles(obj.extraFiles);
+  if (value !== undefined) { result['extraFiles'] = value; }
+  value = obj.image;
+  if (value !== undefined) { result['image'] = value; }
+  value = obj.imagePullSecrets?.map(y => y);
+  if (value !== undefined) { result['imagePullSecrets'] = value; }
+  value = obj.replicas;
+  if (value !== undefined) { result['replicas'] = value; }
+  value = toJson_BackstageSpecApplicationRoute(obj.route);
+  if (value !== undefined) { result['route'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -274,12 +284,13 @@ export interface BackstageSpecDatabase {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecDatabase(obj: BackstageSpecDatabase | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'authSecretName': obj.authSecretName,
-    'enableLocalDb': obj.enableLocalDb,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.authSecretName;
+  if (value !== undefined) { result['authSecretName'] = value; }
+  value = obj.enableLocalDb;
+  if (value !== undefined) { result['enableLocalDb'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -310,12 +321,13 @@ export interface BackstageSpecRawRuntimeConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecRawRuntimeConfig(obj: BackstageSpecRawRuntimeConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backstageConfig': obj.backstageConfig,
-    'localDbConfig': obj.localDbConfig,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.backstageConfig;
+  if (value !== undefined) { result['backstageConfig'] = value; }
+  value = obj.localDbConfig;
+  if (value !== undefined) { result['localDbConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -358,12 +370,13 @@ export interface BackstageSpecApplicationAppConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationAppConfig(obj: BackstageSpecApplicationAppConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageSpecApplicationAppConfigConfigMaps(y)),
-    'mountPath': obj.mountPath,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageSpecApplicationAppConfigConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -405,13 +418,15 @@ export interface BackstageSpecApplicationExtraEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationExtraEnvs(obj: BackstageSpecApplicationExtraEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageSpecApplicationExtraEnvsConfigMaps(y)),
-    'envs': obj.envs?.map(y => toJson_BackstageSpecApplicationExtraEnvsEnvs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageSpecApplicationExtraEnvsSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageSpecApplicationExtraEnvsConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.envs?.map(y => toJson_BackstageSpecApplicationExtraEnvsEnvs(y));
+  if (value !== undefined) { result['envs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageSpecApplicationExtraEnvsSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -454,13 +469,15 @@ export interface BackstageSpecApplicationExtraFiles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationExtraFiles(obj: BackstageSpecApplicationExtraFiles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageSpecApplicationExtraFilesConfigMaps(y)),
-    'mountPath': obj.mountPath,
-    'secrets': obj.secrets?.map(y => toJson_BackstageSpecApplicationExtraFilesSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageSpecApplicationExtraFilesConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageSpecApplicationExtraFilesSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -513,14 +530,17 @@ export interface BackstageSpecApplicationRoute {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationRoute(obj: BackstageSpecApplicationRoute | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-    'host': obj.host,
-    'subdomain': obj.subdomain,
-    'tls': toJson_BackstageSpecApplicationRouteTls(obj.tls),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  value = obj.host;
+  if (value !== undefined) { result['host'] = value; }
+  value = obj.subdomain;
+  if (value !== undefined) { result['subdomain'] = value; }
+  value = toJson_BackstageSpecApplicationRouteTls(obj.tls);
+  if (value !== undefined) { result['tls'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -550,12 +570,13 @@ export interface BackstageSpecApplicationAppConfigConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationAppConfigConfigMaps(obj: BackstageSpecApplicationAppConfigConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -585,12 +606,13 @@ export interface BackstageSpecApplicationExtraEnvsConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationExtraEnvsConfigMaps(obj: BackstageSpecApplicationExtraEnvsConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -619,12 +641,13 @@ export interface BackstageSpecApplicationExtraEnvsEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationExtraEnvsEnvs(obj: BackstageSpecApplicationExtraEnvsEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -654,12 +677,13 @@ export interface BackstageSpecApplicationExtraEnvsSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationExtraEnvsSecrets(obj: BackstageSpecApplicationExtraEnvsSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -689,12 +713,13 @@ export interface BackstageSpecApplicationExtraFilesConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationExtraFilesConfigMaps(obj: BackstageSpecApplicationExtraFilesConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -724,12 +749,13 @@ export interface BackstageSpecApplicationExtraFilesSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationExtraFilesSecrets(obj: BackstageSpecApplicationExtraFilesSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -782,14 +808,17 @@ export interface BackstageSpecApplicationRouteTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageSpecApplicationRouteTls(obj: BackstageSpecApplicationRouteTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caCertificate': obj.caCertificate,
-    'certificate': obj.certificate,
-    'externalCertificateSecretName': obj.externalCertificateSecretName,
-    'key': obj.key,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.caCertificate;
+  if (value !== undefined) { result['caCertificate'] = value; }
+  value = obj.certificate;
+  if (value !== undefined) { result['certificate'] = value; }
+  value = obj.externalCertificateSecretName;
+  if (value !== undefined) { result['externalCertificateSecretName'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -879,12 +908,13 @@ export interface BackstageV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2Props(obj: BackstageV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_BackstageV1Alpha2Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_BackstageV1Alpha2Spec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -930,14 +960,17 @@ export interface BackstageV1Alpha2Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2Spec(obj: BackstageV1Alpha2Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'application': toJson_BackstageV1Alpha2SpecApplication(obj.application),
-    'database': toJson_BackstageV1Alpha2SpecDatabase(obj.database),
-    'deployment': toJson_BackstageV1Alpha2SpecDeployment(obj.deployment),
-    'rawRuntimeConfig': toJson_BackstageV1Alpha2SpecRawRuntimeConfig(obj.rawRuntimeConfig),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha2SpecApplication(obj.application);
+  if (value !== undefined) { result['application'] = value; }
+  value = toJson_BackstageV1Alpha2SpecDatabase(obj.database);
+  if (value !== undefined) { result['database'] = value; }
+  value = toJson_BackstageV1Alpha2SpecDeployment(obj.deployment);
+  if (value !== undefined) { result['deployment'] = value; }
+  value = toJson_BackstageV1Alpha2SpecRawRuntimeConfig(obj.rawRuntimeConfig);
+  if (value !== undefined) { result['rawRuntimeConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1024,18 +1057,25 @@ export interface BackstageV1Alpha2SpecApplication {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplication(obj: BackstageV1Alpha2SpecApplication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appConfig': toJson_BackstageV1Alpha2SpecApplicationAppConfig(obj.appConfig),
-    'dynamicPluginsConfigMapName': obj.dynamicPluginsConfigMapName,
-    'extraEnvs': toJson_BackstageV1Alpha2SpecApplicationExtraEnvs(obj.extraEnvs),
-    'extraFiles': toJson_BackstageV1Alpha2SpecApplicationExtraFiles(obj.extraFiles),
-    'image': obj.image,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => y),
-    'replicas': obj.replicas,
-    'route': toJson_BackstageV1Alpha2SpecApplicationRoute(obj.route),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha2SpecApplicationAppConfig(obj.appConfig);
+  if (value !== undefined) { result['appConfig'] = value; }
+  value = obj.dynamicPluginsConfigMapName;
+  if (value !== undefined) { result['dynamicPluginsConfigMapName'] = value; }
+  value = toJson_BackstageV1Alpha2SpecApplicationExtraEnvs(obj.extraEnvs);
+  if (value !== undefined) { result['extraEnvs'] = value; }
+  value = toJson_BackstageV1Alpha2SpecApplicationExtraFiles(obj.extraFiles);
+  if (value !== undefined) { result['extraFiles'] = value; }
+  value = obj.image;
+  if (value !== undefined) { result['image'] = value; }
+  value = obj.imagePullSecrets?.map(y => y);
+  if (value !== undefined) { result['imagePullSecrets'] = value; }
+  value = obj.replicas;
+  if (value !== undefined) { result['replicas'] = value; }
+  value = toJson_BackstageV1Alpha2SpecApplicationRoute(obj.route);
+  if (value !== undefined) { result['route'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1074,12 +1114,13 @@ export interface BackstageV1Alpha2SpecDatabase {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecDatabase(obj: BackstageV1Alpha2SpecDatabase | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'authSecretName': obj.authSecretName,
-    'enableLocalDb': obj.enableLocalDb,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.authSecretName;
+  if (value !== undefined) { result['authSecretName'] = value; }
+  value = obj.enableLocalDb;
+  if (value !== undefined) { result['enableLocalDb'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1106,11 +1147,11 @@ export interface BackstageV1Alpha2SpecDeployment {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecDeployment(obj: BackstageV1Alpha2SpecDeployment | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'patch': obj.patch,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1141,12 +1182,13 @@ export interface BackstageV1Alpha2SpecRawRuntimeConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecRawRuntimeConfig(obj: BackstageV1Alpha2SpecRawRuntimeConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backstageConfig': obj.backstageConfig,
-    'localDbConfig': obj.localDbConfig,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.backstageConfig;
+  if (value !== undefined) { result['backstageConfig'] = value; }
+  value = obj.localDbConfig;
+  if (value !== undefined) { result['localDbConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1189,12 +1231,13 @@ export interface BackstageV1Alpha2SpecApplicationAppConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationAppConfig(obj: BackstageV1Alpha2SpecApplicationAppConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha2SpecApplicationAppConfigConfigMaps(y)),
-    'mountPath': obj.mountPath,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha2SpecApplicationAppConfigConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1236,13 +1279,15 @@ export interface BackstageV1Alpha2SpecApplicationExtraEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationExtraEnvs(obj: BackstageV1Alpha2SpecApplicationExtraEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraEnvsConfigMaps(y)),
-    'envs': obj.envs?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraEnvsEnvs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraEnvsSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraEnvsConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.envs?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraEnvsEnvs(y));
+  if (value !== undefined) { result['envs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraEnvsSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1285,13 +1330,15 @@ export interface BackstageV1Alpha2SpecApplicationExtraFiles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationExtraFiles(obj: BackstageV1Alpha2SpecApplicationExtraFiles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraFilesConfigMaps(y)),
-    'mountPath': obj.mountPath,
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraFilesSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraFilesConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha2SpecApplicationExtraFilesSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1344,14 +1391,17 @@ export interface BackstageV1Alpha2SpecApplicationRoute {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationRoute(obj: BackstageV1Alpha2SpecApplicationRoute | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-    'host': obj.host,
-    'subdomain': obj.subdomain,
-    'tls': toJson_BackstageV1Alpha2SpecApplicationRouteTls(obj.tls),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  value = obj.host;
+  if (value !== undefined) { result['host'] = value; }
+  value = obj.subdomain;
+  if (value !== undefined) { result['subdomain'] = value; }
+  value = toJson_BackstageV1Alpha2SpecApplicationRouteTls(obj.tls);
+  if (value !== undefined) { result['tls'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1381,12 +1431,13 @@ export interface BackstageV1Alpha2SpecApplicationAppConfigConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationAppConfigConfigMaps(obj: BackstageV1Alpha2SpecApplicationAppConfigConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1416,12 +1467,13 @@ export interface BackstageV1Alpha2SpecApplicationExtraEnvsConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationExtraEnvsConfigMaps(obj: BackstageV1Alpha2SpecApplicationExtraEnvsConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1450,12 +1502,13 @@ export interface BackstageV1Alpha2SpecApplicationExtraEnvsEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationExtraEnvsEnvs(obj: BackstageV1Alpha2SpecApplicationExtraEnvsEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1485,12 +1538,13 @@ export interface BackstageV1Alpha2SpecApplicationExtraEnvsSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationExtraEnvsSecrets(obj: BackstageV1Alpha2SpecApplicationExtraEnvsSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1520,12 +1574,13 @@ export interface BackstageV1Alpha2SpecApplicationExtraFilesConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationExtraFilesConfigMaps(obj: BackstageV1Alpha2SpecApplicationExtraFilesConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1555,12 +1610,13 @@ export interface BackstageV1Alpha2SpecApplicationExtraFilesSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationExtraFilesSecrets(obj: BackstageV1Alpha2SpecApplicationExtraFilesSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1613,14 +1669,17 @@ export interface BackstageV1Alpha2SpecApplicationRouteTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha2SpecApplicationRouteTls(obj: BackstageV1Alpha2SpecApplicationRouteTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caCertificate': obj.caCertificate,
-    'certificate': obj.certificate,
-    'externalCertificateSecretName': obj.externalCertificateSecretName,
-    'key': obj.key,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.caCertificate;
+  if (value !== undefined) { result['caCertificate'] = value; }
+  value = obj.certificate;
+  if (value !== undefined) { result['certificate'] = value; }
+  value = obj.externalCertificateSecretName;
+  if (value !== undefined) { result['externalCertificateSecretName'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1710,12 +1769,13 @@ export interface BackstageV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3Props(obj: BackstageV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_BackstageV1Alpha3Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_BackstageV1Alpha3Spec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1762,14 +1822,17 @@ export interface BackstageV1Alpha3Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3Spec(obj: BackstageV1Alpha3Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'application': toJson_BackstageV1Alpha3SpecApplication(obj.application),
-    'database': toJson_BackstageV1Alpha3SpecDatabase(obj.database),
-    'deployment': toJson_BackstageV1Alpha3SpecDeployment(obj.deployment),
-    'rawRuntimeConfig': toJson_BackstageV1Alpha3SpecRawRuntimeConfig(obj.rawRuntimeConfig),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha3SpecApplication(obj.application);
+  if (value !== undefined) { result['application'] = value; }
+  value = toJson_BackstageV1Alpha3SpecDatabase(obj.database);
+  if (value !== undefined) { result['database'] = value; }
+  value = toJson_BackstageV1Alpha3SpecDeployment(obj.deployment);
+  if (value !== undefined) { result['deployment'] = value; }
+  value = toJson_BackstageV1Alpha3SpecRawRuntimeConfig(obj.rawRuntimeConfig);
+  if (value !== undefined) { result['rawRuntimeConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1856,18 +1919,25 @@ export interface BackstageV1Alpha3SpecApplication {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplication(obj: BackstageV1Alpha3SpecApplication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appConfig': toJson_BackstageV1Alpha3SpecApplicationAppConfig(obj.appConfig),
-    'dynamicPluginsConfigMapName': obj.dynamicPluginsConfigMapName,
-    'extraEnvs': toJson_BackstageV1Alpha3SpecApplicationExtraEnvs(obj.extraEnvs),
-    'extraFiles': toJson_BackstageV1Alpha3SpecApplicationExtraFiles(obj.extraFiles),
-    'image': obj.image,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => y),
-    'replicas': obj.replicas,
-    'route': toJson_BackstageV1Alpha3SpecApplicationRoute(obj.route),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha3SpecApplicationAppConfig(obj.appConfig);
+  if (value !== undefined) { result['appConfig'] = value; }
+  value = obj.dynamicPluginsConfigMapName;
+  if (value !== undefined) { result['dynamicPluginsConfigMapName'] = value; }
+  value = toJson_BackstageV1Alpha3SpecApplicationExtraEnvs(obj.extraEnvs);
+  if (value !== undefined) { result['extraEnvs'] = value; }
+  value = toJson_BackstageV1Alpha3SpecApplicationExtraFiles(obj.extraFiles);
+  if (value !== undefined) { result['extraFiles'] = value; }
+  value = obj.image;
+  if (value !== undefined) { result['image'] = value; }
+  value = obj.imagePullSecrets?.map(y => y);
+  if (value !== undefined) { result['imagePullSecrets'] = value; }
+  value = obj.replicas;
+  if (value !== undefined) { result['replicas'] = value; }
+  value = toJson_BackstageV1Alpha3SpecApplicationRoute(obj.route);
+  if (value !== undefined) { result['route'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1906,12 +1976,13 @@ export interface BackstageV1Alpha3SpecDatabase {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecDatabase(obj: BackstageV1Alpha3SpecDatabase | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'authSecretName': obj.authSecretName,
-    'enableLocalDb': obj.enableLocalDb,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.authSecretName;
+  if (value !== undefined) { result['authSecretName'] = value; }
+  value = obj.enableLocalDb;
+  if (value !== undefined) { result['enableLocalDb'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1939,11 +2010,11 @@ export interface BackstageV1Alpha3SpecDeployment {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecDeployment(obj: BackstageV1Alpha3SpecDeployment | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'patch': obj.patch,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1974,12 +2045,13 @@ export interface BackstageV1Alpha3SpecRawRuntimeConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecRawRuntimeConfig(obj: BackstageV1Alpha3SpecRawRuntimeConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backstageConfig': obj.backstageConfig,
-    'localDbConfig': obj.localDbConfig,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.backstageConfig;
+  if (value !== undefined) { result['backstageConfig'] = value; }
+  value = obj.localDbConfig;
+  if (value !== undefined) { result['localDbConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2022,12 +2094,13 @@ export interface BackstageV1Alpha3SpecApplicationAppConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationAppConfig(obj: BackstageV1Alpha3SpecApplicationAppConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha3SpecApplicationAppConfigConfigMaps(y)),
-    'mountPath': obj.mountPath,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha3SpecApplicationAppConfigConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2069,13 +2142,15 @@ export interface BackstageV1Alpha3SpecApplicationExtraEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraEnvs(obj: BackstageV1Alpha3SpecApplicationExtraEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraEnvsConfigMaps(y)),
-    'envs': obj.envs?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraEnvsEnvs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraEnvsSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraEnvsConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.envs?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraEnvsEnvs(y));
+  if (value !== undefined) { result['envs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraEnvsSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2126,14 +2201,17 @@ export interface BackstageV1Alpha3SpecApplicationExtraFiles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraFiles(obj: BackstageV1Alpha3SpecApplicationExtraFiles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraFilesConfigMaps(y)),
-    'mountPath': obj.mountPath,
-    'pvcs': obj.pvcs?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraFilesPvcs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraFilesSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraFilesConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.pvcs?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraFilesPvcs(y));
+  if (value !== undefined) { result['pvcs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha3SpecApplicationExtraFilesSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2186,14 +2264,17 @@ export interface BackstageV1Alpha3SpecApplicationRoute {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationRoute(obj: BackstageV1Alpha3SpecApplicationRoute | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-    'host': obj.host,
-    'subdomain': obj.subdomain,
-    'tls': toJson_BackstageV1Alpha3SpecApplicationRouteTls(obj.tls),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  value = obj.host;
+  if (value !== undefined) { result['host'] = value; }
+  value = obj.subdomain;
+  if (value !== undefined) { result['subdomain'] = value; }
+  value = toJson_BackstageV1Alpha3SpecApplicationRouteTls(obj.tls);
+  if (value !== undefined) { result['tls'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2230,13 +2311,15 @@ export interface BackstageV1Alpha3SpecApplicationAppConfigConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationAppConfigConfigMaps(obj: BackstageV1Alpha3SpecApplicationAppConfigConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2266,12 +2349,13 @@ export interface BackstageV1Alpha3SpecApplicationExtraEnvsConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraEnvsConfigMaps(obj: BackstageV1Alpha3SpecApplicationExtraEnvsConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2300,12 +2384,13 @@ export interface BackstageV1Alpha3SpecApplicationExtraEnvsEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraEnvsEnvs(obj: BackstageV1Alpha3SpecApplicationExtraEnvsEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2335,12 +2420,13 @@ export interface BackstageV1Alpha3SpecApplicationExtraEnvsSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraEnvsSecrets(obj: BackstageV1Alpha3SpecApplicationExtraEnvsSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2377,13 +2463,15 @@ export interface BackstageV1Alpha3SpecApplicationExtraFilesConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraFilesConfigMaps(obj: BackstageV1Alpha3SpecApplicationExtraFilesConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2412,12 +2500,13 @@ export interface BackstageV1Alpha3SpecApplicationExtraFilesPvcs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraFilesPvcs(obj: BackstageV1Alpha3SpecApplicationExtraFilesPvcs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2454,13 +2543,15 @@ export interface BackstageV1Alpha3SpecApplicationExtraFilesSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationExtraFilesSecrets(obj: BackstageV1Alpha3SpecApplicationExtraFilesSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2513,14 +2604,17 @@ export interface BackstageV1Alpha3SpecApplicationRouteTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha3SpecApplicationRouteTls(obj: BackstageV1Alpha3SpecApplicationRouteTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caCertificate': obj.caCertificate,
-    'certificate': obj.certificate,
-    'externalCertificateSecretName': obj.externalCertificateSecretName,
-    'key': obj.key,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.caCertificate;
+  if (value !== undefined) { result['caCertificate'] = value; }
+  value = obj.certificate;
+  if (value !== undefined) { result['certificate'] = value; }
+  value = obj.externalCertificateSecretName;
+  if (value !== undefined) { result['externalCertificateSecretName'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2610,12 +2704,13 @@ export interface BackstageV1Alpha4Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4Props(obj: BackstageV1Alpha4Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_BackstageV1Alpha4Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_BackstageV1Alpha4Spec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2669,15 +2764,19 @@ export interface BackstageV1Alpha4Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4Spec(obj: BackstageV1Alpha4Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'application': toJson_BackstageV1Alpha4SpecApplication(obj.application),
-    'database': toJson_BackstageV1Alpha4SpecDatabase(obj.database),
-    'deployment': toJson_BackstageV1Alpha4SpecDeployment(obj.deployment),
-    'monitoring': toJson_BackstageV1Alpha4SpecMonitoring(obj.monitoring),
-    'rawRuntimeConfig': toJson_BackstageV1Alpha4SpecRawRuntimeConfig(obj.rawRuntimeConfig),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha4SpecApplication(obj.application);
+  if (value !== undefined) { result['application'] = value; }
+  value = toJson_BackstageV1Alpha4SpecDatabase(obj.database);
+  if (value !== undefined) { result['database'] = value; }
+  value = toJson_BackstageV1Alpha4SpecDeployment(obj.deployment);
+  if (value !== undefined) { result['deployment'] = value; }
+  value = toJson_BackstageV1Alpha4SpecMonitoring(obj.monitoring);
+  if (value !== undefined) { result['monitoring'] = value; }
+  value = toJson_BackstageV1Alpha4SpecRawRuntimeConfig(obj.rawRuntimeConfig);
+  if (value !== undefined) { result['rawRuntimeConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2764,18 +2863,25 @@ export interface BackstageV1Alpha4SpecApplication {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplication(obj: BackstageV1Alpha4SpecApplication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appConfig': toJson_BackstageV1Alpha4SpecApplicationAppConfig(obj.appConfig),
-    'dynamicPluginsConfigMapName': obj.dynamicPluginsConfigMapName,
-    'extraEnvs': toJson_BackstageV1Alpha4SpecApplicationExtraEnvs(obj.extraEnvs),
-    'extraFiles': toJson_BackstageV1Alpha4SpecApplicationExtraFiles(obj.extraFiles),
-    'image': obj.image,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => y),
-    'replicas': obj.replicas,
-    'route': toJson_BackstageV1Alpha4SpecApplicationRoute(obj.route),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha4SpecApplicationAppConfig(obj.appConfig);
+  if (value !== undefined) { result['appConfig'] = value; }
+  value = obj.dynamicPluginsConfigMapName;
+  if (value !== undefined) { result['dynamicPluginsConfigMapName'] = value; }
+  value = toJson_BackstageV1Alpha4SpecApplicationExtraEnvs(obj.extraEnvs);
+  if (value !== undefined) { result['extraEnvs'] = value; }
+  value = toJson_BackstageV1Alpha4SpecApplicationExtraFiles(obj.extraFiles);
+  if (value !== undefined) { result['extraFiles'] = value; }
+  value = obj.image;
+  if (value !== undefined) { result['image'] = value; }
+  value = obj.imagePullSecrets?.map(y => y);
+  if (value !== undefined) { result['imagePullSecrets'] = value; }
+  value = obj.replicas;
+  if (value !== undefined) { result['replicas'] = value; }
+  value = toJson_BackstageV1Alpha4SpecApplicationRoute(obj.route);
+  if (value !== undefined) { result['route'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2814,12 +2920,13 @@ export interface BackstageV1Alpha4SpecDatabase {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecDatabase(obj: BackstageV1Alpha4SpecDatabase | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'authSecretName': obj.authSecretName,
-    'enableLocalDb': obj.enableLocalDb,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.authSecretName;
+  if (value !== undefined) { result['authSecretName'] = value; }
+  value = obj.enableLocalDb;
+  if (value !== undefined) { result['enableLocalDb'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2847,11 +2954,11 @@ export interface BackstageV1Alpha4SpecDeployment {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecDeployment(obj: BackstageV1Alpha4SpecDeployment | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'patch': obj.patch,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2875,11 +2982,11 @@ export interface BackstageV1Alpha4SpecMonitoring {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecMonitoring(obj: BackstageV1Alpha4SpecMonitoring | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2910,12 +3017,13 @@ export interface BackstageV1Alpha4SpecRawRuntimeConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecRawRuntimeConfig(obj: BackstageV1Alpha4SpecRawRuntimeConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backstageConfig': obj.backstageConfig,
-    'localDbConfig': obj.localDbConfig,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.backstageConfig;
+  if (value !== undefined) { result['backstageConfig'] = value; }
+  value = obj.localDbConfig;
+  if (value !== undefined) { result['localDbConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2958,12 +3066,13 @@ export interface BackstageV1Alpha4SpecApplicationAppConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationAppConfig(obj: BackstageV1Alpha4SpecApplicationAppConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha4SpecApplicationAppConfigConfigMaps(y)),
-    'mountPath': obj.mountPath,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha4SpecApplicationAppConfigConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3005,13 +3114,15 @@ export interface BackstageV1Alpha4SpecApplicationExtraEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraEnvs(obj: BackstageV1Alpha4SpecApplicationExtraEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraEnvsConfigMaps(y)),
-    'envs': obj.envs?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraEnvsEnvs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraEnvsSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraEnvsConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.envs?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraEnvsEnvs(y));
+  if (value !== undefined) { result['envs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraEnvsSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3062,14 +3173,17 @@ export interface BackstageV1Alpha4SpecApplicationExtraFiles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraFiles(obj: BackstageV1Alpha4SpecApplicationExtraFiles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraFilesConfigMaps(y)),
-    'mountPath': obj.mountPath,
-    'pvcs': obj.pvcs?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraFilesPvcs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraFilesSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraFilesConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.pvcs?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraFilesPvcs(y));
+  if (value !== undefined) { result['pvcs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha4SpecApplicationExtraFilesSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3122,14 +3236,17 @@ export interface BackstageV1Alpha4SpecApplicationRoute {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationRoute(obj: BackstageV1Alpha4SpecApplicationRoute | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-    'host': obj.host,
-    'subdomain': obj.subdomain,
-    'tls': toJson_BackstageV1Alpha4SpecApplicationRouteTls(obj.tls),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  value = obj.host;
+  if (value !== undefined) { result['host'] = value; }
+  value = obj.subdomain;
+  if (value !== undefined) { result['subdomain'] = value; }
+  value = toJson_BackstageV1Alpha4SpecApplicationRouteTls(obj.tls);
+  if (value !== undefined) { result['tls'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3174,14 +3291,17 @@ export interface BackstageV1Alpha4SpecApplicationAppConfigConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationAppConfigConfigMaps(obj: BackstageV1Alpha4SpecApplicationAppConfigConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3219,13 +3339,15 @@ export interface BackstageV1Alpha4SpecApplicationExtraEnvsConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraEnvsConfigMaps(obj: BackstageV1Alpha4SpecApplicationExtraEnvsConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3262,13 +3384,15 @@ export interface BackstageV1Alpha4SpecApplicationExtraEnvsEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraEnvsEnvs(obj: BackstageV1Alpha4SpecApplicationExtraEnvsEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3306,13 +3430,15 @@ export interface BackstageV1Alpha4SpecApplicationExtraEnvsSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraEnvsSecrets(obj: BackstageV1Alpha4SpecApplicationExtraEnvsSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3357,14 +3483,17 @@ export interface BackstageV1Alpha4SpecApplicationExtraFilesConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraFilesConfigMaps(obj: BackstageV1Alpha4SpecApplicationExtraFilesConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3401,13 +3530,15 @@ export interface BackstageV1Alpha4SpecApplicationExtraFilesPvcs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraFilesPvcs(obj: BackstageV1Alpha4SpecApplicationExtraFilesPvcs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3452,14 +3583,17 @@ export interface BackstageV1Alpha4SpecApplicationExtraFilesSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationExtraFilesSecrets(obj: BackstageV1Alpha4SpecApplicationExtraFilesSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3512,14 +3646,17 @@ export interface BackstageV1Alpha4SpecApplicationRouteTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha4SpecApplicationRouteTls(obj: BackstageV1Alpha4SpecApplicationRouteTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caCertificate': obj.caCertificate,
-    'certificate': obj.certificate,
-    'externalCertificateSecretName': obj.externalCertificateSecretName,
-    'key': obj.key,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.caCertificate;
+  if (value !== undefined) { result['caCertificate'] = value; }
+  value = obj.certificate;
+  if (value !== undefined) { result['certificate'] = value; }
+  value = obj.externalCertificateSecretName;
+  if (value !== undefined) { result['externalCertificateSecretName'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3609,12 +3746,13 @@ export interface BackstageV1Alpha5Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5Props(obj: BackstageV1Alpha5Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_BackstageV1Alpha5Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.metadata;
+  if (value !== undefined) { result['metadata'] = value; }
+  value = toJson_BackstageV1Alpha5Spec(obj.spec);
+  if (value !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3683,16 +3821,21 @@ export interface BackstageV1Alpha5Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5Spec(obj: BackstageV1Alpha5Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'application': toJson_BackstageV1Alpha5SpecApplication(obj.application),
-    'database': toJson_BackstageV1Alpha5SpecDatabase(obj.database),
-    'deployment': toJson_BackstageV1Alpha5SpecDeployment(obj.deployment),
-    'flavours': obj.flavours?.map(y => toJson_BackstageV1Alpha5SpecFlavours(y)),
-    'monitoring': toJson_BackstageV1Alpha5SpecMonitoring(obj.monitoring),
-    'rawRuntimeConfig': toJson_BackstageV1Alpha5SpecRawRuntimeConfig(obj.rawRuntimeConfig),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha5SpecApplication(obj.application);
+  if (value !== undefined) { result['application'] = value; }
+  value = toJson_BackstageV1Alpha5SpecDatabase(obj.database);
+  if (value !== undefined) { result['database'] = value; }
+  value = toJson_BackstageV1Alpha5SpecDeployment(obj.deployment);
+  if (value !== undefined) { result['deployment'] = value; }
+  value = obj.flavours?.map(y => toJson_BackstageV1Alpha5SpecFlavours(y));
+  if (value !== undefined) { result['flavours'] = value; }
+  value = toJson_BackstageV1Alpha5SpecMonitoring(obj.monitoring);
+  if (value !== undefined) { result['monitoring'] = value; }
+  value = toJson_BackstageV1Alpha5SpecRawRuntimeConfig(obj.rawRuntimeConfig);
+  if (value !== undefined) { result['rawRuntimeConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3755,15 +3898,19 @@ export interface BackstageV1Alpha5SpecApplication {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplication(obj: BackstageV1Alpha5SpecApplication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appConfig': toJson_BackstageV1Alpha5SpecApplicationAppConfig(obj.appConfig),
-    'dynamicPluginsConfigMapName': obj.dynamicPluginsConfigMapName,
-    'extraEnvs': toJson_BackstageV1Alpha5SpecApplicationExtraEnvs(obj.extraEnvs),
-    'extraFiles': toJson_BackstageV1Alpha5SpecApplicationExtraFiles(obj.extraFiles),
-    'route': toJson_BackstageV1Alpha5SpecApplicationRoute(obj.route),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = toJson_BackstageV1Alpha5SpecApplicationAppConfig(obj.appConfig);
+  if (value !== undefined) { result['appConfig'] = value; }
+  value = obj.dynamicPluginsConfigMapName;
+  if (value !== undefined) { result['dynamicPluginsConfigMapName'] = value; }
+  value = toJson_BackstageV1Alpha5SpecApplicationExtraEnvs(obj.extraEnvs);
+  if (value !== undefined) { result['extraEnvs'] = value; }
+  value = toJson_BackstageV1Alpha5SpecApplicationExtraFiles(obj.extraFiles);
+  if (value !== undefined) { result['extraFiles'] = value; }
+  value = toJson_BackstageV1Alpha5SpecApplicationRoute(obj.route);
+  if (value !== undefined) { result['route'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3802,12 +3949,13 @@ export interface BackstageV1Alpha5SpecDatabase {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecDatabase(obj: BackstageV1Alpha5SpecDatabase | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'authSecretName': obj.authSecretName,
-    'enableLocalDb': obj.enableLocalDb,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.authSecretName;
+  if (value !== undefined) { result['authSecretName'] = value; }
+  value = obj.enableLocalDb;
+  if (value !== undefined) { result['enableLocalDb'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3842,12 +3990,13 @@ export interface BackstageV1Alpha5SpecDeployment {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecDeployment(obj: BackstageV1Alpha5SpecDeployment | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'patch': obj.patch,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.kind;
+  if (value !== undefined) { result['kind'] = value; }
+  value = obj.patch;
+  if (value !== undefined) { result['patch'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3883,12 +4032,13 @@ export interface BackstageV1Alpha5SpecFlavours {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecFlavours(obj: BackstageV1Alpha5SpecFlavours | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3912,11 +4062,11 @@ export interface BackstageV1Alpha5SpecMonitoring {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecMonitoring(obj: BackstageV1Alpha5SpecMonitoring | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3947,12 +4097,13 @@ export interface BackstageV1Alpha5SpecRawRuntimeConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecRawRuntimeConfig(obj: BackstageV1Alpha5SpecRawRuntimeConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backstageConfig': obj.backstageConfig,
-    'localDbConfig': obj.localDbConfig,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.backstageConfig;
+  if (value !== undefined) { result['backstageConfig'] = value; }
+  value = obj.localDbConfig;
+  if (value !== undefined) { result['localDbConfig'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3995,12 +4146,13 @@ export interface BackstageV1Alpha5SpecApplicationAppConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationAppConfig(obj: BackstageV1Alpha5SpecApplicationAppConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha5SpecApplicationAppConfigConfigMaps(y)),
-    'mountPath': obj.mountPath,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha5SpecApplicationAppConfigConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4042,13 +4194,15 @@ export interface BackstageV1Alpha5SpecApplicationExtraEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraEnvs(obj: BackstageV1Alpha5SpecApplicationExtraEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraEnvsConfigMaps(y)),
-    'envs': obj.envs?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraEnvsEnvs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraEnvsSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraEnvsConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.envs?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraEnvsEnvs(y));
+  if (value !== undefined) { result['envs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraEnvsSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4099,14 +4253,17 @@ export interface BackstageV1Alpha5SpecApplicationExtraFiles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraFiles(obj: BackstageV1Alpha5SpecApplicationExtraFiles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMaps': obj.configMaps?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraFilesConfigMaps(y)),
-    'mountPath': obj.mountPath,
-    'pvcs': obj.pvcs?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraFilesPvcs(y)),
-    'secrets': obj.secrets?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraFilesSecrets(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.configMaps?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraFilesConfigMaps(y));
+  if (value !== undefined) { result['configMaps'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.pvcs?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraFilesPvcs(y));
+  if (value !== undefined) { result['pvcs'] = value; }
+  value = obj.secrets?.map(y => toJson_BackstageV1Alpha5SpecApplicationExtraFilesSecrets(y));
+  if (value !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4159,14 +4316,17 @@ export interface BackstageV1Alpha5SpecApplicationRoute {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationRoute(obj: BackstageV1Alpha5SpecApplicationRoute | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'enabled': obj.enabled,
-    'host': obj.host,
-    'subdomain': obj.subdomain,
-    'tls': toJson_BackstageV1Alpha5SpecApplicationRouteTls(obj.tls),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.enabled;
+  if (value !== undefined) { result['enabled'] = value; }
+  value = obj.host;
+  if (value !== undefined) { result['host'] = value; }
+  value = obj.subdomain;
+  if (value !== undefined) { result['subdomain'] = value; }
+  value = toJson_BackstageV1Alpha5SpecApplicationRouteTls(obj.tls);
+  if (value !== undefined) { result['tls'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4223,14 +4383,17 @@ export interface BackstageV1Alpha5SpecApplicationAppConfigConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationAppConfigConfigMaps(obj: BackstageV1Alpha5SpecApplicationAppConfigConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4268,13 +4431,15 @@ export interface BackstageV1Alpha5SpecApplicationExtraEnvsConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraEnvsConfigMaps(obj: BackstageV1Alpha5SpecApplicationExtraEnvsConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4311,13 +4476,15 @@ export interface BackstageV1Alpha5SpecApplicationExtraEnvsEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraEnvsEnvs(obj: BackstageV1Alpha5SpecApplicationExtraEnvsEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  value = obj.value;
+  if (value !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4355,13 +4522,15 @@ export interface BackstageV1Alpha5SpecApplicationExtraEnvsSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraEnvsSecrets(obj: BackstageV1Alpha5SpecApplicationExtraEnvsSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4406,14 +4575,17 @@ export interface BackstageV1Alpha5SpecApplicationExtraFilesConfigMaps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraFilesConfigMaps(obj: BackstageV1Alpha5SpecApplicationExtraFilesConfigMaps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4450,13 +4622,15 @@ export interface BackstageV1Alpha5SpecApplicationExtraFilesPvcs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraFilesPvcs(obj: BackstageV1Alpha5SpecApplicationExtraFilesPvcs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4501,14 +4675,17 @@ export interface BackstageV1Alpha5SpecApplicationExtraFilesSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationExtraFilesSecrets(obj: BackstageV1Alpha5SpecApplicationExtraFilesSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containers': obj.containers?.map(y => y),
-    'key': obj.key,
-    'mountPath': obj.mountPath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.containers?.map(y => y);
+  if (value !== undefined) { result['containers'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  value = obj.mountPath;
+  if (value !== undefined) { result['mountPath'] = value; }
+  value = obj.name;
+  if (value !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4561,14 +4738,17 @@ export interface BackstageV1Alpha5SpecApplicationRouteTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BackstageV1Alpha5SpecApplicationRouteTls(obj: BackstageV1Alpha5SpecApplicationRouteTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caCertificate': obj.caCertificate,
-    'certificate': obj.certificate,
-    'externalCertificateSecretName': obj.externalCertificateSecretName,
-    'key': obj.key,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const result: Record<string, any> = {};
+  let value: any;
+  value = obj.caCertificate;
+  if (value !== undefined) { result['caCertificate'] = value; }
+  value = obj.certificate;
+  if (value !== undefined) { result['certificate'] = value; }
+  value = obj.externalCertificateSecretName;
+  if (value !== undefined) { result['externalCertificateSecretName'] = value; }
+  value = obj.key;
+  if (value !== undefined) { result['key'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
