@@ -1,15 +1,64 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Application, ApplicationProps, ApplicationSpec } from './imports/argocd-application-argoproj.io';
+import { Application, ApplicationSpec, toJson_ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
-import { claimObject, objectCollisions } from './private/object-registry';
+import { appCollisions, registerFleetClass, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
-import { yamlUnsafeStrings } from './private/yaml-safety';
+import { yamlUnsafeCharacter, yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
+
+/**
+ * The labels and annotations an ApiObjectMetadataDefinition holds, read
+ * without resolving the whole metadata: validating every Application of a
+ * fleet would otherwise resolve each one's metadata twice. Tokens (values
+ * that resolve only at synth) and other cdk8s internals fall back to
+ * resolving.
+ */
+function labelsAndAnnotations(metadata: ApiObjectMetadataDefinition): { labels: Record<string, string>; annotations: Record<string, string> } {
+  const internal = metadata as unknown as { labels?: unknown; annotations?: unknown };
+  const plain = (record: unknown): record is Record<string, string> => {
+    if (typeof record !== 'object' || record === null) return false;
+    for (const key in record) if (typeof (record as Record<string, unknown>)[key] !== 'string') return false;
+    return true;
+  };
+  if (plain(internal.labels) && plain(internal.annotations)) {
+    return { labels: internal.labels, annotations: internal.annotations };
+  }
+  const resolved = metadata.toJson();
+  return { labels: resolved.labels ?? {}, annotations: resolved.annotations ?? {} };
+}
+
+/**
+ * What one walk over a spec finds: whether it is plain data (no token that
+ * resolves only at synth), which the generated converter can turn into Argo
+ * CD's field names at construction; and whether some string of it (or key)
+ * has a character Kubernetes' YAML parser cannot read. One walk, and nothing
+ * allocated, since a fleet inspects thousands of specs.
+ */
+function inspect(value: unknown, found: { plain: boolean; unsafe: boolean }): void {
+  if (typeof value === 'string') {
+    if (!found.unsafe && yamlUnsafeCharacter(value) !== undefined) found.unsafe = true;
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'function') found.plain = false;
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) inspect(v, found);
+    return;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) found.plain = false;
+  for (const key of Object.keys(value)) {
+    inspect(key, found);
+    inspect((value as Record<string, unknown>)[key], found);
+  }
+}
 
 /**
  * Properties of `NotifyingApplication`.
@@ -63,12 +112,11 @@ export interface NotifyingApplicationProps {
 /**
  * An Argo CD Application that names its Backstage entity and subscribes the
  * Backstage webhook service to triggers of a notifications configuration.
+ *
+ * It is the Application API object itself (a fleet synthesizes thousands, and
+ * a wrapper construct around each would double cdk8s's work per Application).
  */
-export class NotifyingApplication extends Construct {
-  /** The Application API object. */
-  public readonly apiObject: ApiObject;
-  /** The Application's name. */
-  public readonly name: string;
+export class NotifyingApplication extends Application {
   /** The Application's namespace. */
   public readonly namespace: string;
   /** The Backstage entity ref, with its namespace. */
@@ -80,34 +128,49 @@ export class NotifyingApplication extends Construct {
   public readonly subscriptionMode: SubscriptionMode;
 
   private readonly explicitTriggers?: BackstageTrigger[];
+  /** The spec was converted to Argo CD's field names at construction. */
+  private readonly specConverted: boolean;
+  /** Problems found at construction, if any. */
+  private readonly constructionProblems?: string[];
 
   constructor(scope: Construct, id: string, props: NotifyingApplicationProps) {
-    super(scope, id);
     const metadata = props.metadata ?? {};
+    const namespace = metadata.namespace ?? props.notifications.namespace;
+    const parsed = parseEntityRef(props.entityRef);
+    const entityRef = typeof parsed === 'string' ? props.entityRef : `${parsed.kind}:${parsed.namespace}/${parsed.name}`;
+    const defaultName = typeof parsed === 'string' ? undefined : parsed.name;
+    const name = metadata.name ?? defaultName ?? '';
+    const annotations = { ...metadata.annotations, [ENTITY_REF_ANNOTATION]: entityRef };
+    // A spec of plain data is converted to Argo CD's field names (repoURL, ...)
+    // now, once, with the generated converter, which emits keys in sorted
+    // order: cdk8s then writes it like any ApiObject, without a second,
+    // converted copy of every Application at synth. A spec with tokens is
+    // converted after they resolve, as the generated Application does.
+    const found = { plain: true, unsafe: false };
+    inspect(props.spec, found);
+    const specConverted = found.plain;
+    super(scope, id, {
+      metadata: { ...metadata, name, namespace, annotations },
+      spec: specConverted ? (toJson_ApplicationSpec(props.spec) as ApplicationSpec) : props.spec,
+    });
+    this.specConverted = specConverted;
     this.notifications = props.notifications;
-    this.namespace = metadata.namespace ?? props.notifications.namespace;
+    this.namespace = namespace;
+    this.entityRef = entityRef;
     this.explicitTriggers = props.triggers ? [...props.triggers] : undefined;
     this.subscriptionMode = props.subscriptionMode ?? SubscriptionMode.PER_TRIGGER;
 
     const problems: string[] = [];
-    const parsed = parseEntityRef(props.entityRef);
-    if (typeof parsed === 'string') {
-      problems.push(parsed);
-      this.entityRef = props.entityRef;
-    } else {
-      this.entityRef = `${parsed.kind}:${parsed.namespace}/${parsed.name}`;
-    }
-    const defaultName = typeof parsed === 'string' ? undefined : parsed.name;
-    this.name = metadata.name ?? defaultName ?? '';
+    if (typeof parsed === 'string') problems.push(parsed);
     if (metadata.name === undefined && defaultName === undefined) {
       // The entity ref's own problem says what to fix; the name follows from it.
     } else if (metadata.name === undefined && checkObjectName('', defaultName!) !== undefined) {
       problems.push(`no name was given and the entity ref's name "${defaultName}" is not a valid kubernetes object name: set metadata.name`);
     } else {
-      const nameProblem = checkObjectName('application name', this.name);
+      const nameProblem = checkObjectName('application name', name);
       if (nameProblem) problems.push(nameProblem);
     }
-    const nsProblem = checkNamespace('application namespace', this.namespace);
+    const nsProblem = checkNamespace('application namespace', namespace);
     if (nsProblem) problems.push(nsProblem);
     if (this.explicitTriggers && this.subscriptionMode !== SubscriptionMode.PER_TRIGGER) {
       problems.push(`triggers can only be chosen with SubscriptionMode.PER_TRIGGER; ${this.subscriptionMode.name} subscribes to the configuration's triggers: remove triggers or the subscriptionMode`);
@@ -118,42 +181,24 @@ export class NotifyingApplication extends Construct {
     if (ENTITY_REF_ANNOTATION in (metadata.annotations ?? {})) {
       problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from metadata.annotations`);
     }
-    problems.push(...yamlUnsafeStrings('spec', props.spec));
+    if (found.unsafe) problems.push(...yamlUnsafeStrings('spec', props.spec));
 
-    const app = new SubscribedApplication(
-      this,
-      'Resource',
-      {
-        metadata: {
-          ...metadata,
-          name: this.name,
-          namespace: this.namespace,
-          annotations: { ...metadata.annotations, [ENTITY_REF_ANNOTATION]: this.entityRef },
-        },
-        spec: props.spec,
-      },
-      () => this.subscriptionAnnotations(),
-    );
-    this.apiObject = app;
-    claimObject(this, Application.GVK.apiVersion, Application.GVK.kind, this.namespace, this.name);
 
-    this.node.addValidation({
-      validate: () => [
-        ...problems,
-        ...this.metadataProblems(),
-        ...subscribedTriggerProblems(this.notifications, this.triggers),
-        ...objectCollisions(this),
-      ].map(p => `${this.node.path}: ${p}`),
-    });
+    if (problems.length > 0) this.constructionProblems = problems;
+    // Validated by the scanner's one pass over the App (the notifications
+    // construct), with no validation of its own: a fleet would otherwise hold
+    // one per Application until synth. Without a scanner in this App, this
+    // Application becomes it.
+    if (registerScanner(this)) this.node.addValidation({ validate: () => appCollisions(this) });
   }
 
   /**
-   * The Application's metadata: add labels and annotations after
-   * construction with `addLabel` and `addAnnotation`. They are checked at
-   * synth like the ones given in `metadata`.
+   * The Application API object: this construct itself. Kept so that code
+   * written for the other constructs of the library, which wrap theirs, reads
+   * the same.
    */
-  public get metadata(): ApiObjectMetadataDefinition {
-    return this.apiObject.metadata;
+  public get apiObject(): ApiObject {
+    return this;
   }
 
   /** The triggers this application subscribes to. */
@@ -161,56 +206,52 @@ export class NotifyingApplication extends Construct {
     return this.explicitTriggers ? [...this.explicitTriggers] : this.notifications.triggers;
   }
 
+  /**
+   * This Application's problems, without its path.
+   * @internal
+   */
+  public _problems(): string[] {
+    const problems = [...(this.constructionProblems ?? []), ...this.metadataProblems()];
+    // Without explicit triggers it subscribes to the configuration's own, which it defines by definition.
+    if (this.explicitTriggers) problems.push(...subscribedTriggerProblems(this.notifications, this.explicitTriggers));
+    return problems;
+  }
+
   /** Problems with the labels and annotations, including ones added after construction. */
   private metadataProblems(): string[] {
-    const metadata = this.apiObject.metadata.toJson();
-    const labels: Record<string, string> = metadata.labels ?? {};
-    const annotations: Record<string, string> = metadata.annotations ?? {};
-    const problems = [
-      ...checkLabels('label', labels),
-      ...checkAnnotations('annotation', annotations),
-      ...applicationAnnotationProblems(annotations, this.entityRef, this.notifications),
-    ];
+    const { labels, annotations } = labelsAndAnnotations(this.metadata);
+    const problems = [...checkLabels('label', labels), ...checkAnnotations('annotation', annotations)];
+    problems.push(...applicationAnnotationProblems(annotations, this.entityRef, this.notifications));
     if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR && !this.notifications.selectsLabels(labels)) {
       problems.push(`subscribes by label selector, but no subscription of ${this.notifications.node.path} selects its labels ${JSON.stringify(labels)}, so it would never be notified: add matching labels, or call notifications.addSubscription({ matchLabels })`);
     }
     return problems;
   }
 
-  private subscriptionAnnotations(): Record<string, string> {
-    const annotations: Record<string, string> = {};
-    if (this.subscriptionMode === SubscriptionMode.DEFAULT_TRIGGERS) {
-      annotations[`notifications.argoproj.io/subscribe.${this.notifications.serviceName}`] = '';
-      return annotations;
-    }
-    if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR) {
-      return annotations;
-    }
-    for (const trigger of this.triggers) {
-      annotations[this.notifications.subscriptionAnnotation(trigger)] = '';
-    }
-    return annotations;
-  }
-}
-
-/**
- * The Application API object, with subscription annotations computed when it
- * is synthesized, so that triggers added later are included.
- */
-class SubscribedApplication extends Application {
-  constructor(
-    scope: Construct,
-    id: string,
-    props: ApplicationProps,
-    private readonly lateAnnotations: () => Record<string, string>,
-  ) {
-    super(scope, id, props);
-  }
-
+  /**
+   * The Application as synthesized, with subscription annotations computed
+   * now, so that triggers added to the configuration later are included.
+   */
   public toJson(): any {
-    const json = super.toJson();
-    const annotations: Record<string, string> = { ...json.metadata.annotations, ...this.lateAnnotations() };
-    json.metadata.annotations = sortKeys(annotations);
+    // Into the metadata, which cdk8s writes with sorted keys.
+    for (const key of this.subscriptionAnnotationKeys()) {
+      ApiObjectMetadataDefinition.prototype.addAnnotation.call(this.metadata, key, '');
+    }
+    // The spec converted already is written as cdk8s writes any ApiObject.
+    const json = this.specConverted ? ApiObject.prototype.toJson.call(this) : super.toJson();
+    // cdk8s leaves keys in insertion order when asked to; annotations stay sorted.
+    if (process.env.CDK8S_DISABLE_SORT) json.metadata.annotations = sortKeys(json.metadata.annotations);
     return json;
   }
+
+  /** The subscription annotations (each with the value ''), computed when synthesized so that triggers added later count. */
+  private subscriptionAnnotationKeys(): string[] {
+    if (this.subscriptionMode === SubscriptionMode.DEFAULT_TRIGGERS) {
+      return [`notifications.argoproj.io/subscribe.${this.notifications.serviceName}`];
+    }
+    if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR) return [];
+    return (this.explicitTriggers ?? this.notifications.triggers).map(t => this.notifications.subscriptionAnnotation(t));
+  }
 }
+
+registerFleetClass(NotifyingApplication, app => (app as NotifyingApplication)._problems());

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Testing } from 'cdk8s';
 import { ArgoCdFlavor, BackstageTrigger, NotifyingApplication } from '../src';
 import { chart, expectValid, find, notifications, synth, validationErrors } from './util';
 
@@ -99,11 +99,13 @@ test('takes metadata: name, namespace, labels and annotations', () => {
   expect(app.namespace).toBe('team-apps');
 });
 
-test('exposes its ApiObject as the Resource child', () => {
+test('is the Application API object itself: one construct per Application', () => {
   const { app } = setup();
-  expect(app.apiObject.kind).toBe('Application');
-  expect(app.apiObject.node.id).toBe('Resource');
-  expect(app.apiObject.name).toBe('order-service');
+  expect(app).toBeInstanceOf(ApiObject);
+  expect(app.apiObject).toBe(app);
+  expect(app.kind).toBe('Application');
+  expect(app.name).toBe('order-service');
+  expect(app.node.children).toEqual([]);
 });
 
 test('writes an entity ref without namespace in full', () => {
@@ -315,4 +317,23 @@ describe('metadata, as cdk8s-plus resources have it', () => {
     });
     expect(find(synth(c), 'Application').metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
   });
+});
+
+test('lazy label and annotation values are resolved before they are checked', () => {
+  const c = chart();
+  new NotifyingApplication(c, 'App', {
+    notifications: notifications(c),
+    entityRef: 'component:default/order-service',
+    spec: SPEC,
+    metadata: { labels: { team: Lazy.any({ produce: () => 'orders' }) as any }, annotations: { note: Lazy.any({ produce: () => 'a\u2028b' }) as any } },
+  });
+  expect(validationErrors(c)).toEqual([expect.stringMatching(/annotation "note" contains U\+2028/)]);
+  const ok = chart();
+  new NotifyingApplication(ok, 'App', {
+    notifications: notifications(ok),
+    entityRef: 'component:default/order-service',
+    spec: SPEC,
+    metadata: { labels: { team: Lazy.any({ produce: () => 'orders' }) as any } },
+  });
+  expect(find(synth(ok), 'Application').metadata.labels).toEqual({ team: 'orders' });
 });

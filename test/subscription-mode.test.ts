@@ -1,3 +1,4 @@
+import { Chart, Testing } from 'cdk8s';
 import { BackstageTrigger, NotifyingApplication, SubscriptionMode } from '../src';
 import { chart, configData, find, notifications, synth, validationErrors, YAML } from './util';
 
@@ -50,4 +51,13 @@ test('explicit triggers need PER_TRIGGER', () => {
   expect(validationErrors(app(SubscriptionMode.DEFAULT_TRIGGERS, [BackstageTrigger.DEPLOYED]))).toEqual([
     expect.stringMatching(/triggers can only be chosen with SubscriptionMode.PER_TRIGGER; default-triggers subscribes to the configuration's triggers/),
   ]);
+});
+
+test('LABEL_SELECTOR counts the chart\'s labels, which cdk8s puts on every object', () => {
+  const c = new Chart(Testing.app(), 'test', { labels: { 'backstage.io/notify': 'true' } });
+  const n = notifications(c);
+  n.addSubscription({ matchLabels: { 'backstage.io/notify': 'true' } });
+  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec: { destination: {}, project: 'default' }, subscriptionMode: SubscriptionMode.LABEL_SELECTOR });
+  expect(validationErrors(c)).toEqual([]);
+  expect(find(synth(c), 'Application').metadata.labels).toEqual({ 'backstage.io/notify': 'true' });
 });

@@ -48,12 +48,24 @@ export function checkYamlSafe(what: string, value: string): string | undefined {
  * `spec.source.helm.values`.
  */
 export function yamlUnsafeStrings(what: string, value: unknown, path = ''): string[] {
+  // A fleet writes thousands of specs: look at the whole serialized value
+  // first, and walk it only when it has a suspect character. JSON.stringify
+  // keeps the unsafe characters as they are, except lone surrogates, which it
+  // escapes.
+  if (path === '' && typeof value === 'object' && value !== null) {
+    const json = JSON.stringify(value);
+    if (!UNSAFE.test(json) && !/\\u[dD][89a-fA-F]/.test(json)) return [];
+  }
+  return walk(what, value, path);
+}
+
+function walk(what: string, value: unknown, path: string): string[] {
   if (typeof value === 'string') {
     const problem = checkYamlSafe(path ? `${what} ${path}` : what, value);
     return problem ? [problem] : [];
   }
   if (Array.isArray(value)) {
-    return value.flatMap((v, i) => yamlUnsafeStrings(what, v, `${path}[${i}]`));
+    return value.flatMap((v, i) => walk(what, v, `${path}[${i}]`));
   }
   if (value !== null && typeof value === 'object') {
     const problems: string[] = [];
@@ -61,7 +73,7 @@ export function yamlUnsafeStrings(what: string, value: unknown, path = ''): stri
       const at = path ? `${path}.${k}` : k;
       const keyProblem = checkYamlSafe(`${what} key ${JSON.stringify(at)}`, k);
       if (keyProblem) problems.push(keyProblem);
-      problems.push(...yamlUnsafeStrings(what, v, at));
+      problems.push(...walk(what, v, at));
     }
     return problems;
   }
