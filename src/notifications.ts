@@ -1,5 +1,5 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdVersion } from './argocd-version';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
@@ -7,7 +7,7 @@ import { deliveryFields, deliveryProblems, retryBudgetMillis, WebhookDeliveryOpt
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
-import { claimObject, foreignCollisions, objectCollisions, registerScanner } from './private/object-registry';
+import { appCollisions, claimObject, objectCollisions, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import {
   ANNOTATION_NAME_MAX,
@@ -31,6 +31,20 @@ export const NOTIFICATIONS_CONFIGMAP_NAME = 'argocd-notifications-cm';
 export const NOTIFICATIONS_CONFIGURATION_NAME = 'default-notifications-configuration';
 /** The path of Backstage's notifications API. */
 export const BACKSTAGE_NOTIFICATIONS_PATH = '/api/notifications/notifications';
+/** The API server's limit on one ConfigMap's data: 1 MiB. */
+export const CONFIGURATION_LIMIT_BYTES = 1024 * 1024;
+/**
+ * About what one trigger with its template adds to the configuration:
+ * measured by `node bench/size.js`, 1,700 bytes for a custom trigger with a
+ * title, 2,000 with a description too, 2,400 for a built-in one.
+ */
+export const BYTES_PER_TRIGGER = 2_000;
+/**
+ * Above this, the object is applied server-side: client-side apply copies the
+ * whole object (JSON-escaped, so somewhat larger) into an annotation limited,
+ * with the others, to 256 KiB.
+ */
+const LAST_APPLIED_BUDGET_BYTES = 192 * 1024;
 
 /**
  * Options for `ArgoCdBackstageNotifications.addSubscription`.
@@ -288,8 +302,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
   public readonly serviceName: string;
   /** Where the token comes from. */
   public readonly token: BackstageToken;
-  /** The Secret that holds the token (synthesized only for `BackstageToken.fromValue`). */
-  public readonly tokenSecret: kplus.ISecret;
+  private readonly _tokenSecret: () => kplus.ISecret;
   /** The URL notifications are posted to. */
   public readonly notificationsUrl: string;
   /** The Argo CD base URL, without a trailing slash. */
@@ -326,6 +339,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
   private readonly _triggers: BackstageTrigger[] = [];
   private readonly _subscriptions: LabelSubscriptionOptions[] = [];
+  private dataCache?: { readonly triggers: number; readonly subscriptions: number; readonly data: Record<string, string> };
   private readonly delivery: WebhookDeliveryOptions;
 
   constructor(scope: Construct, id: string, props: ArgoCdBackstageNotificationsProps) {
@@ -385,7 +399,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       }
     }
 
-    this.tokenSecret = this.token._bind(this, this.namespace);
+    this._tokenSecret = this.token._bind(this, this.namespace);
     this.resource = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
     claimObject(this, this.resource.apiVersion, this.resource.kind, this.namespace, this.resource.name);
     if (this.controllerSwitch) {
@@ -395,10 +409,15 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
     this.node.addValidation({
       validate: () => [
-        ...unique([...problems, ...this.token._problems(), ...this.triggerProblems(), ...objectCollisions(this)]).map(p => `${this.node.path}: ${p}`),
-        ...foreignCollisions(this),
+        ...unique([...problems, ...this.token._problems(), ...this.triggerProblems(), ...this.sizeProblems(), ...objectCollisions(this)]).map(p => `${this.node.path}: ${p}`),
+        ...appCollisions(this),
       ],
     });
+  }
+
+  /** The Secret that holds the token (synthesized only for `BackstageToken.fromValue`). */
+  public get tokenSecret(): kplus.ISecret {
+    return this._tokenSecret();
   }
 
   /** The triggers configured, in the order they were added. */
@@ -481,7 +500,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    * `notifications.argoproj.io/subscribe.<trigger>.<service>`.
    */
   public subscriptionAnnotation(trigger: BackstageTrigger): string {
-    return `notifications.argoproj.io/${subscriptionName(trigger.triggerName, this.serviceName)}`;
+    return subscriptionAnnotationKey(trigger.triggerName, this.serviceName);
   }
 
   /**
@@ -498,6 +517,27 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    * `service.webhook.<service>`, `template.<name>`, `trigger.<name>`), sorted.
    */
   public renderData(): Record<string, string> {
+    // Rendered for the manifest, its size check and its apply mode: once per
+    // set of triggers and subscriptions (both only grow).
+    const cached = this.dataCache;
+    if (cached && cached.triggers === this._triggers.length && cached.subscriptions === this._subscriptions.length) return { ...cached.data };
+    const data = this.renderDataNow();
+    this.dataCache = { triggers: this._triggers.length, subscriptions: this._subscriptions.length, data };
+    return { ...data };
+  }
+
+  /**
+   * The size Kubernetes counts against its 1 MiB limit on a ConfigMap: the
+   * bytes of every data key and value (the custom resource's maps hold the
+   * same).
+   */
+  public get configurationBytes(): number {
+    let bytes = 0;
+    for (const [key, value] of Object.entries(this.renderData())) bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+    return bytes;
+  }
+
+  private renderDataNow(): Record<string, string> {
     const data: Record<string, string> = {
       context: Yaml.stringify(this.context()),
       [`service.webhook.${this.serviceName}`]: this.renderService(),
@@ -536,6 +576,18 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     });
   }
 
+  /**
+   * Sync wave, and server-side apply when the configuration is too large for
+   * client-side apply's last-applied annotation (decided at synth, when every
+   * trigger is known; absent otherwise).
+   */
+  private configAnnotations(): Record<string, string> {
+    return {
+      [SYNC_WAVE]: WAVE_CONFIG,
+      [SYNC_OPTIONS]: Lazy.any({ produce: () => (this.needsServerSideApply() ? 'ServerSideApply=true' : undefined) }),
+    };
+  }
+
   private renderConfigMap(): ApiObject {
     return new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
@@ -543,7 +595,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       metadata: {
         name: NOTIFICATIONS_CONFIGMAP_NAME,
         namespace: this.namespace,
-        annotations: { [SYNC_WAVE]: WAVE_CONFIG },
+        annotations: this.configAnnotations(),
         labels: {
           'app.kubernetes.io/name': NOTIFICATIONS_CONFIGMAP_NAME,
           'app.kubernetes.io/part-of': 'argocd',
@@ -555,7 +607,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
   private renderCustomResource(): ApiObject {
     return new NotificationsConfiguration(this, 'Resource', {
-      metadata: { name: NOTIFICATIONS_CONFIGURATION_NAME, namespace: this.namespace, annotations: { [SYNC_WAVE]: WAVE_CONFIG } },
+      metadata: { name: NOTIFICATIONS_CONFIGURATION_NAME, namespace: this.namespace, annotations: this.configAnnotations() },
       // One rendering of the data, split into the resource's maps.
       spec: Lazy.any({
         produce: () => {
@@ -594,6 +646,32 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       },
       spec: { notifications: { enabled: true } },
     });
+  }
+
+  /**
+   * The API server rejects a ConfigMap (and this library treats the custom
+   * resource alike) over 1 MiB: an error, with a warning from 80%.
+   */
+  private sizeProblems(): string[] {
+    const bytes = this.configurationBytes;
+    const what = `the notifications configuration takes ${bytes.toLocaleString('en-US')} bytes with ${this._triggers.length} triggers`;
+    const fix = `use fewer triggers or shorter texts (about ${BYTES_PER_TRIGGER.toLocaleString('en-US')} bytes per trigger)`;
+    if (bytes > CONFIGURATION_LIMIT_BYTES) {
+      return [`${what}, more than the ${CONFIGURATION_LIMIT_BYTES.toLocaleString('en-US')} bytes (1 MiB) the API server accepts in one ConfigMap or custom resource, so the sync would fail: ${fix}`];
+    }
+    if (bytes > CONFIGURATION_LIMIT_BYTES * 0.8) {
+      warnDuringValidation(this, `${what}, over 80% of the 1 MiB the API server accepts: ${fix} before it fails`);
+    }
+    return [];
+  }
+
+  /**
+   * Whether the configuration is too large for client-side apply, which keeps
+   * a copy of the whole object in the kubectl.kubernetes.io/last-applied-configuration
+   * annotation, limited to 256 KiB with the object's other annotations.
+   */
+  private needsServerSideApply(): boolean {
+    return this.configurationBytes > LAST_APPLIED_BUDGET_BYTES;
   }
 
   private triggerProblems(): string[] {
@@ -664,7 +742,8 @@ class ImportedNotifications extends Construct implements IArgoCdBackstageNotific
       problems.push(`the attributes name trigger "${name}" more than once: name each once`);
     }
     for (const t of this._triggers) maybe(problems, checkDnsLabel('trigger name', t.triggerName));
-    this.node.addValidation({ validate: () => problems.map(p => `${this.node.path}: ${p}`) });
+    registerScanner(this);
+    this.node.addValidation({ validate: () => [...problems.map(p => `${this.node.path}: ${p}`), ...appCollisions(this)] });
   }
 
   public get triggers(): BackstageTrigger[] {
@@ -685,8 +764,28 @@ class ImportedNotifications extends Construct implements IArgoCdBackstageNotific
   }
 
   public subscriptionAnnotation(trigger: BackstageTrigger): string {
-    return `notifications.argoproj.io/${subscriptionName(trigger.triggerName, this.serviceName)}`;
+    return subscriptionAnnotationKey(trigger.triggerName, this.serviceName);
   }
+}
+
+/**
+ * One string per trigger and service, shared by every Application that
+ * subscribes: a fleet would otherwise hold thousands of copies of each key.
+ */
+const annotationKeys = new Map<string, Map<string, string>>();
+
+function subscriptionAnnotationKey(triggerName: string, serviceName: string): string {
+  let byService = annotationKeys.get(triggerName);
+  if (byService === undefined) {
+    byService = new Map();
+    annotationKeys.set(triggerName, byService);
+  }
+  let key = byService.get(serviceName);
+  if (key === undefined) {
+    key = `notifications.argoproj.io/${subscriptionName(triggerName, serviceName)}`;
+    byService.set(serviceName, key);
+  }
+  return key;
 }
 
 function subscriptionName(triggerName: string, serviceName: string): string {

@@ -612,3 +612,61 @@ describe('subscriptions by label selector', () => {
     expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
   });
 });
+
+describe('the 1 MiB limit of one object', () => {
+  const custom = (n: number) => Array.from({ length: n }, (_, i) => BackstageTrigger.custom({
+    event: `custom-event-${i}`,
+    when: 'app.status != nil',
+    title: 'Suspended: {app}',
+    description: '{app} is suspended at revision {revision}. {healthMessage}',
+  }));
+  const build = (n: number, flavor = ArgoCdFlavor.STANDARD) => {
+    const c = chart();
+    const n2 = notifications(c, { flavor, triggers: custom(n) });
+    return { c, n: n2 };
+  };
+
+  test.each(FLAVORS)('over 1 MiB is an error with the size, the limit, the trigger count and the fix (%s)', (_name, flavor) => {
+    const { c, n } = build(560, flavor);
+    expect(n.configurationBytes).toBeGreaterThan(1024 * 1024);
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/^test\/Notifications: the notifications configuration takes [\d,]+ bytes with 560 triggers, more than the 1,048,576 bytes \(1 MiB\) the API server accepts in one ConfigMap or custom resource, so the sync would fail: use fewer triggers or shorter texts \(about 2,000 bytes per trigger\)$/),
+    ]);
+  });
+
+  test('from 80% it warns, once', () => {
+    const { c, n } = build(450);
+    expect(n.configurationBytes).toBeGreaterThan(0.8 * 1024 * 1024);
+    expect(n.configurationBytes).toBeLessThan(1024 * 1024);
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(validationErrors(c)).toEqual([]);
+      validationErrors(c);
+      const printed = spy.mock.calls.map(a => String(a[0]));
+      expect(printed).toEqual([expect.stringMatching(/^\[warning\] test\/Notifications: the notifications configuration takes [\d,]+ bytes with 450 triggers, over 80% of the 1 MiB the API server accepts/)]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('the size counts every data key and value, as the API server does', () => {
+    const { n } = build(3);
+    const data = n.renderData();
+    expect(n.configurationBytes).toBe(Object.entries(data).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0));
+  });
+
+  test.each(FLAVORS)('too large for client-side apply\'s last-applied annotation, it is applied server-side (%s)', (_name, flavor) => {
+    const small = build(5, flavor);
+    const large = build(120, flavor);
+    const annotationsOf = (x: { c: ReturnType<typeof chart> }) => synth(x.c).find(o => o.kind !== 'Application')!.metadata.annotations;
+    expect(annotationsOf(small)).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(large.n.configurationBytes).toBeGreaterThan(192 * 1024);
+    expect(annotationsOf(large)).toEqual({ 'argocd.argoproj.io/sync-wave': '-1', 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' });
+  });
+
+  test('triggers added after construction count', () => {
+    const { c, n } = build(1);
+    for (const t of custom(560).slice(1)) n.addTrigger(t);
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/with 560 triggers, more than the 1,048,576 bytes/)]);
+  });
+});
