@@ -33,3 +33,8 @@ node main.js
 kinds=$(grep '^kind:' dist/smoke.k8s.yaml | sort | tr '\n' ' ')
 echo "package smoke: synthesized $kinds"
 [ "$kinds" = "kind: Application kind: ConfigMap kind: ConfigMap kind: NotificationsConfiguration " ]
+
+# The doctor is the package's command, found by npx after npm install, and
+# finds no error in what the library synthesized.
+npx --no-install cdk8s-argocd-backstage-notifications doctor dist/
+echo "package smoke: doctor found no error in the synthesized manifests"

@@ -1,0 +1,46 @@
+/**
+ * Runs every rule over what the inputs hold.
+ */
+import { buildInventory, DoctorOptions, Inventory } from './inventory';
+import { SourceFile } from './load';
+import { Finding, FindingInput, Rule } from './model';
+import { RULES } from './rules';
+
+/** What a doctor run found. */
+export interface DoctorResult {
+  readonly inventory: Inventory;
+  /** Sorted by file (in input order), line, rule. */
+  readonly findings: Finding[];
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** Runs the rules (all by default) over parsed sources. */
+export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, rules: readonly Rule[] = RULES): DoctorResult {
+  const inventory = buildInventory(sources, options);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    rule.check(inventory, (input: FindingInput) => {
+      const finding: Finding = { rule: rule.id, ...input };
+      const id = JSON.stringify([finding.rule, finding.severity, finding.where, finding.key, finding.message]);
+      if (seen.has(id)) return;
+      seen.add(id);
+      findings.push(finding);
+    });
+  }
+  const fileOrder = new Map(sources.map((s, i) => [s.file, i]));
+  findings.sort(
+    (a, b) =>
+      (fileOrder.get(a.where.file) ?? 0) - (fileOrder.get(b.where.file) ?? 0) ||
+      a.where.line - b.where.line ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
+  return {
+    inventory,
+    findings,
+    errors: findings.filter(f => f.severity === 'error').length,
+    warnings: findings.filter(f => f.severity === 'warning').length,
+  };
+}

@@ -1,0 +1,723 @@
+/**
+ * What the doctor recognises in its input, with the file line of every part:
+ * Argo CD's notifications configuration (the ConfigMap, or the operator's
+ * NotificationsConfiguration flattened the way the operator flattens it), the
+ * notifications Secret (key names only), Applications, ApplicationSets and
+ * AppProjects with their subscriptions, and the Backstage side: app-config
+ * (files, or ConfigMaps that hold them), RHDH dynamic-plugins config and the
+ * rhdh-operator Backstage resource.
+ */
+import { isMap, isScalar, isSeq } from 'yaml';
+import { ArgoCdVersion } from '../argocd-version';
+import { SourceFile } from './load';
+import { parseYamlSpan, TextSpan, Where, YamlPath, YamlView } from './model';
+
+export const NOTIFICATIONS_CONFIGMAP = 'argocd-notifications-cm';
+export const NOTIFICATIONS_SECRET = 'argocd-notifications-secret';
+export const NOTIFICATIONS_CR = 'default-notifications-configuration';
+export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe.';
+export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';
+
+/** Options that change what the rules expect. */
+export interface DoctorOptions {
+  /** The Argo CD release the configuration runs on, for the expr syntax conditions may use. */
+  readonly argocdVersion?: ArgoCdVersion;
+}
+
+/** A Kubernetes object of the input. */
+export class KubeObject {
+  public readonly apiVersion: string;
+  public readonly kind: string;
+  public readonly name: string;
+  public readonly namespace: string | undefined;
+  /** How findings name it: `Kind namespace/name`. */
+  public readonly label: string;
+
+  constructor(public readonly source: SourceFile, public readonly view: YamlView) {
+    const v = view.value ?? {};
+    this.apiVersion = String(v.apiVersion ?? '');
+    this.kind = String(v.kind ?? '');
+    this.name = String(v.metadata?.name ?? v.metadata?.generateName ?? '');
+    this.namespace = v.metadata?.namespace === undefined || v.metadata?.namespace === null ? undefined : String(v.metadata.namespace);
+    this.label = `${this.kind} ${this.namespace ? `${this.namespace}/` : ''}${this.name || '(unnamed)'}`;
+  }
+
+  /** The data of the object. */
+  public get value(): any {
+    return this.view.value;
+  }
+
+  /** Where a path of the object is. */
+  public where(path: YamlPath = []): Where {
+    return { file: this.source.file, line: this.view.lineAt(path), object: this.label };
+  }
+}
+
+/**
+ * A YAML document that is not a Kubernetes object: a Backstage app-config or
+ * an RHDH dynamic-plugins config, in a file of its own or in a ConfigMap key.
+ */
+export class ConfigDoc {
+  constructor(
+    public readonly source: SourceFile,
+    public readonly view: YamlView,
+    /** How findings name it: `app-config app-config.yaml`, or the ConfigMap that holds it. */
+    public readonly label: string,
+    /** The ConfigMap that holds it, if any. */
+    public readonly host?: KubeObject,
+    /** Its key in that ConfigMap. */
+    public readonly hostKey?: string,
+  ) {}
+
+  public get value(): any {
+    return this.view.value;
+  }
+
+  /** Where a path of the document is. */
+  public where(path: YamlPath = []): Where {
+    return { file: this.source.file, line: this.view.lineAt(path), object: this.label };
+  }
+
+  /** How findings name a path: `backend.auth.externalAccess[0].options.token`, prefixed with the ConfigMap key. */
+  public keyOf(path: YamlPath): string {
+    const dotted = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+    return this.hostKey ? `${this.hostKey}: ${dotted}` : dotted;
+  }
+}
+
+/** One key of the notifications configuration, after flattening. */
+export interface ConfigEntry {
+  /** The ConfigMap key, for example `template.app-sync-failed-backstage`. */
+  readonly key: string;
+  /** Its value; a non-string value is written as YAML would print it. */
+  readonly value: string;
+  /** Whether the value was a string (Kubernetes rejects a ConfigMap whose data holds anything else). */
+  readonly isString: boolean;
+  /** The line of the key. */
+  readonly line: number;
+  /** The value, with its lines. */
+  readonly span: TextSpan;
+  /** Its path in the object (`data.<key>` or `spec.<field>.<key>`). */
+  readonly path: YamlPath;
+}
+
+/** A YAML value of the configuration that failed to parse. */
+export interface ParseError {
+  readonly message: string;
+  readonly line: number;
+}
+
+/** An expression of a trigger condition, with its lines. */
+export interface ExprText {
+  readonly text: string;
+  readonly span: TextSpan;
+  readonly line: number;
+}
+
+/** One condition of a trigger. */
+export interface ConditionDef {
+  readonly index: number;
+  readonly view: YamlView;
+  /** `when`, if present. */
+  readonly when?: ExprText;
+  /** `oncePer`, if present. */
+  readonly oncePer?: ExprText;
+  /** The templates it sends. */
+  readonly send: string[];
+  readonly line: number;
+}
+
+/** `trigger.<name>`. */
+export interface TriggerDef {
+  readonly name: string;
+  readonly entry: ConfigEntry;
+  /** Undefined when the value does not parse as a list of conditions. */
+  readonly conditions?: ConditionDef[];
+  readonly error?: ParseError;
+}
+
+/** A string of a template, which Argo CD compiles as a Go template. */
+export interface TemplateField {
+  /** The path in the template, for example `['webhook', 'backstage', 'body']` or `['message']`. */
+  readonly path: string[];
+  readonly text: string;
+  readonly span: TextSpan;
+  readonly line: number;
+}
+
+/** `template.<name>`. */
+export interface TemplateDef {
+  readonly name: string;
+  readonly entry: ConfigEntry;
+  readonly view?: YamlView;
+  readonly error?: ParseError;
+  /** Every string of the template but webhook methods. */
+  readonly fields: TemplateField[];
+  /** The names of its `webhook.<service>` sections. */
+  readonly webhookServices: string[];
+}
+
+/** `service.<type>` or `service.<type>.<name>`. */
+export interface ServiceDef {
+  /** The name subscriptions use: `<name>`, or `<type>` for the short form. */
+  readonly name: string;
+  readonly type: string;
+  readonly entry: ConfigEntry;
+  readonly view?: YamlView;
+  readonly error?: ParseError;
+}
+
+/** `context`. */
+export interface ContextDef {
+  readonly values: Record<string, string>;
+  /** The line of each key. */
+  readonly lines: Record<string, number>;
+  readonly line: number;
+  /** The ConfigMap entry (the operator's CR has a map instead). */
+  readonly entry?: ConfigEntry;
+  readonly error?: ParseError;
+}
+
+/** `defaultTriggers` or `defaultTriggers.<service>`. */
+export interface DefaultTriggersDef {
+  readonly service?: string;
+  readonly entry: ConfigEntry;
+  readonly triggers: string[];
+  readonly error?: ParseError;
+}
+
+/** One item of the `subscriptions` key. */
+export interface ConfigSubscriptionDef {
+  readonly recipients: string[];
+  readonly triggers: string[];
+  readonly selector: string;
+  readonly line: number;
+}
+
+/** An Argo CD notifications configuration. */
+export class NotificationsConfig {
+  public readonly entries: ConfigEntry[] = [];
+  public readonly services: ServiceDef[] = [];
+  public readonly templates: TemplateDef[] = [];
+  public readonly triggers: TriggerDef[] = [];
+  public readonly defaultTriggers: DefaultTriggersDef[] = [];
+  public readonly subscriptions: ConfigSubscriptionDef[] = [];
+  /** The `subscriptions` key, when present. */
+  public subscriptionsEntry?: ConfigEntry;
+  public subscriptionsError?: ParseError;
+  public context?: ContextDef;
+  /** Keys whose shape Argo CD rejects (`service.a.b.c`). */
+  public readonly badKeys: ConfigEntry[] = [];
+
+  constructor(
+    public readonly object: KubeObject,
+    public readonly source: 'ConfigMap' | 'NotificationsConfiguration',
+  ) {}
+
+  /** The namespace of the Argo CD instance it configures. */
+  public get namespace(): string | undefined {
+    return this.object.namespace;
+  }
+
+  /** A NotificationsConfiguration the operator ignores (only `default-notifications-configuration` is read). */
+  public get ignoredByOperator(): boolean {
+    return this.source === 'NotificationsConfiguration' && this.object.name !== NOTIFICATIONS_CR;
+  }
+
+  public where(line: number): Where {
+    return { file: this.object.source.file, line, object: this.object.label };
+  }
+
+  public template(name: string): TemplateDef | undefined {
+    return this.templates.find(t => t.name === name);
+  }
+
+  public trigger(name: string): TriggerDef | undefined {
+    return this.triggers.find(t => t.name === name);
+  }
+
+  public service(name: string): ServiceDef | undefined {
+    return this.services.find(s => s.name === name);
+  }
+
+  /** The webhook services (`service.webhook.<name>`). */
+  public get webhookServices(): ServiceDef[] {
+    return this.services.filter(s => s.type === 'webhook');
+  }
+}
+
+/** `argocd-notifications-secret`: key names only. */
+export interface SecretDef {
+  readonly object: KubeObject;
+  readonly keys: Array<{ readonly key: string; readonly line: number }>;
+}
+
+/** An Application, or the Application template of an ApplicationSet. */
+export interface AppDef {
+  readonly object: KubeObject;
+  readonly kind: 'Application' | 'ApplicationSet';
+  /** The path of the Application metadata in the object. */
+  readonly metadataPath: YamlPath;
+  readonly annotations: Record<string, string>;
+  readonly labels: Record<string, string>;
+  /** `spec.project` of the Application (template). */
+  readonly project?: string;
+  /** Whether the Application has `spec.sources` (several sources). */
+  readonly multiSource: boolean;
+  /** An ApplicationSet whose template may render annotations per Application. */
+  readonly templated: boolean;
+}
+
+/** How an Application comes to be subscribed. */
+export type SubscriptionOrigin = 'annotation' | 'default-triggers' | 'subscriptions-annotation' | 'config' | 'project';
+
+/** One (trigger, service) subscription. */
+export interface SubscriptionDef {
+  readonly trigger: string;
+  readonly service: string;
+  readonly recipients: string[];
+  readonly origin: SubscriptionOrigin;
+  /** The Application (or ApplicationSet) subscribed, if the subscription belongs to one. */
+  readonly app?: AppDef;
+  /** The configuration the subscription is evaluated against, if known. */
+  readonly config?: NotificationsConfig;
+  /** Where it is written. */
+  readonly where: Where;
+  /** The annotation or configuration key. */
+  readonly key: string;
+}
+
+/** A subscription annotation whose key Argo CD cannot read. */
+export interface MalformedSubscription {
+  readonly app: AppDef;
+  readonly key: string;
+  readonly where: Where;
+  readonly reason: string;
+}
+
+/** Everything the doctor recognised. */
+export class Inventory {
+  public readonly objects: KubeObject[] = [];
+  public readonly configs: NotificationsConfig[] = [];
+  public readonly secrets: SecretDef[] = [];
+  public readonly apps: AppDef[] = [];
+  public readonly projects: KubeObject[] = [];
+  public readonly subscriptions: SubscriptionDef[] = [];
+  public readonly malformedSubscriptions: MalformedSubscription[] = [];
+  public readonly appConfigs: ConfigDoc[] = [];
+  public readonly dynamicPlugins: ConfigDoc[] = [];
+  /** rhdh-operator `Backstage` resources. */
+  public readonly backstages: KubeObject[] = [];
+  /** argocd-operator `ArgoCD` resources. */
+  public readonly argocds: KubeObject[] = [];
+
+  constructor(public readonly sources: SourceFile[], public readonly options: DoctorOptions = {}) {}
+
+  /** The configurations Argo CD would use: NotificationsConfigurations the operator ignores are left out. */
+  public get activeConfigs(): NotificationsConfig[] {
+    return this.configs.filter(c => !c.ignoredByOperator);
+  }
+
+  /**
+   * The configuration an Application is notified with: the one in its
+   * namespace, or the only one of the input (Applications outside the Argo CD
+   * namespace, and manifests without namespaces).
+   */
+  public configFor(app: AppDef): NotificationsConfig | undefined {
+    const active = this.activeConfigs;
+    const ns = app.object.namespace;
+    const same = active.filter(c => c.namespace === ns);
+    // The operator's resource wins over the ConfigMap it writes.
+    const pick = (list: NotificationsConfig[]) => list.find(c => c.source === 'NotificationsConfiguration') ?? list[0];
+    if (same.length > 0) return pick(same);
+    const namespaces = new Set(active.map(c => c.namespace));
+    return namespaces.size === 1 ? pick(active) : undefined;
+  }
+
+  /** The notifications Secret of a configuration's namespace, if among the inputs. */
+  public secretFor(config: NotificationsConfig): SecretDef | undefined {
+    const same = this.secrets.filter(s => s.object.namespace === config.namespace);
+    if (same.length > 0) return same[0];
+    return this.secrets.length === 1 && new Set(this.activeConfigs.map(c => c.namespace)).size <= 1 ? this.secrets[0] : undefined;
+  }
+
+  /** The Applications subscribed through a configuration (annotations, `subscriptions`, AppProjects). */
+  public subscriptionsOf(config: NotificationsConfig): SubscriptionDef[] {
+    return this.subscriptions.filter(s => s.config === config);
+  }
+
+  /** Whether anything at all was recognised. */
+  public get empty(): boolean {
+    const lists: unknown[][] = [this.configs, this.secrets, this.apps, this.projects];
+    lists.push(this.appConfigs, this.dynamicPlugins, this.backstages, this.argocds);
+    return lists.every(list => list.length === 0);
+  }
+}
+
+// ---------------------------------------------------------------- building
+
+function asStringMap(value: any): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? '' : String(v);
+  return out;
+}
+
+function entryAt(object: KubeObject, path: YamlPath, key: string): ConfigEntry {
+  const raw = object.view.at(path)?.value;
+  const span = object.view.spanAt(path) ?? TextSpan.atLine(raw === null || raw === undefined ? '' : String(raw), object.view.lineAt(path));
+  return {
+    key,
+    value: typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw),
+    isString: typeof raw === 'string' || raw === null || raw === undefined,
+    line: object.view.lineAt(path),
+    span,
+    path,
+  };
+}
+
+function parseEntry(entry: ConfigEntry): { view?: YamlView; error?: ParseError } {
+  const parsed = parseYamlSpan(entry.span, '1.1');
+  return parsed.ok ? { view: parsed.view } : { error: { message: parsed.error, line: parsed.line } };
+}
+
+function exprAt(view: YamlView, key: string): ExprText | undefined {
+  const sub = view.at([key]);
+  if (!sub || sub.value === undefined || sub.value === null) return undefined;
+  const text = String(sub.value);
+  return { text, span: view.spanAt([key]) ?? TextSpan.atLine(text, view.lineAt([key])), line: view.lineAt([key]) };
+}
+
+function templateFields(view: YamlView): TemplateField[] {
+  const fields: TemplateField[] = [];
+  const visit = (path: string[]) => {
+    const sub = path.length === 0 ? view : view.at(path);
+    if (!sub) return;
+    if (isMap(sub.node)) {
+      for (const { key } of view.keysAt(path)) visit([...path, key]);
+    } else if (isSeq(sub.node)) {
+      sub.node.items.forEach((_, i) => visit([...path, String(i)]));
+    } else if (isScalar(sub.node) && typeof sub.node.value === 'string') {
+      // A webhook method is a plain string, not a template.
+      if (path.length === 3 && path[0] === 'webhook' && path[2] === 'method') return;
+      fields.push({ path, text: sub.node.value, span: view.span.scalarSpan(sub.node), line: view.lineAt(path) });
+    }
+  };
+  visit([]);
+  return fields;
+}
+
+function addEntry(config: NotificationsConfig, entry: ConfigEntry): void {
+  config.entries.push(entry);
+  const key = entry.key;
+  const parts = key.split('.');
+  if (key === 'context') {
+    const parsed = parseEntry(entry);
+    const values = asStringMap(parsed.view?.value);
+    const lines: Record<string, number> = {};
+    for (const { key: k, line } of parsed.view?.keysAt() ?? []) lines[k] = line;
+    config.context = { values, lines, line: entry.line, entry, error: parsed.error };
+  } else if (key === 'subscriptions') {
+    config.subscriptionsEntry = entry;
+    const parsed = parseEntry(entry);
+    config.subscriptionsError = parsed.error;
+    const list = parsed.view?.value;
+    if (Array.isArray(list)) {
+      list.forEach((item: any, i: number) => {
+        config.subscriptions.push({
+          recipients: Array.isArray(item?.recipients) ? item.recipients.map(String) : [],
+          triggers: Array.isArray(item?.triggers) ? item.triggers.map(String) : [],
+          selector: item?.selector === undefined || item?.selector === null ? '' : String(item.selector),
+          line: parsed.view!.lineAt([i]),
+        });
+      });
+    } else if (parsed.view && list !== null && list !== undefined) {
+      config.subscriptionsError = { message: 'subscriptions must be a list of {recipients, triggers, selector}', line: entry.line };
+    }
+  } else if (key === 'defaultTriggers' || key.startsWith('defaultTriggers.')) {
+    const parsed = parseEntry(entry);
+    const list = parsed.view?.value;
+    config.defaultTriggers.push({
+      service: key === 'defaultTriggers' ? undefined : key.slice('defaultTriggers.'.length),
+      entry,
+      triggers: Array.isArray(list) ? list.map(String) : [],
+      error: parsed.error ?? (parsed.view && !Array.isArray(list) && list !== null ? { message: `${key} must be a list of trigger names`, line: entry.line } : undefined),
+    });
+  } else if (key.startsWith('template.')) {
+    const parsed = parseEntry(entry);
+    const view = parsed.view;
+    const webhook = view?.value?.webhook;
+    config.templates.push({
+      name: key.slice('template.'.length),
+      entry,
+      view,
+      error: parsed.error,
+      fields: view && isMap(view.node) ? templateFields(view) : [],
+      webhookServices: webhook && typeof webhook === 'object' && !Array.isArray(webhook) ? Object.keys(webhook) : [],
+    });
+  } else if (key.startsWith('trigger.')) {
+    const parsed = parseEntry(entry);
+    const view = parsed.view;
+    let conditions: ConditionDef[] | undefined;
+    let error = parsed.error;
+    if (view && Array.isArray(view.value)) {
+      conditions = view.value.map((c: any, i: number) => {
+        const item = view.at([i])!;
+        const send = Array.isArray(c?.send) ? c.send.map(String) : typeof c?.send === 'string' ? [c.send] : [];
+        return { index: i, view: item, when: exprAt(item, 'when'), oncePer: exprAt(item, 'oncePer'), send, line: item.line };
+      });
+    } else if (view) {
+      error = { message: `${key} must be a list of conditions ({when, send, oncePer})`, line: entry.line };
+    }
+    config.triggers.push({ name: key.slice('trigger.'.length), entry, conditions, error });
+  } else if (key.startsWith('service.')) {
+    if (parts.length < 2 || parts.length > 3 || parts.some(p => p === '')) {
+      config.badKeys.push(entry);
+      return;
+    }
+    const parsed = parseEntry(entry);
+    config.services.push({ name: parts[2] ?? parts[1], type: parts[1], entry, view: parsed.view, error: parsed.error });
+  }
+}
+
+function buildConfigMapConfig(object: KubeObject): NotificationsConfig {
+  const config = new NotificationsConfig(object, 'ConfigMap');
+  for (const { key } of object.view.keysAt(['data'])) addEntry(config, entryAt(object, ['data', key], key));
+  return config;
+}
+
+/**
+ * The operator merges `triggers`, `templates`, `services` and `subscriptions`
+ * into one flat ConfigMap, and writes `context` as unquoted `key: value`
+ * lines (controllers/notificationsconfiguration/configmap.go).
+ */
+function buildCrConfig(object: KubeObject): NotificationsConfig {
+  const config = new NotificationsConfig(object, 'NotificationsConfiguration');
+  for (const field of ['triggers', 'templates', 'services', 'subscriptions']) {
+    for (const { key } of object.view.keysAt(['spec', field])) addEntry(config, entryAt(object, ['spec', field, key], key));
+  }
+  const ctxView = object.view.at(['spec', 'context']);
+  if (ctxView && ctxView.value && typeof ctxView.value === 'object') {
+    const values = asStringMap(ctxView.value);
+    const lines: Record<string, number> = {};
+    for (const { key, line } of object.view.keysAt(['spec', 'context'])) lines[key] = line;
+    const rendered = Object.keys(values)
+      .sort()
+      .map(k => `${k}: ${values[k]}\n`)
+      .join('');
+    const contextLine = object.view.lineAt(['spec', 'context']);
+    let error: ParseError | undefined;
+    // Each line on its own, to point at the key that breaks the rendering.
+    for (const k of Object.keys(values).sort()) {
+      const one = parseYamlSpan(TextSpan.atLine(`${k}: ${values[k]}\n`, lines[k] ?? contextLine), '1.1');
+      if (!one.ok) {
+        error = { message: `the operator writes context as unquoted "key: value" lines, and the line of "${k}" does not parse: ${one.error}`, line: lines[k] ?? contextLine };
+        break;
+      }
+      const read = asStringMap(one.view.value);
+      if (Object.keys(read).length !== 1 || read[k] !== values[k]) {
+        error = { message: `the operator writes context as unquoted "key: value" lines, and the value of "${k}" reads back as ${JSON.stringify(one.view.value)}`, line: lines[k] ?? contextLine };
+        break;
+      }
+    }
+    if (!error) {
+      const whole = parseYamlSpan(TextSpan.atLine(rendered, contextLine), '1.1');
+      if (!whole.ok) error = { message: `the operator writes context as unquoted "key: value" lines, which do not parse: ${whole.error}`, line: contextLine };
+    }
+    config.context = { values, lines, line: contextLine, error };
+  }
+  return config;
+}
+
+function appDef(object: KubeObject): AppDef {
+  const isSet = object.kind === 'ApplicationSet';
+  const metadataPath: YamlPath = isSet ? ['spec', 'template', 'metadata'] : ['metadata'];
+  const specPath: YamlPath = isSet ? ['spec', 'template', 'spec'] : ['spec'];
+  const metadata = object.view.at(metadataPath)?.value ?? {};
+  const spec = object.view.at(specPath)?.value ?? {};
+  return {
+    object,
+    kind: isSet ? 'ApplicationSet' : 'Application',
+    metadataPath,
+    annotations: asStringMap(metadata.annotations),
+    labels: asStringMap(metadata.labels),
+    project: spec.project === undefined || spec.project === null ? undefined : String(spec.project),
+    multiSource: Array.isArray(spec.sources) && spec.sources.length > 0,
+    templated: isSet,
+  };
+}
+
+function recipientsOf(value: string): string[] {
+  return value.split(';').map(r => r.trim());
+}
+
+/** Adds the subscriptions written as annotations on an Application, ApplicationSet template or AppProject. */
+function annotationSubscriptions(inv: Inventory, app: AppDef | undefined, object: KubeObject, metadataPath: YamlPath, annotations: Record<string, string>, origin: 'annotation' | 'project', config: NotificationsConfig | undefined): void {
+  for (const [key, value] of Object.entries(annotations)) {
+    const where = object.where([...metadataPath, 'annotations', key]);
+    if (key.startsWith(SUBSCRIBE_PREFIX)) {
+      const rest = key.slice(SUBSCRIBE_PREFIX.length);
+      const parts = rest.split('.');
+      if (parts.length === 2 && parts[0] && parts[1]) {
+        inv.subscriptions.push({ trigger: parts[0], service: parts[1], recipients: recipientsOf(value), origin, app, config, where, key });
+      } else if (parts.length === 1 && parts[0]) {
+        const defaults = config?.defaultTriggers.find(d => d.service === parts[0]) ?? config?.defaultTriggers.find(d => d.service === undefined);
+        for (const trigger of defaults?.triggers ?? []) {
+          inv.subscriptions.push({ trigger, service: parts[0], recipients: recipientsOf(value), origin: 'default-triggers', app, config, where, key });
+        }
+      } else if (app) {
+        inv.malformedSubscriptions.push({
+          app,
+          key,
+          where,
+          reason: parts.length > 2 ? 'it has more than two dot-separated parts after "subscribe." (trigger and service names cannot contain dots)' : 'it names no trigger or service',
+        });
+      }
+    } else if (key === SUBSCRIPTIONS_ANNOTATION) {
+      const parsed = parseYamlSpan(object.view.spanAt([...metadataPath, 'annotations', key]) ?? TextSpan.atLine(value, where.line), '1.1');
+      if (!parsed.ok || !Array.isArray(parsed.view.value)) {
+        if (app) inv.malformedSubscriptions.push({ app, key, where, reason: 'its value is not a YAML list of {recipients, triggers}' });
+        continue;
+      }
+      for (const item of parsed.view.value) {
+        for (const recipient of Array.isArray(item?.recipients) ? item.recipients.map(String) : []) {
+          const i = recipient.indexOf(':');
+          const service = i < 0 ? recipient : recipient.slice(0, i);
+          for (const trigger of Array.isArray(item?.triggers) ? item.triggers.map(String) : []) {
+            inv.subscriptions.push({ trigger, service, recipients: [i < 0 ? '' : recipient.slice(i + 1)], origin: 'subscriptions-annotation', app, config, where, key });
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Whether an equality-based label selector matches (`k=v`, `k==v`, `k!=v`, `k`, `!k`); set-based ones count as matching. */
+export function selectorMatches(selector: string, labels: Record<string, string>): boolean {
+  const s = selector.trim();
+  if (s === '') return true;
+  for (const raw of s.split(',')) {
+    const req = raw.trim();
+    if (/\s(in|notin)\s*\(/.test(req)) continue;
+    let m: RegExpExecArray | null;
+    if ((m = /^([^!=]+)!=(.*)$/.exec(req))) {
+      if (labels[m[1].trim()] === m[2].trim()) return false;
+    } else if ((m = /^([^!=]+)==?(.*)$/.exec(req))) {
+      if (labels[m[1].trim()] !== m[2].trim()) return false;
+    } else if (req.startsWith('!')) {
+      if (req.slice(1).trim() in labels) return false;
+    } else if (!(req in labels)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function looksLikeAppConfig(value: any): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && value.backend !== undefined && typeof value.backend === 'object';
+}
+
+function looksLikeDynamicPlugins(value: any): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && (Array.isArray(value.plugins) || Array.isArray(value.includes));
+}
+
+function isKubeObject(value: any): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && typeof value.kind === 'string' && typeof value.apiVersion === 'string';
+}
+
+/** Reparses a document of a file as YAML 1.2, the way Backstage reads app-config. */
+function asYaml12(view: YamlView): YamlView {
+  const range = view.node?.range;
+  if (!range) return view;
+  const parsed = parseYamlSpan(view.span.slice(range[0], range[2]), '1.2');
+  return parsed.ok ? parsed.view : view;
+}
+
+/** Recognises what the sources hold. */
+export function buildInventory(sources: SourceFile[], options: DoctorOptions = {}): Inventory {
+  const inv = new Inventory(sources, options);
+  for (const source of sources) {
+    for (const doc of source.documents) {
+      const value = doc.value;
+      if (isKubeObject(value)) {
+        if (value.kind.endsWith('List') && Array.isArray(value.items)) {
+          value.items.forEach((_: any, i: number) => {
+            const item = doc.at(['items', i]);
+            if (item && isKubeObject(item.value)) inv.objects.push(new KubeObject(source, item));
+          });
+        } else {
+          inv.objects.push(new KubeObject(source, doc));
+        }
+      } else if (looksLikeAppConfig(value)) {
+        inv.appConfigs.push(new ConfigDoc(source, asYaml12(doc), `app-config ${source.file}`));
+      } else if (looksLikeDynamicPlugins(value)) {
+        inv.dynamicPlugins.push(new ConfigDoc(source, doc, `dynamic-plugins ${source.file}`));
+      }
+    }
+  }
+
+  for (const object of inv.objects) {
+    const group = object.apiVersion.split('/')[0];
+    if (object.kind === 'ConfigMap' && object.apiVersion === 'v1') {
+      if (object.name === NOTIFICATIONS_CONFIGMAP) {
+        inv.configs.push(buildConfigMapConfig(object));
+        continue;
+      }
+      // ConfigMaps that carry app-config or dynamic-plugins files (RHDH).
+      for (const { key } of object.view.keysAt(['data'])) {
+        const span = object.view.spanAt(['data', key]);
+        if (!span || !/\.ya?ml$/i.test(key)) continue;
+        const isPlugins = /dynamic-plugins/i.test(key);
+        const parsed = parseYamlSpan(span, isPlugins ? '1.1' : '1.2');
+        if (!parsed.ok) continue;
+        if (isPlugins && looksLikeDynamicPlugins(parsed.view.value)) {
+          inv.dynamicPlugins.push(new ConfigDoc(object.source, parsed.view, object.label, object, key));
+        } else if (looksLikeAppConfig(parsed.view.value)) {
+          inv.appConfigs.push(new ConfigDoc(object.source, parsed.view, object.label, object, key));
+        } else if (looksLikeDynamicPlugins(parsed.view.value)) {
+          inv.dynamicPlugins.push(new ConfigDoc(object.source, parsed.view, object.label, object, key));
+        }
+      }
+    } else if (object.kind === 'NotificationsConfiguration' && group === 'argoproj.io') {
+      inv.configs.push(buildCrConfig(object));
+    } else if (object.kind === 'Secret' && object.apiVersion === 'v1' && object.name === NOTIFICATIONS_SECRET) {
+      const keys = [...object.view.keysAt(['data']).map(k => ({ key: k.key, line: k.line })), ...object.view.keysAt(['stringData'])];
+      inv.secrets.push({ object, keys });
+    } else if ((object.kind === 'Application' || object.kind === 'ApplicationSet') && group === 'argoproj.io') {
+      inv.apps.push(appDef(object));
+    } else if (object.kind === 'AppProject' && group === 'argoproj.io') {
+      inv.projects.push(object);
+    } else if (object.kind === 'Backstage' && group === 'rhdh.redhat.com') {
+      inv.backstages.push(object);
+    } else if (object.kind === 'ArgoCD' && group === 'argoproj.io') {
+      inv.argocds.push(object);
+    }
+  }
+
+  // Subscriptions: annotations of Applications and ApplicationSet templates,
+  // the configuration's `subscriptions` key, and AppProject annotations.
+  for (const app of inv.apps) {
+    annotationSubscriptions(inv, app, app.object, app.metadataPath, app.annotations, 'annotation', inv.configFor(app));
+  }
+  for (const config of inv.activeConfigs) {
+    const entry = config.subscriptionsEntry;
+    if (!entry) continue;
+    for (const sub of config.subscriptions) {
+      for (const recipient of sub.recipients) {
+        const i = recipient.indexOf(':');
+        const service = i < 0 ? recipient : recipient.slice(0, i);
+        for (const trigger of sub.triggers) {
+          const recipients = [i < 0 ? '' : recipient.slice(i + 1)];
+          inv.subscriptions.push({ trigger, service, recipients, origin: 'config', config, where: config.where(sub.line), key: 'subscriptions' });
+        }
+      }
+    }
+  }
+  for (const project of inv.projects) {
+    const annotations = asStringMap(project.value?.metadata?.annotations);
+    const active = inv.activeConfigs;
+    const config = active.find(c => c.namespace === project.namespace) ?? (active.length === 1 ? active[0] : undefined);
+    annotationSubscriptions(inv, undefined, project, ['metadata'], annotations, 'project', config);
+  }
+  return inv;
+}

@@ -1,0 +1,226 @@
+/**
+ * The doctor's vocabulary: where a text came from (file and line, through
+ * YAML nested in YAML), findings, and the rule interface.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument, Scalar } from 'yaml';
+
+export type FindingSeverity = 'error' | 'warning';
+
+/** Where a finding points: a file, a 1-based line, and the object it concerns. */
+export interface Where {
+  readonly file: string;
+  readonly line: number;
+  /** The object, for example `ConfigMap argocd/argocd-notifications-cm` or `app-config app-config.yaml`. */
+  readonly object: string;
+}
+
+/** What a rule reports. */
+export interface FindingInput {
+  readonly severity: FindingSeverity;
+  readonly where: Where;
+  /** The configuration key, annotation or config path concerned, for example `template.app-sync-failed-backstage`. */
+  readonly key?: string;
+  /** What is wrong, in lowercase, without a final period. */
+  readonly message: string;
+  /** What happens at runtime because of it, in lowercase, without a final period. */
+  readonly impact: string;
+  /** How to fix it, in lowercase, without a final period. */
+  readonly fix: string;
+}
+
+/** A finding of a rule. */
+export interface Finding extends FindingInput {
+  readonly rule: string;
+}
+
+/** Receives the findings of a rule. */
+export type Report = (finding: FindingInput) => void;
+
+/** One rule of the doctor: a module under `src/doctor/rules/`. */
+export interface Rule {
+  /** The rule's id, as printed (`template-parse`). */
+  readonly id: string;
+  /** What the rule finds, in one lowercase line. */
+  readonly summary: string;
+  check(inventory: import('./inventory').Inventory, report: Report): void;
+}
+
+/** A path to a node of a YAML document: map keys and sequence indexes. */
+export type YamlPath = ReadonlyArray<string | number>;
+
+/**
+ * A text and the file lines it came from. The text may be a whole file, or a
+ * string value inside it (a ConfigMap value, a template body inside that),
+ * in which case each offset maps to the file line that holds it.
+ */
+export class TextSpan {
+  /** A whole file. */
+  public static ofFile(text: string): TextSpan {
+    const counter = new LineCounter();
+    // Feed the line starts the way the yaml parser would.
+    counter.addNewLine(0);
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '\n') counter.addNewLine(i + 1);
+    }
+    return new TextSpan(text, offset => counter.linePos(Math.max(0, Math.min(offset, text.length))).line);
+  }
+
+  /** A text with no known lines inside: every offset maps to `line`. */
+  public static atLine(text: string, line: number): TextSpan {
+    return new TextSpan(text, () => line);
+  }
+
+  private constructor(public readonly text: string, private readonly lineAtOffset: (offset: number) => number) {}
+
+  /** The part of the text from `start` to `end`, keeping its lines. */
+  public slice(start: number, end: number): TextSpan {
+    return new TextSpan(this.text.slice(start, end), offset => this.lineOf(start + offset));
+  }
+
+  /** The file line (1-based) of an offset of the text. */
+  public lineOf(offset: number): number {
+    return this.lineAtOffset(offset);
+  }
+
+  /** The file line of the n-th line (0-based) of the text, for texts whose lines are file lines. */
+  public lineOfLine(n: number): number {
+    let offset = 0;
+    for (let i = 0; i < n; i++) {
+      const next = this.text.indexOf('\n', offset);
+      if (next < 0) break;
+      offset = next + 1;
+    }
+    return this.lineOf(offset);
+  }
+
+  /**
+   * The value of a scalar parsed from this text, as a span. A literal block
+   * scalar (`|`) keeps one value line per text line; other styles map every
+   * offset to the scalar's first line.
+   */
+  public scalarSpan(node: Scalar): TextSpan {
+    const value = typeof node.value === 'string' ? node.value : String(node.value);
+    const start = node.range?.[0] ?? 0;
+    if (node.type === 'BLOCK_LITERAL') {
+      const headerEnd = this.text.indexOf('\n', start);
+      const lineStarts: number[] = [];
+      if (headerEnd >= 0) {
+        let offset = headerEnd + 1;
+        const end = node.range?.[1] ?? this.text.length;
+        while (offset <= end && offset < this.text.length) {
+          lineStarts.push(offset);
+          const next = this.text.indexOf('\n', offset);
+          if (next < 0) break;
+          offset = next + 1;
+        }
+      }
+      const firstLine = this.lineOf(start);
+      return new TextSpan(value, offset => {
+        let n = 0;
+        for (let i = 0; i < offset && i < value.length; i++) if (value[i] === '\n') n++;
+        return n < lineStarts.length ? this.lineOf(lineStarts[n]) : firstLine + 1 + n;
+      });
+    }
+    const line = this.lineOf(start) + (node.type === 'BLOCK_FOLDED' ? 1 : 0);
+    return TextSpan.atLine(value, line);
+  }
+}
+
+/** Options of a YAML parse: Kubernetes and Argo CD read YAML 1.1 (yaml.v2), Backstage YAML 1.2. */
+export type YamlVersion = '1.1' | '1.2';
+
+/** The result of parsing a span as one YAML document. */
+export type ParsedYaml = { readonly ok: true; readonly view: YamlView } | { readonly ok: false; readonly error: string; readonly line: number };
+
+/** Parses a span as one YAML document. */
+export function parseYamlSpan(span: TextSpan, version: YamlVersion = '1.1'): ParsedYaml {
+  const doc = parseDocument(span.text, { version, prettyErrors: false, strict: true });
+  const error = doc.errors[0];
+  if (error) {
+    return { ok: false, error: error.message.split('\n')[0], line: span.lineOf(error.pos[0]) };
+  }
+  return { ok: true, view: new YamlView(doc.contents as YamlNode | null, span, doc.toJS({ maxAliasCount: 10000 })) };
+}
+
+/**
+ * A YAML node and the span its document was parsed from, so that a path
+ * inside it can be turned into a file line.
+ */
+export class YamlView {
+  constructor(
+    /** The node (null for an empty document). */
+    public readonly node: YamlNode | null,
+    /** The text the node's document was parsed from. */
+    public readonly span: TextSpan,
+    /** The node as plain data. */
+    public readonly value: any,
+  ) {}
+
+  /** The file line where the node starts. */
+  public get line(): number {
+    return this.span.lineOf(this.node?.range?.[0] ?? 0);
+  }
+
+  /** The view of the node at `path`, or undefined. */
+  public at(path: YamlPath): YamlView | undefined {
+    let node: YamlNode | null = this.node;
+    let value: any = this.value;
+    for (const step of path) {
+      const next = childOf(node, step);
+      if (!next) return undefined;
+      node = next.node;
+      value = value?.[step];
+    }
+    return new YamlView(node, this.span, value);
+  }
+
+  /**
+   * The file line of `path`: the line of its key when the last step is a map
+   * key, of its node otherwise; the nearest existing ancestor when it does
+   * not exist.
+   */
+  public lineAt(path: YamlPath): number {
+    let node: YamlNode | null = this.node;
+    let line = this.line;
+    for (const step of path) {
+      const next = childOf(node, step);
+      if (!next) return line;
+      line = this.span.lineOf((next.key ?? next.node)?.range?.[0] ?? node?.range?.[0] ?? 0);
+      node = next.node;
+    }
+    return line;
+  }
+
+  /** The string at `path` as a span of the file, or undefined when it is not a string scalar. */
+  public spanAt(path: YamlPath): TextSpan | undefined {
+    const view = this.at(path);
+    if (!view || !isScalar(view.node) || typeof view.node.value !== 'string') return undefined;
+    return this.span.scalarSpan(view.node);
+  }
+
+  /** The keys of the map at `path` with their lines, in document order. */
+  public keysAt(path: YamlPath = []): Array<{ readonly key: string; readonly line: number }> {
+    const view = path.length === 0 ? this : this.at(path);
+    if (!view || !isMap(view.node)) return [];
+    return view.node.items.map(pair => ({
+      key: String(isScalar(pair.key) ? pair.key.value : pair.key),
+      line: this.span.lineOf((pair.key as YamlNode | null)?.range?.[0] ?? view.node!.range?.[0] ?? 0),
+    }));
+  }
+}
+
+function childOf(node: YamlNode | null, step: string | number): { node: YamlNode | null; key?: YamlNode | null } | undefined {
+  if (isSeq(node)) {
+    const index = typeof step === 'number' ? step : /^\d+$/.test(step) ? Number(step) : -1;
+    const item = index < 0 ? undefined : node.items[index];
+    return item === undefined ? undefined : { node: item as YamlNode | null };
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (String(key) === String(step)) return { node: pair.value as YamlNode | null, key: pair.key as YamlNode | null };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,40 @@
+/**
+ * Helpers for the doctor's tests.
+ */
+import * as path from 'path';
+import { main } from '../../src/doctor/cli';
+import { DoctorResult, runDoctor } from '../../src/doctor/doctor';
+import { DoctorOptions } from '../../src/doctor/inventory';
+import { parseSource, readInputs } from '../../src/doctor/load';
+import { Finding } from '../../src/doctor/model';
+
+export const FIXTURES = path.join(__dirname, 'fixtures');
+
+/** A fixture's path. */
+export function fixture(...parts: string[]): string {
+  return path.join(FIXTURES, ...parts);
+}
+
+/** Runs the doctor over files or folders. */
+export function doctorPaths(paths: string[], options: DoctorOptions = {}): DoctorResult {
+  return runDoctor(readInputs(paths), options);
+}
+
+/** Runs the doctor over YAML texts, each read as a file named `input-<i>.yaml`. */
+export function doctorText(texts: string | string[], options: DoctorOptions = {}): DoctorResult {
+  const list = Array.isArray(texts) ? texts : [texts];
+  return runDoctor(list.map((t, i) => parseSource(`input-${i}.yaml`, t)), options);
+}
+
+/** The findings of one rule. */
+export function findingsOf(result: DoctorResult, rule: string): Finding[] {
+  return result.findings.filter(f => f.rule === rule);
+}
+
+/** Runs the command line; returns its exit status and output. */
+export function runCli(args: string[], stdin = ''): { status: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const status = main(args, { stdout: t => (stdout += t), stderr: t => (stderr += t), readStdin: () => stdin });
+  return { status, stdout, stderr };
+}
