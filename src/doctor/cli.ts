@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import { ArgoCdVersion } from '../argocd-version';
 import { runDoctor } from './doctor';
 import { toJsonReport, toText } from './format';
+import { buildInventory } from './inventory';
 import { InputError, readInputs } from './load';
 import { migrate } from './migrate';
 import { RULES } from './rules';
@@ -61,6 +62,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const paths: string[] = [];
   let format: 'text' | 'json' = 'text';
+  let formatGiven = false;
   let argocdVersion: ArgoCdVersion | undefined;
   let migrateMode = false;
   let listRules = false;
@@ -78,6 +80,7 @@ function parseArgs(argv: string[]): Args {
       const f = value('--format');
       if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be "text" or "json", not "${f}"`);
       format = f;
+      formatGiven = true;
     } else if (arg === '--argocd-version' || arg.startsWith('--argocd-version=')) {
       const v = ArgoCdVersion.of(value('--argocd-version'));
       const problem = v._problem();
@@ -85,6 +88,7 @@ function parseArgs(argv: string[]): Args {
       argocdVersion = v;
     } else if (arg === '--migrate') {migrateMode = true;} else if (arg === '--list-rules') {listRules = true;} else if (arg === '-') {paths.push(arg);} else if (arg === '--') {paths.push(...argv.slice(i + 1)), (i = argv.length);} else if (arg.startsWith('-')) {throw new UsageError(`unknown option ${arg}`);} else if (command === undefined) {command = arg;} else {paths.push(arg);}
   }
+  if (migrateMode && formatGiven) throw new UsageError('--format applies to findings; --migrate prints TypeScript: give one of them');
   if (!help && command === undefined) throw new UsageError('no command: the command is "doctor"');
   if (!help && command !== 'doctor') throw new UsageError(`unknown command "${command}": the command is "doctor"`);
   return { paths, format, argocdVersion, migrate: migrateMode, listRules, help };
@@ -121,13 +125,14 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
     }
     throw e;
   }
-  const result = runDoctor(sources, { argocdVersion: args.argocdVersion });
   if (args.migrate) {
-    const migration = migrate(result.inventory);
+    // The rules do not run: migrating needs only what the inputs hold.
+    const migration = migrate(buildInventory(sources, { argocdVersion: args.argocdVersion }));
     io.stdout(migration.code);
     for (const note of migration.notCarried) io.stderr(`not carried over: ${note}\n`);
     return 0;
   }
+  const result = runDoctor(sources, { argocdVersion: args.argocdVersion });
   if (args.format === 'json') {
     io.stdout(JSON.stringify(toJsonReport(result), undefined, 2) + '\n');
   } else {

@@ -313,9 +313,15 @@ export class Inventory {
 
   constructor(public readonly sources: SourceFile[], public readonly options: DoctorOptions = {}) {}
 
-  /** The configurations Argo CD would use: NotificationsConfigurations the operator ignores are left out. */
+  /**
+   * The configurations Argo CD would use. Left out: NotificationsConfigurations
+   * the operator ignores, and ConfigMaps in a namespace whose
+   * NotificationsConfiguration is among the inputs (the operator replaces
+   * their data with its own: `operator-overwrite` reports them).
+   */
   public get activeConfigs(): NotificationsConfig[] {
-    return this.configs.filter(c => !c.ignoredByOperator);
+    const managed = new Set(this.configs.filter(c => c.source === 'NotificationsConfiguration' && !c.ignoredByOperator).map(c => c.namespace ?? ''));
+    return this.configs.filter(c => !c.ignoredByOperator && !(c.source === 'ConfigMap' && managed.has(c.namespace ?? '')));
   }
 
   /**
@@ -558,8 +564,17 @@ function annotationSubscriptions(inv: Inventory, app: AppDef | undefined, object
     if (key.startsWith(SUBSCRIBE_PREFIX)) {
       const rest = key.slice(SUBSCRIBE_PREFIX.length);
       const parts = rest.split('.');
-      if (parts.length === 2 && parts[0] && parts[1]) {
+      if (parts.length >= 2 && parts[0] && parts[1]) {
+        // Argo CD reads the first two parts and ignores the rest.
         inv.subscriptions.push({ trigger: parts[0], service: parts[1], recipients: recipientsOf(value), origin, app, config, where, key });
+        if (parts.length > 2 && app) {
+          inv.malformedSubscriptions.push({
+            app,
+            key,
+            where,
+            reason: `it has ${parts.length} dot-separated parts after "subscribe.": Argo CD reads "${parts[0]}" as the trigger and "${parts[1]}" as the service and ignores the rest (trigger and service names cannot contain dots)`,
+          });
+        }
       } else if (parts.length === 1 && parts[0]) {
         const defaults = config?.defaultTriggers.find(d => d.service === parts[0]) ?? config?.defaultTriggers.find(d => d.service === undefined);
         for (const trigger of defaults?.triggers ?? []) {
@@ -570,21 +585,27 @@ function annotationSubscriptions(inv: Inventory, app: AppDef | undefined, object
           app,
           key,
           where,
-          reason: parts.length > 2 ? 'it has more than two dot-separated parts after "subscribe." (trigger and service names cannot contain dots)' : 'it names no trigger or service',
+          reason: 'it names no trigger or service',
         });
       }
-    } else if (key === SUBSCRIPTIONS_ANNOTATION) {
+    } else if (key.startsWith(SUBSCRIPTIONS_ANNOTATION)) {
       const parsed = parseYamlSpan(object.view.spanAt([...metadataPath, 'annotations', key]) ?? TextSpan.atLine(value, where.line), '1.1');
       if (!parsed.ok || !Array.isArray(parsed.view.value)) {
-        if (app) inv.malformedSubscriptions.push({ app, key, where, reason: 'its value is not a YAML list of {recipients, triggers}' });
+        if (app) inv.malformedSubscriptions.push({ app, key, where, reason: 'its value is not a YAML list of {trigger, destinations}' });
         continue;
       }
+      // notifications-engine's format: [{trigger: [names], destinations: [{service, recipients: [...]}]}].
+      const list = (v: any): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
       for (const item of parsed.view.value) {
-        for (const recipient of Array.isArray(item?.recipients) ? item.recipients.map(String) : []) {
-          const i = recipient.indexOf(':');
-          const service = i < 0 ? recipient : recipient.slice(0, i);
-          for (const trigger of Array.isArray(item?.triggers) ? item.triggers.map(String) : []) {
-            inv.subscriptions.push({ trigger, service, recipients: [i < 0 ? '' : recipient.slice(i + 1)], origin: 'subscriptions-annotation', app, config, where, key });
+        for (const destination of Array.isArray(item?.destinations) ? item.destinations : []) {
+          // One destination per recipient: a destination without recipients subscribes nothing.
+          const recipients = list(destination?.recipients);
+          if (recipients.length === 0 || destination?.service === undefined || destination?.service === null) continue;
+          const service = String(destination.service);
+          const triggers = list(item?.trigger);
+          const defaults = config?.defaultTriggers.find(d => d.service === service) ?? config?.defaultTriggers.find(d => d.service === undefined);
+          for (const trigger of triggers.length > 0 ? triggers : defaults?.triggers ?? []) {
+            inv.subscriptions.push({ trigger, service, recipients, origin: 'subscriptions-annotation', app, config, where, key });
           }
         }
       }
@@ -706,7 +727,8 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
       for (const recipient of sub.recipients) {
         const i = recipient.indexOf(':');
         const service = i < 0 ? recipient : recipient.slice(0, i);
-        for (const trigger of sub.triggers) {
+        const defaults = config.defaultTriggers.find(d => d.service === service) ?? config.defaultTriggers.find(d => d.service === undefined);
+        for (const trigger of sub.triggers.length > 0 ? sub.triggers : defaults?.triggers ?? []) {
           const recipients = [i < 0 ? '' : recipient.slice(i + 1)];
           inv.subscriptions.push({ trigger, service, recipients, origin: 'config', config, where: config.where(sub.line), key: 'subscriptions' });
         }

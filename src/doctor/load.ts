@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { TextSpan, YamlView } from './model';
+import { applyV2 } from './yaml-v2';
 
 /** Input the doctor cannot use: the command exits with status 2. */
 export class InputError extends Error {}
@@ -118,6 +119,8 @@ function dropSecretValues(text: string, docs: ReturnType<typeof parseAllDocument
         const value = pair.value;
         if (value?.range) ranges.push([value.range[0], value.range[1]]);
         if (value && 'value' in value) value.value = '';
+        // The parser keeps the text it read as well.
+        if (value && 'source' in value) value.source = '';
       }
     }
   };
@@ -169,6 +172,8 @@ export function parseSource(file: string, bytes: Buffer | string): SourceFile {
       throw new InputError(`${file}:${line}: not YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     }
     if (doc.contents === null) continue;
+    // Values as Kubernetes reads them (yaml.v2), not as the yaml package's YAML 1.1 schema does.
+    applyV2(doc.contents as any);
     documents.push(new YamlView(doc.contents as any, span, doc.toJS({ maxAliasCount: 10000 })));
   }
   return { file, text, span, documents, problems };

@@ -3,6 +3,7 @@
  * YAML nested in YAML), findings, and the rule interface.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument, Scalar } from 'yaml';
+import { applyV2 } from './yaml-v2';
 
 export type FindingSeverity = 'error' | 'warning';
 
@@ -57,7 +58,7 @@ export class TextSpan {
   /** A whole file. */
   public static ofFile(text: string): TextSpan {
     const counter = new LineCounter();
-    // Feed the line starts the way the yaml parser would.
+    // Feed the line starts the way the YAML parser would.
     counter.addNewLine(0);
     for (let i = 0; i < text.length; i++) {
       if (text[i] === '\n') counter.addNewLine(i + 1);
@@ -139,6 +140,8 @@ export function parseYamlSpan(span: TextSpan, version: YamlVersion = '1.1'): Par
   if (error) {
     return { ok: false, error: error.message.split('\n')[0], line: span.lineOf(error.pos[0]) };
   }
+  // Argo CD and Kubernetes read YAML 1.1 with yaml.v2, whose plain scalars differ from the yaml package's in places.
+  if (version === '1.1') applyV2(doc.contents as YamlNode | null);
   return { ok: true, view: new YamlView(doc.contents as YamlNode | null, span, doc.toJS({ maxAliasCount: 10000 })) };
 }
 

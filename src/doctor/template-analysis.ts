@@ -36,7 +36,7 @@ export interface FieldRef {
   readonly guards: readonly DataPath[];
   /** Read through `index` (missing keys give the zero value) rather than fields. */
   readonly viaIndex: boolean;
-  /** Read through `dig` (safe at every level). */
+  /** Read through `dig`: safe where keys are missing (it still fails on an explicit null on the way). */
   readonly viaDig: boolean;
   /** The role of the action it is in. */
   readonly role: RefRole;

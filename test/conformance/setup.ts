@@ -105,5 +105,5 @@ export function editConfig(yaml: string, edit: (data: Record<string, string>) =>
       }
     }
   }
-  return docs.map(d => YAML.stringify(d)).join('---\n');
+  return docs.map(d => YAML.stringify(d, { lineWidth: 0 })).join('---\n');
 }

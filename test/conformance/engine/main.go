@@ -37,6 +37,7 @@ import (
 	"github.com/Masterminds/sprig"
 	"github.com/antonmedv/expr"
 	"github.com/antonmedv/expr/vm"
+	ghodss "github.com/ghodss/yaml"
 	"gopkg.in/yaml.v2"
 )
 
@@ -128,14 +129,13 @@ func jsonable(v interface{}) (interface{}, error) {
 	}
 }
 
-// unmarshalYAML mirrors sigs.k8s.io/yaml.Unmarshal: yaml.v2, then JSON into
-// out, so struct fields are matched by their JSON names.
+// unmarshalYAML is sigs.k8s.io/yaml.Unmarshal, which notifications-engine
+// decodes its configuration values with: ghodss/yaml, from which it was forked
+// (Debian packages it; sigs.k8s.io/yaml is not). yaml.v2, then JSON into out,
+// so struct fields are matched by their JSON names, and a YAML boolean or
+// number is written as a string where out has a string (`when: true`).
 func unmarshalYAML(text string, out interface{}) error {
-	raw, err := yamlToJSON(text)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(raw, out)
+	return ghodss.Unmarshal([]byte(text), out)
 }
 
 func str(o object, path ...string) string {
