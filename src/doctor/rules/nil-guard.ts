@@ -1,13 +1,217 @@
 /**
- * `nil-guard`: a condition or template that reads a field under a parent that can be absent, without a guard.
+ * `nil-guard`: a condition or template that reads a field under a parent
+ * that can be absent on a real Application (`status` before the first
+ * reconcile, `status.operationState` before the first sync, `syncResult`
+ * while an operation runs, annotations, labels, `spec.source` on multi-source
+ * applications, ...), with no guard.
+ *
+ * Conditions: expr fails with "cannot fetch x from <nil>": the trigger is not
+ * fired (with several conditions, one error skips the whole trigger) and Argo
+ * CD logs the error on every resync. A read is guarded by an earlier operand
+ * of its `and` chain (`app.status.operationState != nil and ...`), the test
+ * of a `?:`, or `?.` right after the parent.
+ *
+ * Templates: Go's text/template renders a field of a missing parent as
+ * `<no value>`, and fails the send for `index` of a missing map or a missing
+ * value given to a string function. A read is guarded by an enclosing
+ * `if`/`with`, by `dig`, or by the conditions of every trigger that sends the
+ * template (`app.status.operationState.phase in [...]` proves operationState).
  */
-import { Inventory } from '../inventory';
+import {
+  AnalyzedField,
+  analyzedFields,
+  annotationsAssured,
+  canBeAbsent,
+  conditionsSending,
+  consumerOf,
+  DataPath,
+  exprFacts,
+  fieldLabel,
+  guardedBy,
+  isBlank,
+  knownForTemplate,
+  knownForTrigger,
+  NIL_PRINTING_FUNCTIONS,
+  outputOf,
+  PathSet,
+  showPath,
+  STRING_TYPED_FUNCTIONS,
+  UnguardedRead,
+  viaVariable,
+  whyAbsent,
+} from '../condition-analysis';
+import { ConditionDef, ExprText, Inventory, NotificationsConfig, TemplateDef, TriggerDef } from '../inventory';
 import { Report, Rule } from '../model';
+import { conditionLabel } from './condition-syntax';
+
+/** `a != nil and b != nil and ` for the parents of a read. */
+function guardText(absent: DataPath[]): string {
+  return absent.map(p => `${showPath(p)} != nil and `).join('');
+}
+
+function checkConditionExpr(
+  report: Report,
+  config: NotificationsConfig,
+  trigger: TriggerDef,
+  condition: ConditionDef,
+  field: 'when' | 'oncePer',
+  expr: ExprText,
+  known: PathSet,
+): void {
+  const facts = exprFacts(expr.text, known);
+  const several = (trigger.conditions?.length ?? 1) > 1;
+  for (const read of facts.unguarded) {
+    report(conditionFinding(config, trigger, condition, field, expr, read, several));
+  }
+}
+
+function conditionFinding(
+  config: NotificationsConfig,
+  trigger: TriggerDef,
+  condition: ConditionDef,
+  field: 'when' | 'oncePer',
+  expr: ExprText,
+  read: UnguardedRead,
+  several: boolean,
+) {
+  const label = `the ${field} of ${conditionLabel(trigger, condition)}`;
+  const outer = read.absent[0];
+  const skipped = several ? ', and because the trigger has several conditions the error skips all of them' : '';
+  const effect =
+    field === 'when'
+      ? `the trigger does not fire${skipped}, and Argo CD logs "Failed to evaluate condition" on every resync`
+      : 'the trigger does not fire although its condition is true, and Argo CD logs the error on every resync';
+  if (read.kind === 'operation') {
+    return {
+      severity: 'warning' as const,
+      where: config.where(expr.span.lineOf(read.offset)),
+      key: trigger.entry.key,
+      message: `${label} applies ${read.operation} to ${showPath(read.path)} without checking that it is present (${whyAbsent(outer)})`,
+      impact: `expr fails on nil ("invalid argument" or "interface conversion") while it is absent: ${effect}`,
+      fix: `test it first: ${showPath(read.path)} != nil and ...`,
+    };
+  }
+  const leaf = read.path[read.path.length - 1];
+  return {
+    severity: 'warning' as const,
+    where: config.where(expr.span.lineOf(read.offset)),
+    key: trigger.entry.key,
+    message: `${label} reads ${showPath(read.path)} with no guard on ${read.absent.map(showPath).join(' and ')} (${whyAbsent(outer)})`,
+    impact: `expr fails with "cannot fetch ${read.path[outer.length] ?? leaf} from <nil>" while ${showPath(outer)} is absent: ${effect}`,
+    fix: `guard the read: ${guardText(read.absent)}${showPath(read.path)} ... (works on every Argo CD release; "?." right after each parent needs expr 1.12.5, Argo CD 2.8, or later)`,
+  };
+}
+
+/** `dig "status" "health" "status" "" .app` for a path under app. */
+function digText(path: DataPath): string {
+  return `dig ${path.slice(1).map(p => JSON.stringify(p)).join(' ')} "" .app`;
+}
+
+function checkTemplateField(report: Report, config: NotificationsConfig, template: TemplateDef, af: AnalyzedField, known: PathSet): void {
+  const { field, analysis } = af;
+  const refs = analysis.refs;
+  const reported = new Set<string>();
+  refs.forEach((ref, i) => {
+    const path = ref.path;
+    if (!path || path[0] !== 'app' || ref.viaDig || viaVariable(ref)) return;
+    const line = field.span.lineOf(ref.offset);
+    const safe = (p: DataPath) => !canBeAbsent(p, known) || guardedBy(ref, p);
+    if (ref.viaIndex) {
+      // index X k1 k2: X and X[k1] must be present (index of nil fails).
+      const next = refs[i + 1];
+      const isContainer =
+        next && next.path && !next.viaIndex && !next.viaDig && next.path.length < path.length && next.path.every((p, j) => path[j] === p);
+      const container = isContainer ? next.path! : path.slice(0, -1);
+      const absent: DataPath[] = [];
+      for (let n = container.length; n < path.length; n++) {
+        const p = path.slice(0, n);
+        // Parents of the container are read as fields: the container's own reference covers them.
+        if (!safe(p)) absent.push(p);
+      }
+      if (absent.length === 0) return;
+      const id = JSON.stringify(['index', line, absent]);
+      if (reported.has(id)) return;
+      reported.add(id);
+      report({
+        severity: 'error',
+        where: config.where(line),
+        key: template.entry.key,
+        message: `${fieldLabel(template, field)} reads ${ref.written} while ${absent.map(showPath).join(' and ')} can be absent (${whyAbsent(absent[0])}), with no guard`,
+        impact: 'Go\'s index fails on a missing map ("error calling index: index of untyped nil"), so the send fails and the notification is lost (retried on every resync only when the trigger has no oncePer)',
+        fix: `read it with ${digText(path)}, wrap it in {{ with ${'.' + absent[0].join('.')} }}…{{ end }}, or make every trigger that sends ${template.name} require ${showPath(absent[0])} != nil`,
+      });
+      return;
+    }
+    // A field: every parent must be present.
+    const absent: DataPath[] = [];
+    for (let n = 2; n < path.length; n++) {
+      const p = path.slice(0, n);
+      if (!safe(p)) absent.push(p);
+    }
+    if (absent.length === 0) return;
+    const output = ref.role === 'output' ? outputOf(analysis, ref) : undefined;
+    if (!output) return;
+    const consumer = consumerOf(output, ref);
+    let severity: 'error' | 'warning';
+    let impact: string;
+    if (consumer.kind === 'print' || (consumer.kind === 'function' && NIL_PRINTING_FUNCTIONS.has(consumer.name))) {
+      severity = 'warning';
+      impact =
+        consumer.kind === 'print'
+          ? `while ${showPath(absent[0])} is absent the text shows "<no value>" (and an explicit null parent fails the send)`
+          : `while ${showPath(absent[0])} is absent ${consumer.name} prints "<nil>" in the text (and an explicit null parent fails the send)`;
+    } else if (consumer.kind === 'function' && STRING_TYPED_FUNCTIONS.has(consumer.name)) {
+      severity = 'error';
+      impact = `while ${showPath(absent[0])} is absent ${consumer.name} gets no string ("invalid value; expected string"), so the send fails and the notification is lost`;
+    } else {
+      // default, coalesce (NIL_HANDLING_FUNCTIONS), toJson, quote, ...: the missing value is handled, or written as null or "".
+      return;
+    }
+    const id = JSON.stringify([line, path, severity]);
+    if (reported.has(id)) return;
+    reported.add(id);
+    const senders = conditionsSending(config, template.name).map(s => s.trigger.name);
+    report({
+      severity,
+      where: config.where(line),
+      key: template.entry.key,
+      message: `${fieldLabel(template, field)} reads ${ref.written} while ${absent.map(showPath).join(' and ')} can be absent (${whyAbsent(absent[0])}), with no guard${
+        senders.length > 0 ? ` and no condition of ${[...new Set(senders)].join(', ')} requiring it` : ''
+      }`,
+      impact,
+      fix: `read it with {{ ${digText(path)} }}, wrap it in {{ if ${'.' + absent[absent.length - 1].join('.')} }}…{{ end }}, or make the sending trigger's condition require ${showPath(absent[absent.length - 1])} != nil`,
+    });
+  });
+}
 
 export const rule: Rule = {
   id: 'nil-guard',
-  summary: 'a condition or template that reads a field under a parent that can be absent, without a guard',
-  check(_inventory: Inventory, _report: Report): void {
-    // Not written yet.
+  summary: 'a condition or template that reads a field under a parent that can be absent (status, operationState, syncResult, health, annotations), without a guard',
+  check(inventory: Inventory, report: Report): void {
+    for (const config of inventory.activeConfigs) {
+      for (const trigger of config.triggers) {
+        const known = knownForTrigger(inventory, config, trigger.name);
+        for (const condition of trigger.conditions ?? []) {
+          const when = condition.when;
+          if (when && !isBlank(when.text) && typeof condition.view.at(['when'])?.value === 'string') {
+            checkConditionExpr(report, config, trigger, condition, 'when', when, known);
+          }
+          const oncePer = condition.oncePer;
+          if (oncePer && !isBlank(oncePer.text) && typeof condition.view.at(['oncePer'])?.value === 'string') {
+            // oncePer is evaluated only while when is true: what when proves holds.
+            const proved = when && !isBlank(when.text) ? exprFacts(when.text, known).provesTrue : known;
+            checkConditionExpr(report, config, trigger, condition, 'oncePer', oncePer, proved);
+          }
+        }
+      }
+      for (const template of config.templates) {
+        const known = knownForTemplate(inventory, config, template.name);
+        // Apps reached only through annotations have annotations.
+        const sending = conditionsSending(config, template.name);
+        if (sending.length > 0 && sending.every(s => annotationsAssured(inventory, config, s.trigger.name))) known.add(['app', 'metadata', 'annotations']);
+        if (sending.length === 0 && inventory.subscriptions.every(s => s.origin !== 'config' && s.origin !== 'project')) known.add(['app', 'metadata', 'annotations']);
+        for (const af of analyzedFields(template)) checkTemplateField(report, config, template, af, known);
+      }
+    }
   },
 };

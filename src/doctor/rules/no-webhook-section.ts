@@ -1,13 +1,95 @@
 /**
- * `no-webhook-section`: a template sent to a webhook service without a webhook.<service> section (sent as GET).
+ * `no-webhook-section`: a template sent to a webhook service without a
+ * `webhook.<service>` section. notifications-engine then sends a GET to the
+ * service's URL with the template's `message` as the body (argo-cd#16311).
+ *
+ * The templates of one condition are merged into one notification before it
+ * is sent (pkg/templates/service.go), so a condition is at fault when none of
+ * the templates it sends has the section. Pairs come from the subscriptions
+ * in the input, from `defaultTriggers.<service>`, or, when the input holds
+ * none, from the configuration itself (one webhook service that templates
+ * address).
  */
 import { Inventory } from '../inventory';
 import { Report, Rule } from '../model';
+import { conditionVerdict, isBackstageService, nameList, pairOrigin, quoted, sendLine, sentTemplates, wiringOf } from '../wiring';
 
 export const rule: Rule = {
   id: 'no-webhook-section',
-  summary: 'a template sent to a webhook service without a webhook.<service> section (sent as GET)',
-  check(_inventory: Inventory, _report: Report): void {
-    // Not written yet.
+  summary: 'a template sent to a webhook service without a webhook.<service> section (sent as GET with the message as body)',
+  check(inventory: Inventory, report: Report): void {
+    for (const pair of wiringOf(inventory).pairs) {
+      const { config, service } = pair;
+      const trigger = config.trigger(pair.trigger);
+      // An undefined trigger is the subscription rule's (or builtin-name's).
+      if (!trigger?.conditions) continue;
+      for (const condition of trigger.conditions) {
+        // Undefined templates fail the send (config-load); built-in ones are builtin-name's.
+        if (conditionVerdict(config, trigger, condition, service) !== 'no-section') continue;
+        const sent = sentTemplates(condition);
+        const templates = sent.map(s => config.template(s.name));
+        const names = sent.map(s => s.name);
+        const backstage = isBackstageService(config, config.service(service)!);
+        const empty = templates.some(t => t!.webhookServices.includes(service));
+        const which = names.length === 1 ? `template ${quoted(names[0])} has` : `none of the templates ${nameList(names)} has`;
+        const others = [...new Set(templates.flatMap(t => t!.webhookServices))].filter(o => o !== service);
+        report({
+          severity: 'error',
+          where: config.where(sendLine(condition)),
+          key: trigger.entry.key,
+          message:
+            `trigger ${quoted(trigger.name)}${trigger.conditions.length > 1 ? ` (condition ${condition.index + 1})` : ''} sends to webhook service ${quoted(service)}, ` +
+            `but ${which} ${empty ? `an empty webhook.${service} section` : `no webhook.${service} section`}` +
+            `${others.length > 0 ? ` (only ${others.map(o => `webhook.${o}`).join(', ')})` : ''} (${pairOrigin(pair)})`,
+          impact:
+            'Argo CD sends a GET to the service\'s URL with the template\'s message as the body (argo-cd#16311): ' +
+            (backstage
+              ? 'backstage creates nothing (a GET there lists a user\'s notifications and refuses Argo CD\'s service token), so the notification is lost'
+              : 'the receiver gets no POST and no JSON body, so the notification is lost'),
+          fix:
+            `add to ${names.length === 1 ? `template ${quoted(names[0])}` : 'the template'} a webhook.${service} section with method: POST and a JSON body` +
+            (others.length === 1 ? `, or rename its webhook.${others[0]} section to webhook.${service}` : ''),
+        });
+      }
+    }
+
+    // A webhook section for a service the configuration does not define (a
+    // configuration without any service is taken to be given in part).
+    for (const config of inventory.activeConfigs) {
+      if (config.services.length === 0) continue;
+      const names = config.services.map(s => s.name);
+      const webhooks = config.webhookServices.map(s => s.name);
+      for (const template of config.templates) {
+        if (!template.view) continue;
+        for (const name of template.webhookServices) {
+          if (names.includes(name)) continue;
+          const close = webhooks.filter(w => similar(w, name));
+          report({
+            severity: 'warning',
+            where: config.where(template.view.lineAt(['webhook', name])),
+            key: template.entry.key,
+            message: `template ${quoted(template.name)} has a webhook.${name} section, but the configuration defines no service ${quoted(name)}` +
+              (webhooks.length > 0 ? ` (its webhook services: ${nameList(webhooks)})` : ''),
+            impact: `the section is never used: sent to ${webhooks.length > 0 ? nameList(webhooks) : 'a webhook service'} the template goes out as a GET with its message as the body`,
+            fix: close.length > 0 ? `rename the section to webhook.${close[0]}` : 'name the section after the service it is for (service.webhook.<name> defines the name)',
+          });
+        }
+      }
+    }
   },
 };
+
+/** Whether two names differ by a typo: case, `-`/`_`, or an edit distance of at most 2. */
+function similar(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  if (norm(a) === norm(b)) return true;
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length] <= 2;
+}

@@ -1,13 +1,112 @@
 /**
- * `operator-overwrite`: an argocd-notifications-cm that the argocd-operator reverts.
+ * `operator-overwrite`: notifications configuration the argocd-operator (and
+ * so OpenShift GitOps) replaces, ignores or never runs.
+ *
+ * - The operator reconciles `argocd-notifications-cm` from the
+ *   NotificationsConfiguration `default-notifications-configuration` of the
+ *   namespace, replacing the ConfigMap's data with the CR's
+ *   (controllers/notificationsconfiguration/configmap.go; argocd-operator#1714).
+ *   It creates that CR, with its default catalog, for an ArgoCD instance that
+ *   enables notifications. A hand-written ConfigMap there is reverted.
+ * - Only `default-notifications-configuration` is read: a NotificationsConfiguration
+ *   of any other name is ignored.
+ * - With `spec.notifications.enabled` false (the default) no notifications
+ *   controller runs, and the operator deletes `argocd-notifications-secret`.
  */
-import { Inventory } from '../inventory';
+import { Inventory, KubeObject, NOTIFICATIONS_CR, NotificationsConfig } from '../inventory';
 import { Report, Rule } from '../model';
+import { quoted } from '../wiring';
+
+const OPENSHIFT_GITOPS = 'openshift-gitops';
+
+function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+function notificationsEnabled(argocd: KubeObject): boolean {
+  const enabled = argocd.value?.spec?.notifications?.enabled;
+  return enabled === true || enabled === 'true';
+}
+
+function isArgoCdCr(object: KubeObject): boolean {
+  return /^argoproj\.io\/v1(alpha1|beta1)$/.test(object.apiVersion);
+}
+
+function nsText(ns: string | undefined): string {
+  return ns ? `namespace ${quoted(ns)}` : 'the same namespace';
+}
 
 export const rule: Rule = {
   id: 'operator-overwrite',
-  summary: 'an argocd-notifications-cm that the argocd-operator reverts',
-  check(_inventory: Inventory, _report: Report): void {
-    // Not written yet.
+  summary: 'an argocd-notifications-cm the argocd-operator reverts, or a NotificationsConfiguration it ignores',
+  check(inventory: Inventory, report: Report): void {
+    const argocds = inventory.argocds.filter(isArgoCdCr);
+    const crs = inventory.configs.filter(c => c.source === 'NotificationsConfiguration');
+    const read = crs.filter(c => !c.ignoredByOperator);
+
+    for (const config of inventory.configs) {
+      if (config.source !== 'ConfigMap') continue;
+      // The ConfigMap the operator itself wrote (as `kubectl get` shows it) is owned by the CR.
+      const owners = config.object.value?.metadata?.ownerReferences;
+      if (Array.isArray(owners) && owners.some((o: any) => o?.kind === 'NotificationsConfiguration' || o?.kind === 'ArgoCD')) continue;
+      const ns = config.namespace;
+      const object = config.object;
+      const where = object.where(['metadata', 'name']);
+      const cr = read.find(c => sameNamespace(c.namespace, ns));
+      const enabling = argocds.find(a => sameNamespace(a.namespace, ns) && notificationsEnabled(a));
+      if (cr || enabling) {
+        const by = cr
+          ? `NotificationsConfiguration ${quoted(cr.object.name)} (${cr.object.source.file}:${cr.object.where().line}) manages ${nsText(ns)}`
+          : `ArgoCD ${quoted(enabling!.name)} (${enabling!.source.file}:${enabling!.where().line}) enables notifications in ${nsText(ns)}, so the operator creates and manages NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} there`;
+        report({
+          severity: 'error',
+          where,
+          key: 'metadata.name',
+          message: `argocd-notifications-cm is given by hand, but ${by}`,
+          impact: 'the operator replaces the configmap\'s data with the notificationsconfiguration\'s on its next reconcile (argocd-operator#1714): these triggers, templates and services are reverted and their notifications stop',
+          fix: `move every key of the configmap into NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} (spec.triggers, spec.templates, spec.services, spec.subscriptions, spec.context) and stop applying the configmap`,
+        });
+        continue;
+      }
+      if (ns === OPENSHIFT_GITOPS && !argocds.some(a => sameNamespace(a.namespace, ns))) {
+        report({
+          severity: 'warning',
+          where,
+          key: 'metadata.name',
+          message: `argocd-notifications-cm is given by hand in ${nsText(ns)}, which OpenShift GitOps manages`,
+          impact: 'when notifications are enabled on the openshift-gitops instance the operator writes this configmap from NotificationsConfiguration "default-notifications-configuration" and reverts hand edits',
+          fix: `put the configuration in NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} instead, and enable notifications on the ArgoCD instance (spec.notifications.enabled: true)`,
+        });
+      }
+    }
+
+    for (const config of crs) {
+      if (!config.ignoredByOperator) continue;
+      report({
+        severity: 'error',
+        where: config.object.where(['metadata', 'name']),
+        key: 'metadata.name',
+        message: `NotificationsConfiguration ${quoted(config.object.name)} is not named ${quoted(NOTIFICATIONS_CR)}, the only one the operator reads`,
+        impact: 'the operator ignores it: none of its triggers, templates or services reach argocd-notifications-cm, so none of its notifications are sent',
+        fix: `name it ${quoted(NOTIFICATIONS_CR)} (one per namespace), merging it into the existing one if there is one`,
+      });
+    }
+
+    for (const argocd of argocds) {
+      if (notificationsEnabled(argocd)) continue;
+      const configs: NotificationsConfig[] = inventory.configs.filter(c => sameNamespace(c.namespace, argocd.namespace));
+      if (configs.length === 0) continue;
+      const secret = inventory.secrets.find(s => sameNamespace(s.object.namespace, argocd.namespace));
+      const enabledPath = argocd.view.at(['spec', 'notifications', 'enabled']) ? ['spec', 'notifications', 'enabled'] : argocd.view.at(['spec', 'notifications']) ? ['spec', 'notifications'] : ['metadata', 'name'];
+      report({
+        severity: 'warning',
+        where: argocd.where(enabledPath),
+        key: 'spec.notifications.enabled',
+        message: `ArgoCD ${quoted(argocd.name)} does not enable notifications, but a notifications configuration is given for ${nsText(argocd.namespace)} (${configs[0].object.label})`,
+        impact: 'the operator runs no notifications controller for this instance, so nothing is sent' +
+          (secret ? `; it also deletes ${secret.object.label} while notifications are disabled` : '; it also deletes argocd-notifications-secret while notifications are disabled'),
+        fix: 'set spec.notifications.enabled: true on the ArgoCD resource',
+      });
+    }
   },
 };

@@ -1,13 +1,235 @@
 /**
- * `webhook-service`: a Backstage webhook service that Backstage will refuse (URL, method, headers, inline token).
+ * `webhook-service`: a webhook service that posts to Backstage's
+ * notifications API in a way Backstage refuses.
+ *
+ * A service is taken to post to Backstage when its URL (with a template's
+ * webhook path) ends with /api/notifications/notifications, or when the bodies
+ * its templates send have Backstage's {recipients, payload} shape. Backstage
+ * wants a POST of JSON (`Content-Type: application/json`, or its body parser
+ * leaves the body empty: 400) to that path (404 elsewhere), with
+ * `Authorization: Bearer <static token>` (401 otherwise). The token belongs in
+ * argocd-notifications-secret, referenced as `$key`; written in the ConfigMap
+ * it is in plain text for everyone who can read it.
  */
-import { Inventory } from '../inventory';
+import { Inventory, NotificationsConfig, ServiceDef } from '../inventory';
 import { Report, Rule } from '../model';
+import {
+  BACKSTAGE_NOTIFICATIONS_PATH,
+  isBackstageService,
+  isNotificationsEndpoint,
+  kindOf,
+  quoted,
+  serviceHeader,
+  serviceUrl,
+  urlPath,
+  webhookSection,
+} from '../wiring';
 
 export const rule: Rule = {
   id: 'webhook-service',
   summary: 'a Backstage webhook service that Backstage will refuse (URL, method, headers, inline token)',
-  check(_inventory: Inventory, _report: Report): void {
-    // Not written yet.
+  check(inventory: Inventory, report: Report): void {
+    for (const config of inventory.activeConfigs) {
+      for (const service of config.webhookServices) {
+        if (!service.view || kindOf(service.view.value) !== 'map') continue;
+        if (!isBackstageService(config, service)) continue;
+        checkUrl(config, service, report);
+        checkAuthorization(config, service, report);
+        checkContentType(config, service, report);
+        checkMethods(config, service, report);
+        if (service.view.value.insecureSkipVerify === true) {
+          report({
+            severity: 'warning',
+            where: config.where(service.view.lineAt(['insecureSkipVerify'])),
+            key: service.entry.key,
+            message: `webhook service ${quoted(service.name)} sets insecureSkipVerify: true`,
+            impact: 'Argo CD sends the bearer token to whoever answers for the host, without checking its certificate',
+            fix: 'remove insecureSkipVerify, and add the certificate of backstage\'s host (or its ca) to argocd-tls-certs-cm if it is not publicly trusted',
+          });
+        }
+      }
+    }
   },
 };
+
+function checkUrl(config: NotificationsConfig, service: ServiceDef, report: Report): void {
+  const view = service.view!;
+  const url = serviceUrl(service);
+  const line = view.at(['url']) ? view.lineAt(['url']) : service.entry.line;
+  const where = config.where(line);
+  const key = service.entry.key;
+  if (url === undefined || url.trim() === '') {
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `webhook service ${quoted(service.name)} has no url`,
+      impact: 'every send fails: there is nowhere to send the notification',
+      fix: `set url: https://<backstage-host>${BACKSTAGE_NOTIFICATIONS_PATH}`,
+    });
+    return;
+  }
+  // A URL that starts with a $key reference comes from argocd-notifications-secret: nothing to check here.
+  if (/^\s*[$][\w-]+/.test(url)) return;
+  const hasRef = /[$][\w-]+/.test(url);
+  const probe = url.replace(/[$][\w-]+/g, 'x');
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(probe);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `the url of webhook service ${quoted(service.name)}, ${quoted(url)}, is not an absolute http(s) url`,
+      impact: 'every send fails before it reaches backstage (unsupported protocol scheme)',
+      fix: `set url: https://<backstage-host>${BACKSTAGE_NOTIFICATIONS_PATH}`,
+    });
+    return;
+  }
+  if (parsed.username || parsed.password) {
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `the url of webhook service ${quoted(service.name)} carries credentials (user information before the host)`,
+      impact: 'backstage ignores them (it wants a bearer token), and they sit in plain text in the configuration and in request logs',
+      fix: 'remove them from the url; authenticate with an Authorization: Bearer $<key> header whose token is in argocd-notifications-secret',
+    });
+  }
+  if (parsed.protocol === 'http:') {
+    report({
+      severity: 'warning',
+      where,
+      key,
+      message: `webhook service ${quoted(service.name)} posts to Backstage over plain http (${parsed.host})`,
+      impact: 'the bearer token and the notifications cross the network unencrypted',
+      fix: 'use https',
+    });
+  }
+  // The URL, with each template's path appended, must be the notifications endpoint.
+  const sections = config.templates
+    .map(t => ({ template: t, section: webhookSection(t, service.name) }))
+    .filter(s => s.section && s.section.value && typeof s.section.value === 'object');
+  const withPath = sections.filter(s => typeof s.section!.value.path === 'string' && s.section!.value.path !== '');
+  const bare = sections.length - withPath.length;
+  const expected = `${parsed.protocol}//${hasRef ? '<backstage-host>' : parsed.host}${BACKSTAGE_NOTIFICATIONS_PATH}`;
+  if ((bare > 0 || sections.length === 0) && !isNotificationsEndpoint(probe)) {
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `the url of webhook service ${quoted(service.name)} ends with ${quoted(urlPath(probe) ?? '')}, not with ${BACKSTAGE_NOTIFICATIONS_PATH}, and its templates post Backstage notifications`,
+      impact: 'Backstage answers 404 to every notification, which Argo CD does not retry: they are lost',
+      fix: `set url: ${expected}`,
+    });
+  }
+  for (const { template, section } of withPath) {
+    const path = section!.value.path as string;
+    if (isNotificationsEndpoint(probe, path)) continue;
+    report({
+      severity: 'error',
+      where: config.where(template.view!.lineAt(['webhook', service.name, 'path'])),
+      key: template.entry.key,
+      message: `template ${quoted(template.name)} appends the path ${quoted(path)} to the url of webhook service ${quoted(service.name)}, which gives ${quoted(`${url.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`)}`,
+      impact: 'Backstage answers 404 to every notification of this template, which Argo CD does not retry: they are lost',
+      fix: isNotificationsEndpoint(probe) ? 'remove the path: the service url is already the notifications endpoint' : `remove the path and set the service url to ${expected}`,
+    });
+  }
+}
+
+function checkAuthorization(config: NotificationsConfig, service: ServiceDef, report: Report): void {
+  const view = service.view!;
+  const key = service.entry.key;
+  const header = serviceHeader(service, 'Authorization');
+  const basic = view.value.basicAuth;
+  if (basic !== undefined && basic !== null) {
+    report({
+      severity: 'error',
+      where: config.where(view.lineAt(['basicAuth'])),
+      key,
+      message: `webhook service ${quoted(service.name)} sets basicAuth`,
+      impact: 'Argo CD then sends Authorization: Basic, replacing any bearer header; Backstage accepts only its static bearer token and answers 401',
+      fix: 'remove basicAuth and send the header Authorization: Bearer $<key>',
+    });
+  }
+  if (!header) {
+    report({
+      severity: 'error',
+      where: config.where(view.at(['headers']) ? view.lineAt(['headers']) : service.entry.line),
+      key,
+      message: `webhook service ${quoted(service.name)} sends no Authorization header`,
+      impact: 'Backstage answers 401 "missing credentials" to every notification, which Argo CD does not retry: they are lost',
+      fix: 'add the header {name: Authorization, value: Bearer $backstage-token}, with the token in argocd-notifications-secret under backstage-token (the value of a static token of backend.auth.externalAccess)',
+    });
+    return;
+  }
+  const where = config.where(header.line);
+  const value = header.value.trim();
+  const m = /^bearer[ ]+(\S+)$/i.exec(value);
+  if (!m) {
+    // Show the value only when it holds nothing but a scheme and a $key reference.
+    const hasRef = /^([A-Za-z]+\s+)?\$[\w-]+$/.test(value);
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `the Authorization header of webhook service ${quoted(service.name)} is not "Bearer <token>"` +
+        (hasRef ? ` (it is ${quoted(value)})` : ' (its value is not shown: it may hold a secret)'),
+      impact: 'Backstage reads a static token only from "Authorization: Bearer <token>" and answers 401 to every notification',
+      fix: 'write the value as Bearer $backstage-token, with the token in argocd-notifications-secret under backstage-token' +
+        (value.includes('$') ? '' : ' (and rotate any token this line held: it is in plain text)'),
+    });
+    return;
+  }
+  if (!m[1].includes('$')) {
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `the Authorization header of webhook service ${quoted(service.name)} holds a literal bearer token (on this line; not shown here) instead of a $key reference`,
+      impact: `the Backstage token is in plain text in ${config.object.label}, readable by everyone who can read the ${config.source === 'ConfigMap' ? 'configmap' : 'resource'} and kept in git history`,
+      fix: 'move the token to argocd-notifications-secret (for example under backstage-token), write Bearer $backstage-token, and rotate the token that was exposed',
+    });
+  }
+}
+
+function checkContentType(config: NotificationsConfig, service: ServiceDef, report: Report): void {
+  const view = service.view!;
+  const header = serviceHeader(service, 'Content-Type');
+  const ok = header && /^application\/json\s*(;.*)?$/i.test(header.value.trim());
+  if (ok) return;
+  report({
+    severity: 'error',
+    where: config.where(header ? header.line : view.at(['headers']) ? view.lineAt(['headers']) : service.entry.line),
+    key: service.entry.key,
+    message: header
+      ? `the Content-Type header of webhook service ${quoted(service.name)} is ${quoted(header.value)}, not application/json`
+      : `webhook service ${quoted(service.name)} sends no Content-Type header`,
+    impact: 'Argo CD adds none itself, and backstage\'s JSON body parser ignores the body: Backstage answers 400 to every notification, which Argo CD does not retry',
+    fix: 'add the header {name: Content-Type, value: application/json}',
+  });
+}
+
+function checkMethods(config: NotificationsConfig, service: ServiceDef, report: Report): void {
+  for (const template of config.templates) {
+    const section = webhookSection(template, service.name);
+    if (!section || !section.value || typeof section.value !== 'object' || !template.view) continue;
+    const method = section.value.method;
+    if (method === 'POST') continue;
+    const missing = method === undefined || method === null || method === '';
+    report({
+      severity: 'error',
+      where: config.where(missing ? section.line : template.view.lineAt(['webhook', service.name, 'method'])),
+      key: template.entry.key,
+      message: missing
+        ? `webhook.${service.name} of template ${quoted(template.name)} sets no method, so Argo CD sends a GET`
+        : `webhook.${service.name} of template ${quoted(template.name)} uses method ${quoted(String(method))}, not POST`,
+      impact: 'backstage creates notifications only on POST /api/notifications/notifications: the request is refused and the notification is lost',
+      fix: `set method: POST in webhook.${service.name}`,
+    });
+  }
+}

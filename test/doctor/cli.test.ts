@@ -1,0 +1,286 @@
+/**
+ * The doctor's command and input handling: exit statuses, stdin, folders,
+ * multi-document streams, `kind: List`, file lines through nested YAML, the
+ * two output formats, and Secret values that never come out.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { visit } from 'yaml';
+import { doctorText, fixture, runCli } from './util';
+import { runDoctor } from '../../src/doctor/doctor';
+import { toJsonReport, toText } from '../../src/doctor/format';
+import { buildInventory } from '../../src/doctor/inventory';
+import { parseSource, readInputs } from '../../src/doctor/load';
+import { Rule } from '../../src/doctor/model';
+import { RULES } from '../../src/doctor/rules';
+
+const SECRET_VALUE = 's3cr3t-Value-That-Must-Not-Leak-0123456789';
+const SECRET_BASE64 = 'c2VjcmV0LWJhc2U2NC1WYWx1ZS1UaGF0LU11c3QtTm90LUxlYWs=';
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
+}
+
+describe('command line', () => {
+  test('--help prints the usage and exits 0', () => {
+    const run = runCli(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^usage: cdk8s-argocd-backstage-notifications doctor/);
+    expect(run.stdout).toContain('--format text|json');
+  });
+
+  test.each([
+    [[], /no command: the command is "doctor"/],
+    [['lint', 'x.yaml'], /unknown command "lint"/],
+    [['doctor', '--frobnicate', 'x.yaml'], /unknown option --frobnicate/],
+    [['doctor', '--format', 'xml', 'x.yaml'], /--format must be "text" or "json", not "xml"/],
+    [['doctor', '--format'], /--format needs a value/],
+    [['doctor', '--argocd-version', 'latest', 'x.yaml'], /--argocd-version "latest" is not a version/],
+    [['doctor', '--argocd-version=2.1', 'x.yaml'], /older than Argo CD 2.4/],
+    [['doctor'], /no input: give files or folders of YAML, or - to read stdin/],
+    [['doctor', '--migrate', '--format', 'json', 'x.yaml'], /--format applies to findings; --migrate prints TypeScript/],
+  ])('%j is unusable input: exit 2 with a clear message', (args, message) => {
+    const run = runCli(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  test('a file that does not exist: exit 2, naming it', () => {
+    const run = runCli(['doctor', 'no/such/file.yaml']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('cdk8s-argocd-backstage-notifications doctor: cannot read no/such/file.yaml: no such file or folder\n');
+  });
+
+  test('a file that is not YAML: exit 2, with file and line', () => {
+    const file = fixture('input', 'not-yaml.yaml');
+    const run = runCli(['doctor', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not YAML: `));
+  });
+
+  test('--list-rules lists every rule with its summary', () => {
+    const run = runCli(['doctor', '--list-rules']);
+    expect(run.status).toBe(0);
+    const ids = run.stdout.trim().split('\n').map(line => line.split(/\s+/)[0]);
+    expect(ids).toEqual(RULES.map(r => r.id));
+    for (const id of ['template-parse', 'json-escaping', 'condition-syntax', 'nil-guard', 'once-per', 'no-webhook-section', 'builtin-name',
+      'missing-context', 'secret-key', 'subscription', 'entity-ref', 'severity', 'title-bound', 'retry-duration', 'operator-overwrite',
+      'external-access', 'plugins', 'yaml']) {
+      expect(ids).toContain(id);
+    }
+  });
+
+  test('- reads stdin, reported as <stdin>', () => {
+    const run = runCli(['doctor', '--format', 'json', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-notifications-cm\n  namespace: argocd\ndata:\n  trigger.x: "[["\n');
+    expect(run.status).not.toBe(2);
+    const report = JSON.parse(run.stdout);
+    expect(report.summary).toEqual({ errors: expect.any(Number), warnings: expect.any(Number) });
+    for (const f of report.findings) expect(f.file).toBe('<stdin>');
+  });
+
+  test('an empty input is read, and the report says nothing was recognised', () => {
+    const run = runCli(['doctor', '-'], '');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('nothing the doctor checks');
+    expect(run.stdout).toContain('no problems found');
+  });
+});
+
+describe('input', () => {
+  test('a folder is read recursively, in sorted order, without hidden entries or node_modules', () => {
+    const dir = tmpdir();
+    fs.mkdirSync(path.join(dir, 'b'));
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.writeFileSync(path.join(dir, 'b', 'two.yml'), 'a: 1\n');
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'a: 1\n');
+    fs.writeFileSync(path.join(dir, 'README.md'), '# not read');
+    fs.writeFileSync(path.join(dir, '.git', 'x.yaml'), 'a: [\n');
+    fs.writeFileSync(path.join(dir, 'node_modules', 'x.yaml'), 'a: [\n');
+    const files = readInputs([dir]).map(s => path.relative(dir, s.file));
+    expect(files).toEqual(['a.yaml', path.join('b', 'two.yml')]);
+  });
+
+  test('a file named twice is read once', () => {
+    const file = fixture('input', 'list.yaml');
+    expect(readInputs([file, file]).length).toBe(1);
+  });
+
+  test('multi-document streams, Helm-style comments and empty documents', () => {
+    const text = [
+      '---',
+      '# Source: chart/templates/cm.yaml',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: argocd-notifications-cm, namespace: argocd}',
+      'data: {}',
+      '---',
+      '---',
+      '# Source: chart/templates/app.yaml',
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata:',
+      '  name: a',
+      '  namespace: argocd',
+      '',
+    ].join('\n');
+    const inv = buildInventory([parseSource('helm.yaml', text)]);
+    expect(inv.configs.length).toBe(1);
+    expect(inv.apps.map(a => [a.object.name, a.object.where().line])).toEqual([['a', 10]]);
+  });
+
+  test('kind: List (kubectl get -o yaml) yields its items, with their lines', () => {
+    const inv = buildInventory(readInputs([fixture('input', 'list.yaml')]));
+    expect(inv.apps.length).toBe(1);
+    const app = inv.apps[0];
+    expect(app.object.label).toBe('Application argocd/order-service');
+    expect(app.object.where().line).toBe(5);
+    expect(inv.subscriptions.map(s => [s.trigger, s.service, s.where.line])).toEqual([['on-deployed-backstage', 'backstage', 12]]);
+    expect(inv.configs[0].context?.lines).toEqual({ argocdUrl: 22 });
+  });
+
+  test('lines inside YAML nested in YAML: a template body in a ConfigMap value', () => {
+    const inv = buildInventory(readInputs([fixture('guide', 'standard-configmap-quoted.yaml')]));
+    const template = inv.configs[0].template('app-sync-failed-backstage')!;
+    const body = template.fields.find(f => f.path.join('.') === 'webhook.backstage.body')!;
+    const lines = fs.readFileSync(fixture('guide', 'standard-configmap-quoted.yaml'), 'utf-8').split('\n');
+    const offset = body.text.indexOf('operationState.message');
+    expect(lines[body.span.lineOf(offset) - 1]).toContain('**Message:** {{.app.status.operationState.message}}');
+    const trigger = inv.configs[0].trigger('on-deployed-backstage')!;
+    expect(lines[trigger.conditions![0].when!.line - 1]).toContain("- when: app.status.operationState.phase in ['Succeeded'] and");
+  });
+
+  test('a NotificationsConfiguration is flattened the way the operator flattens it', () => {
+    const inv = buildInventory([
+      parseSource('cr.yaml', [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: NotificationsConfiguration',
+        'metadata: {name: default-notifications-configuration, namespace: openshift-gitops}',
+        'spec:',
+        '  context:',
+        '    argocdUrl: https://argocd.example.com',
+        '  services:',
+        '    service.webhook.backstage: |',
+        '      url: https://backstage.example.com/api/notifications/notifications',
+        '  triggers:',
+        '    trigger.on-x: |',
+        '      - when: "true"',
+        '        send: [x]',
+        '  templates:',
+        '    template.x: |',
+        '      message: hi',
+        '',
+      ].join('\n')),
+    ]);
+    const config = inv.configs[0];
+    expect(config.source).toBe('NotificationsConfiguration');
+    // In the order the operator merges the fields: triggers, templates, services, subscriptions.
+    expect(config.entries.map(e => e.key)).toEqual(['trigger.on-x', 'template.x', 'service.webhook.backstage']);
+    expect(config.context).toMatchObject({ values: { argocdUrl: 'https://argocd.example.com' }, lines: { argocdUrl: 6 } });
+    expect(config.service('backstage')?.entry.line).toBe(8);
+    expect(config.trigger('on-x')?.conditions?.[0].line).toBe(12);
+    expect(config.template('x')?.fields.map(f => [f.path.join('.'), f.line])).toEqual([['message', 16]]);
+  });
+
+  test("the operator's unquoted context lines are read back as it writes them", () => {
+    const inv = buildInventory([
+      parseSource('cr.yaml', [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: NotificationsConfiguration',
+        'metadata: {name: default-notifications-configuration, namespace: openshift-gitops}',
+        'spec:',
+        '  context:',
+        '    argocdUrl: https://argocd.example.com',
+        "    note: 'a: b'",
+        '',
+      ].join('\n')),
+    ]);
+    expect(inv.configs[0].context?.error).toEqual({ message: expect.stringContaining('the line of "note" does not parse'), line: 7 });
+  });
+
+  test('UTF-16 with a byte order mark is read, as yaml.v2 reads it', () => {
+    const dir = tmpdir();
+    const file = path.join(dir, 'utf16.yaml');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-notifications-cm}\n', 'utf16le')]));
+    expect(buildInventory(readInputs([file])).configs.length).toBe(1);
+  });
+
+  test("a Secret's key names are read; its values never reach the doctor's memory or output", () => {
+    const file = fixture('input', 'secret.yaml');
+    const sources = readInputs([file]);
+    const inv = buildInventory(sources);
+    expect(inv.secrets[0].keys.map(k => [k.key, k.line])).toEqual([['other-token', 10], ['backstage-token', 8]]);
+    const scalars: unknown[] = [];
+    for (const doc of sources.flatMap(s => s.documents)) {
+      visit(doc.node as any, { Scalar: (_key, node) => void scalars.push(node.value, (node as any).source) });
+    }
+    const everything = JSON.stringify([sources.map(s => [s.text, s.documents.map(d => d.value)]), scalars]);
+    expect(everything).not.toContain(SECRET_VALUE);
+    expect(everything).not.toContain(SECRET_BASE64);
+    expect(everything).not.toContain('s3cr3t');
+    for (const format of ['text', 'json']) {
+      const run = runCli(['doctor', '--format', format, file, fixture('input', 'list.yaml')]);
+      expect(run.stdout + run.stderr).not.toContain('s3cr3t');
+      expect(run.stdout + run.stderr).not.toContain(SECRET_BASE64);
+    }
+  });
+});
+
+describe('output', () => {
+  const rule: Rule = {
+    id: 'test-rule',
+    summary: 'a rule for the tests',
+    check(inventory, report) {
+      for (const app of inventory.apps) {
+        report({ severity: 'error', where: app.object.where(['metadata', 'name']), key: 'metadata.name', message: 'the name is wrong', impact: 'nothing is sent', fix: 'rename it' });
+        report({ severity: 'warning', where: app.object.where(), message: 'something is odd', impact: 'it may repeat', fix: 'look at it' });
+      }
+    },
+  };
+  const sources = () => readInputs([fixture('input', 'list.yaml')]);
+
+  test('json: the documented fields, message = what is wrong and what happens, summary', () => {
+    const result = runDoctor(sources(), {}, [rule]);
+    expect(toJsonReport(result)).toEqual({
+      findings: [
+        { rule: 'test-rule', severity: 'warning', file: fixture('input', 'list.yaml'), line: 5, object: 'Application argocd/order-service', key: null, message: 'something is odd: it may repeat', fix: 'look at it' },
+        { rule: 'test-rule', severity: 'error', file: fixture('input', 'list.yaml'), line: 8, object: 'Application argocd/order-service', key: 'metadata.name', message: 'the name is wrong: nothing is sent', fix: 'rename it' },
+      ],
+      summary: { errors: 1, warnings: 1 },
+    });
+  });
+
+  test('text: findings grouped by object, each with file:line, what, runtime and fix', () => {
+    const text = toText(runDoctor(sources(), {}, [rule]));
+    const file = fixture('input', 'list.yaml');
+    expect(text).toBe([
+      'read 1 file: 1 notifications configuration, 1 Application',
+      '',
+      `Application argocd/order-service (${file})`,
+      `  warning test-rule  ${file}:5`,
+      '      something is odd',
+      '      at runtime: it may repeat',
+      '      fix: look at it',
+      `  error   test-rule  ${file}:8  metadata.name`,
+      '      the name is wrong',
+      '      at runtime: nothing is sent',
+      '      fix: rename it',
+      '',
+      '1 error, 1 warning',
+      '',
+    ].join('\n'));
+  });
+
+  test('a finding reported twice is printed once', () => {
+    const twice: Rule = { ...rule, check: (inv, report) => { rule.check(inv, report); rule.check(inv, report); } };
+    expect(runDoctor(sources(), {}, [twice]).findings.length).toBe(2);
+  });
+
+  test('findings follow the input order of files, then lines', () => {
+    const result = doctorText(['apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: b}\n', 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n']);
+    const ordered = runDoctor(result.inventory.sources, {}, [rule]).findings.map(f => f.where.file);
+    expect(ordered).toEqual(['input-0.yaml', 'input-0.yaml', 'input-1.yaml', 'input-1.yaml']);
+  });
+});

@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+
+const RULE = 'config-load';
+
+function configMap(data: string): string {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-notifications-cm
+  namespace: argocd
+data:
+${data}`;
+}
+
+function check(data: string) {
+  const text = configMap(data);
+  return { text, findings: findingsOf(doctorText(text), RULE) };
+}
+
+function lineText(text: string, line: number): string {
+  return text.split('\n')[line - 1];
+}
+
+const TEMPLATE = '  template.t: |\n    message: hi\n';
+
+describe(RULE, () => {
+  test('every fault that stops the load says so, at the line of the fault', () => {
+    const file = fixture(RULE, 'fail-body-as-map.yaml');
+    const [finding, ...rest] = findingsOf(doctorPaths([file]), RULE);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'error', key: 'template.app-sync-failed-backstage' });
+    expect(fs.readFileSync(file, 'utf-8').split('\n')[finding.where.line - 1]).toMatch(/^\s+body:$/);
+    expect(finding.impact).toBe('Argo CD fails to load the whole notifications configuration: no notification is sent at all until it is fixed');
+  });
+
+  test.each([
+    ['a template that is a string', '  template.t: |\n    "{{ .app.metadata.name }}"\n', /is a string, not a map/],
+    ['a webhook section that is a list', '  template.t: |\n    webhook:\n      - backstage\n', /webhook of template\.t is a list/],
+    ['a message that is a map', '  template.t: |\n    message:\n      text: hi\n', /message of template\.t is a map/],
+    ['a slack section that is a string', '  template.t: |\n    slack: hi\n', /slack of template\.t is a string/],
+    ['a trigger that is a map', `${TEMPLATE}  trigger.x: |\n    when: "true"\n    send: [t]\n`, /reads a trigger as a list of conditions/],
+    ['send as a string', `${TEMPLATE}  trigger.x: |\n    - when: "true"\n      send: t\n`, /send of condition 1 of trigger\.x is a string/],
+    ['a condition that is a string', `${TEMPLATE}  trigger.x: |\n    - app.status.health.status == 'Healthy'\n`, /condition 1 of trigger\.x is a string/],
+    ['when as a list', `${TEMPLATE}  trigger.x: |\n    - when: [a, b]\n      send: [t]\n`, /when of condition 1 of trigger\.x is a list/],
+    ['context that is a list', '  context: |\n    - argocdUrl: https://x\n', /context is a list/],
+    ['a context value that is a map', '  context: |\n    urls:\n      argocd: https://x\n', /context value "urls" is a map/],
+    ['context that does not parse', '  context: |\n    title: Argo CD: prod\n', /context is not valid YAML/],
+    ['a service key with four parts', '  service.webhook.back.stage: |\n    url: https://x\n', /has 4 dot-separated parts/],
+    ['an empty service type', '  service..backstage: |\n    url: https://x\n', /one of them empty/],
+    ['an unknown service type', '  service.webhooks.backstage: |\n    url: https://x\n', /service type "webhooks"/],
+    ['headers as a map', '  service.webhook.b: |\n    url: https://x\n    headers:\n      Content-Type: application/json\n', /headers of service\.webhook\.b is a map/],
+    ['a header value that is a list', '  service.webhook.b: |\n    url: https://x\n    headers:\n      - name: X\n        value: [a]\n', /the value of header 1/],
+    ['insecureSkipVerify as a string', '  service.webhook.b: |\n    url: https://x\n    insecureSkipVerify: "true"\n', /insecureSkipVerify/],
+    ['maxIdleConns as a string', '  service.webhook.b: |\n    url: https://x\n    maxIdleConns: "10"\n', /maxIdleConns/],
+    ['a service that is a list', '  service.webhook.b: |\n    - url: https://x\n', /is a list, not a map of settings/],
+    ['defaultTriggers as a string', '  defaultTriggers: |\n    on-deployed\n', /defaultTriggers is a string/],
+    ['subscriptions as a map', '  subscriptions: |\n    recipients: [b]\n', /subscriptions is a map/],
+    ['subscriptions triggers as a string', '  subscriptions: |\n    - recipients: [b]\n      triggers: on-x\n', /triggers of subscriptions item 1 is a string/],
+    ['a value that is not YAML', '  template.t: |\n    webhook:\n      b:\n        method: POST\n         body: x\n', /not valid YAML/],
+  ])('%s: an error', (_name, data, message) => {
+    const { findings } = check(data);
+    expect(findings.filter(f => f.severity === 'error').map(f => f.message).join('\n')).toMatch(message);
+  });
+
+  test.each([
+    ['numbers and booleans where strings belong (sigs.k8s.io/yaml turns them into strings)', '  context: |\n    port: 8080\n    debug: true\n  template.t: |\n    message: 42\n'],
+    ['an empty when and a null condition', `${TEMPLATE}  trigger.x: |\n    - when:\n      send: [t]\n    -\n`],
+    ['empty values', '  context: ""\n  template.t: ""\n  trigger.x: ""\n  subscriptions: ""\n'],
+    ['a folded template', '  template.t: >\n    message: hi\n'],
+    ['a quoted template', '  template.t: "message: hi\\nwebhook:\\n  b:\\n    method: POST\\n    body: x"\n'],
+    ['unknown template keys (ignored by Argo CD)', '  template.t: |\n    title: x\n    message: hi\n'],
+    ['insecureSkipVerify: yes (yaml.v2 reads a bool)', '  service.webhook.b: |\n    url: https://x\n    insecureSkipVerify: yes\n'],
+  ])('%s: nothing', (_name, data) => {
+    expect(check(data).findings).toEqual([]);
+  });
+
+  test('a data value that is not a string is left to the yaml rule (Kubernetes rejects the ConfigMap)', () => {
+    const result = check('  defaultTriggers:\n    - on-deployed\n');
+    expect(result.findings).toEqual([]);
+    expect(findingsOf(doctorPaths([fixture('yaml', 'fail-data-not-string.yaml')]), 'yaml').map(f => f.severity)).toContain('error');
+  });
+
+  test('the same map key twice is a warning (the last one wins)', () => {
+    const { findings } = check('  template.t: |\n    message: a\n    message: b\n');
+    expect(findings.map(f => f.severity)).toEqual(['warning']);
+  });
+
+  test('a trigger that sends an undefined template: an error at the template name, and the configuration still loads', () => {
+    const { text, findings } = check(`${TEMPLATE}  trigger.x: |\n    - when: "true"\n      send:\n        - t\n        - u\n`);
+    expect(findings).toHaveLength(1);
+    expect(lineText(text, findings[0].where.line)).toBe('        - u');
+    expect(findings[0].impact).toMatch(/^the configuration loads, but every send of this condition fails \(template 'u' is not supported\)/);
+  });
+
+  test('NotificationsConfiguration: the operator\'s unquoted context, and non-string values the API server refuses', () => {
+    const [unquoted] = findingsOf(doctorPaths([fixture(RULE, 'fail-cr-context-unquoted.yaml')]), RULE);
+    expect(unquoted.message).toContain('the line "environment: prod: eu-west" is not valid YAML');
+    // Values that are not strings make Kubernetes reject the object: the yaml rule's.
+    expect(findingsOf(doctorPaths([fixture('yaml', 'fail-cr-context-number.yaml')]), RULE)).toEqual([]);
+    expect(findingsOf(doctorPaths([fixture('yaml', 'fail-cr-context-number.yaml')]), 'yaml').map(f => f.severity)).toContain('error');
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-cr-context.yaml')]), RULE)).toEqual([]);
+  });
+
+  test('a context value the operator\'s rendering changes is a warning', () => {
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: NotificationsConfiguration
+metadata:
+  name: default-notifications-configuration
+  namespace: openshift-gitops
+spec:
+  context:
+    argocdUrl: "https://argocd.example.com #main"
+    enabled: "yes"
+`;
+    const findings = findingsOf(doctorText(text), RULE);
+    expect(findings.map(f => [f.severity, lineText(text, f.where.line).trim()])).toEqual([
+      ['warning', 'argocdUrl: "https://argocd.example.com #main"'],
+      ['warning', 'enabled: "yes"'],
+    ]);
+  });
+
+  test('the guide\'s ConfigMaps give nothing', () => {
+    for (const name of ['standard-configmap.yaml', 'standard-configmap-quoted.yaml']) {
+      expect(findingsOf(doctorPaths([fixture('guide', name)]), RULE)).toEqual([]);
+    }
+  });
+
+  test('keys Argo CD does not read, that look like configuration keys, are warnings', () => {
+    const text = configMap('  templates.t: |\n    message: hi\n  Trigger.x: |\n    - send: [t]\n  custom.key: x\n');
+    const findings = findingsOf(doctorText(text), RULE).filter(f => f.severity === 'warning');
+    expect(findings.map(f => f.fix)).toEqual(['rename the key to "template.t"', 'rename the key to "trigger.x"']);
+  });
+});

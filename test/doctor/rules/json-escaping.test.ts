@@ -1,0 +1,201 @@
+import { Chart, Testing } from 'cdk8s';
+import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageTrigger, NotifyingApplication } from '../../../src';
+import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+
+const RULE = 'json-escaping';
+
+const SERVICE = [
+  '  service.webhook.backstage: |',
+  '    url: https://backstage.example.com/api/notifications/notifications',
+  '    headers:',
+  '      - name: Content-Type',
+  '        value: application/json',
+];
+
+/**
+ * A ConfigMap whose template `t` sends `body` (lines) to `backstage`. The
+ * body's first line is line 17 of the file (with the default service).
+ */
+function withBody(body: string[], options: { service?: string[]; context?: string[] } = {}): string {
+  return [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: argocd-notifications-cm',
+    '  namespace: argocd',
+    'data:',
+    ...(options.service ?? SERVICE),
+    ...(options.context ?? []),
+    '  template.t: |',
+    '    webhook:',
+    '      backstage:',
+    '        method: POST',
+    '        body: |',
+    ...body.map(l => `          ${l}`),
+    '',
+  ].join('\n');
+}
+
+function findings(yaml: string) {
+  return findingsOf(doctorText(yaml), RULE);
+}
+
+/** The findings for one payload.description value. */
+function description(value: string, options: { service?: string[]; context?: string[] } = {}) {
+  return findings(withBody(['{"recipients": {"type": "broadcast"},', ` "payload": {"title": "t", "description": ${value}}}`], options));
+}
+
+describe('json-escaping', () => {
+  test('the guide\'s quoted ConfigMap: annotations, the revision and the message', () => {
+    const found = findingsOf(doctorPaths([fixture('guide', 'standard-configmap-quoted.yaml')]), RULE);
+    expect(found.map(f => [f.where.line, f.key, f.severity])).toEqual([
+      [30, 'template.app-sync-succeeded-backstage', 'error'],
+      [34, 'template.app-sync-succeeded-backstage', 'error'],
+      [49, 'template.app-sync-failed-backstage', 'error'],
+      [53, 'template.app-sync-failed-backstage', 'error'],
+      [68, 'template.app-health-degraded-backstage', 'error'],
+      [87, 'template.app-deployed-backstage', 'error'],
+    ]);
+    expect(found[1].message).toContain('.app.status.sync.revision');
+    expect(found[3].message).toContain('.app.status.operationState.message');
+    expect(found[3].impact).toContain('400');
+    expect(found[3].impact).toContain('lost');
+    expect(found[0].fix).toContain('"entityRef": {{ index .app.metadata.annotations "backstage.io/entity-ref" | toJson }}');
+  });
+
+  test('names, namespaces, statuses, phases and safe context values may be written raw in strings', () => {
+    const body = [
+      '{"recipients": {"type": "broadcast"}, "payload": {',
+      '  "title": "{{ .app.metadata.name }}/{{ .app.metadata.namespace }} {{ .app.status.health.status }} {{ .app.status.sync.status }} {{ .app.status.operationState.phase }}",',
+      '  "link": "{{ .context.argocdUrl }}/applications/{{ .app.metadata.name }}", "topic": "{{ .app.spec.project }} {{ .app.status.operationState.finishedAt }}"}}',
+    ];
+    expect(findings(withBody(body, { context: ['  context: |', '    argocdUrl: https://argocd.example.com'] }))).toEqual([]);
+  });
+
+  test.each([
+    ['{{ .app.status.operationState.message | toJson }}'],
+    ['{{ toJson .app.status.health.message }}'],
+    ['{{ .app.status.operationState.message | toRawJson }}'],
+    ['{{ .app.status.operationState.message | mustToJson }}'],
+    ['"x {{ .app.status.operationState.message | toJson | trimPrefix "\\"" | trimSuffix "\\"" }} y"'],
+    ['{{ printf "%s: %s" .app.metadata.name .app.status.operationState.message | toJson }}'],
+    ['{{ dig "status" "operationState" "message" "" .app | trunc 100 | toJson }}'],
+    ['{{ len .app.status.history }}'],
+    ['{{ eq .app.status.sync.status "Synced" }}'],
+    ['{{ .app.metadata.name | quote }}'],
+    ['"{{ .app.status.operationState.message | b64enc }}"'],
+  ])('%s is escaped', value => {
+    expect(description(value)).toEqual([]);
+  });
+
+  test.each([
+    ['"{{ .app.status.operationState.message }}"', 'into a JSON string without escaping', 'write it bare'],
+    ['"Failed: {{ .app.status.health.message }}"', 'a status message', 'trimPrefix'],
+    ['"{{ range .app.status.conditions }}{{ .message }} {{ end }}"', '.app.status.conditions[].message', 'toJson'],
+    ['"{{ range .app.status.operationState.syncResult.resources }}{{ .kind }}: {{ .message }}{{ end }}"', 'resources[].message', 'toJson'],
+    ['"{{ with .app.status.operationState }}{{ .message }}{{ end }}"', '.app.status.operationState.message', 'toJson'],
+    ['"{{ .app.status.operationState.operation.sync.revision }}"', 'a revision', 'toJson'],
+    ['"{{ range .app.status.history }}{{ .revision }}{{ end }}"', 'a revision', 'toJson'],
+    ['"{{ index .app.metadata.labels "team" }}"', 'a label value', 'toJson'],
+    ['"{{ .app.spec.source.helm.values }}"', 'free text', 'toJson'],
+    ['"{{ .app.status.operationState.message | printf "%q" }}"', 'adds its own quotes', 'toJson'],
+    ['"{{ .app.status.operationState.message | quote }}"', 'adds its own quotes', 'toJson'],
+    ['{{ .app.status.operationState.message | quote }}', 'Go\'s %q, not JSON', 'use toJson instead'],
+    ['{{ printf "%q" .app.status.operationState.message }}', 'printf %q is Go quoting', 'toJson'],
+    ['{{ .app.metadata.name | squote }}', 'single-quoted', 'toJson'],
+    ['"{{ .app.status.operationState.message | js }}"', '\\\'', 'toJson'],
+    ['"{{ .app.status.operationState.message | html }}"', 'html escapes only html', 'toJson'],
+    ['"{{ .app.status.operationState.message | replace "\\"" "\\\\\\"" | replace "\\n" " " }}"', 'replace escapes only', '{{ .app.status.operationState.message | toJson }}'],
+    ['"{{ .app.metadata.name | toJson }}"', '""value""', 'drop the quotes'],
+    ['"a {{ .app.metadata.name | toJson }} b"', '""value""', 'trimPrefix'],
+    ['"{{ .app.status.operationState.message | toJson | trimAll "\\"" }}"', 'trimAll', 'trimPrefix'],
+    ['"{{ .app.status.operationState.message | toJson | trimSuffix "\\"" }}"', 'only one of toJson\'s quotes', 'trim both'],
+    ['{{ .app.status.operationState.message | toJson | trimPrefix "\\"" | trimSuffix "\\"" }}', 'quotes trimmed', 'keep toJson\'s quotes'],
+    ['{{ .app.status.operationState.message | toJson | trunc 200 }}', 'runs trunc after toJson', 'before toJson'],
+    ['{{ .app.metadata.name }}', 'bare, without quotes', 'toJson'],
+    ['{{ .app.status.operationState.message }}', 'bare, without quotes or escaping', 'toJson'],
+    ['"{{ $m := .app.status.operationState.message }}{{ $m }}"', 'a status message', 'toJson'],
+    ['"{{ .app.status.operationState.message | nindent 2 | toJson | trimPrefix "\\"" | trimSuffix "\\"" }}{{ printf "%s\\n" .app.metadata.name }}"', 'literal text', 'toJson'],
+  ])('%s is reported', (value, message, fix) => {
+    const found = description(value);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0].severity).toBe('error');
+    expect(found[0].message).toContain(message);
+    expect(found[0].fix).toContain(fix);
+    expect(found[0].where.line).toBe(18);
+    expect(found[0].key).toBe('template.t');
+  });
+
+  test('a context value with a quote is itself a finding; without one it is safe', () => {
+    const quoted = description('"{{ .context.team }}"', { context: ['  context: |', '    team: \'a "b" team\''] });
+    expect(quoted).toHaveLength(1);
+    expect(quoted[0].message).toContain('a context value that holds a quote');
+    expect(description('"{{ .context.team }}"', { context: ['  context: |', '    team: platform'] })).toEqual([]);
+    // A context value that is JSON may be written bare.
+    expect(description('{{ .context.extra }}', { context: ['  context: |', '    extra: \'{"a": 1}\''] })).toEqual([]);
+  });
+
+  test('a body is JSON by its Content-Type or by its shape', () => {
+    const plain = ['  service.webhook.backstage: |', '    url: https://chat.example.com/hook', '    headers:', '      - name: Content-Type', '        value: text/plain'];
+    expect(findings(withBody(['Failed: {{ .app.status.operationState.message }}'], { service: plain }))).toEqual([]);
+    // No header at all, but the body is an object.
+    const bare = ['  service.webhook.backstage: |', '    url: https://backstage.example.com/api/notifications/notifications'];
+    expect(findings(withBody(['{"title": "{{ .app.status.operationState.message }}"}'], { service: bare }))).toHaveLength(1);
+    // A JSON Content-Type with a charset, and a body that starts with an action.
+    const charset = ['  service.webhook.backstage: |', '    url: https://x.example.com', '    headers:', '      - name: content-type', '        value: application/json; charset=utf-8'];
+    expect(findings(withBody(['{{ .app.metadata.name }}: {{ .app.status.operationState.message }}'], { service: charset }))).toHaveLength(3);
+    // An array body, after a comment and a declaration.
+    expect(findings(withBody(['{{- /* c */ -}}{{- $x := 1 -}}', '["{{ .app.status.operationState.message }}"]'], { service: bare }))).toHaveLength(1);
+  });
+
+  test('a body that is not JSON once every action is replaced by a plain value', () => {
+    const cases: Array<[string[], string, number]> = [
+      [['{"payload": {"title": {{ .app.metadata.name | toJson }},', '"severity": "low",', '}}'], 'a trailing comma', 18],
+      [['{"payload": {"title": "a"', '"severity": "low"}}'], 'a comma is missing', 18],
+      [['{"payload": {title: "a"}}'], 'a property name must be a double-quoted string', 17],
+      [['{"payload": {"title": "a', 'b"}}'], 'raw line break', 17],
+      [['{"payload": {"title": "C:\\data"}}'], 'is not a json escape', 17],
+      [['{"payload": {"severity": high}}'], '"high" is not a JSON value', 17],
+      [['{"payload": {"title": "a"}}}'], 'after the JSON value', 17],
+    ];
+    for (const [body, message, line] of cases) {
+      const found = findings(withBody(body));
+      expect(found.map(f => f.message)).toEqual([expect.stringContaining(message)]);
+      expect(found[0].where.line).toBe(line);
+    }
+  });
+
+  test('branches that write JSON outside strings are not checked as one rendering', () => {
+    const body = ['{"payload": {{ if eq .app.status.health.status "Degraded" }}{"severity": "high"}{{ else }}{"severity": "low"}{{ end }}}'];
+    expect(findings(withBody(body))).toEqual([]);
+    // Branches inside a string, and trim markers that remove a raw line break, are fine.
+    const inside = ['{"payload": {"title": "{{ if .app.status }}a{{ else }}b{{ end }}",', '"description": "x', '{{- "" }}y"}}'];
+    expect(findings(withBody(inside))).toEqual([]);
+  });
+
+  test('a NotificationsConfiguration', () => {
+    const found = findingsOf(doctorPaths([fixture(RULE, 'fail-quote.yaml')]), RULE);
+    expect(found.map(f => f.where.line)).toEqual([21, 24, 25]);
+    expect(found[0].where.object).toBe('NotificationsConfiguration openshift-gitops/default-notifications-configuration');
+  });
+
+  test.each([
+    ['standard', ArgoCdFlavor.STANDARD],
+    ['openshift-gitops', ArgoCdFlavor.OPENSHIFT_GITOPS],
+  ])('the library\'s own templates pass (%s)', (_name, flavor) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const notifications = new ArgoCdBackstageNotifications(chart, 'N', {
+      flavor,
+      backstageUrl: 'https://backstage.example.com',
+      argocdUrl: 'https://argocd.example.com',
+      triggers: [
+        ...BackstageTrigger.all(),
+        BackstageTrigger.custom({ event: 'note', when: 'app.status != nil', title: 'Note "{message}" \\ {revision}', description: '{message} {entityRef} {project} {healthMessage}' }),
+      ],
+    });
+    new NotifyingApplication(chart, 'App', { notifications, entityRef: 'component:default/x', spec: { project: 'default', destination: {} } });
+    const result = doctorText(app.synthYaml());
+    for (const rule of [RULE, 'severity', 'title-bound', 'template-parse']) expect(findingsOf(result, rule)).toEqual([]);
+  });
+});

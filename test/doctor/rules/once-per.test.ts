@@ -1,0 +1,146 @@
+import { RECOMMENDED_ONCE_PER } from '../../../src/doctor/rules/once-per';
+import { parseExpr } from '../../../src/private/expr-parser';
+import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+
+const RULE = 'once-per';
+
+const SUCCEEDED = 'app.status != nil and app.status.operationState != nil and app.status.operationState.phase in [\'Succeeded\']';
+const DEPLOYED = `${SUCCEEDED} and app.status.health != nil and app.status.health.status == 'Healthy'`;
+
+function configMap(when: string, oncePer?: string, extra: string[] = []): string {
+  return [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: argocd-notifications-cm',
+    '  namespace: argocd',
+    'data:',
+    '  template.t: |',
+    '    message: x',
+    '  trigger.on-x: |',
+    `    - when: ${JSON.stringify(when)}`,
+    ...(oncePer !== undefined ? [`      oncePer: ${JSON.stringify(oncePer)}`] : []),
+    '      send: [t]',
+    ...extra,
+  ].join('\n');
+}
+
+test('the guide\'s quoted ConfigMap: its sync and deploy triggers have no oncePer, its health trigger needs none', () => {
+  const found = findingsOf(doctorPaths([fixture('guide', 'standard-configmap-quoted.yaml')]), RULE);
+  expect(found.map(f => [f.key, f.where.line, f.severity])).toEqual([
+    ['trigger.on-sync-succeeded-backstage', 99, 'warning'],
+    ['trigger.on-sync-failed-backstage', 103, 'warning'],
+    ['trigger.on-deployed-backstage', 111, 'warning'],
+  ]);
+  expect(found[2].message).toBe('trigger.on-deployed-backstage depends on deployment (app.status.operationState.phase, app.status.health.status) but has no oncePer');
+  expect(found[2].impact).toContain('health blip');
+});
+
+test.each([
+  ['a sync trigger', SUCCEEDED, 'the sync operation'],
+  ['a deploy trigger', DEPLOYED, 'deployment'],
+  ['a trigger on finishedAt', 'app.status != nil and app.status.operationState != nil and app.status.operationState.finishedAt != nil', 'the sync operation'],
+  ['deployment read from the sync status', 'app.status != nil and app.status.sync != nil and app.status.sync.status == \'Synced\' and app.status.health != nil and app.status.health.status == \'Healthy\'', 'deployment'],
+])('%s without oncePer', (_name, when, what) => {
+  const [f, ...rest] = findingsOf(doctorText(configMap(when)), RULE);
+  expect(rest).toEqual([]);
+  expect(f.severity).toBe('warning');
+  expect(f.where.line).toBe(10);
+  expect(f.message).toContain(`depends on ${what}`);
+  expect(f.fix).toContain(RECOMMENDED_ONCE_PER);
+});
+
+test.each([
+  ['health only', 'app.status != nil and app.status.health != nil and app.status.health.status == \'Degraded\''],
+  ['sync status only', 'app.status != nil and app.status.sync != nil and app.status.sync.status == \'Unknown\''],
+  ['created', 'true'],
+  ['deleted', 'app.metadata.deletionTimestamp != nil'],
+  ['health with an operationState guard', 'app.status != nil and app.status.operationState != nil and app.status.health != nil and app.status.health.status == \'Degraded\''],
+  ['degraded while synced', 'app.status != nil and app.status.sync != nil and app.status.sync.status == \'Synced\' and app.status.health != nil and app.status.health.status == \'Degraded\''],
+])('%s needs no oncePer', (_name, when) => {
+  expect(findingsOf(doctorText(configMap(when)), RULE)).toEqual([]);
+});
+
+test.each([
+  ['the revision and its multi-source fallback', RECOMMENDED_ONCE_PER],
+  ['the operation\'s start', 'app.status.operationState.startedAt'],
+  ['the revisions list', 'app.status.operationState.syncResult.revisions'],
+])('oncePer on %s passes', (_name, oncePer) => {
+  expect(findingsOf(doctorText(configMap(DEPLOYED, oncePer)), RULE)).toEqual([]);
+});
+
+test('the recommended oncePer compiles on every release (no ?. or ??)', () => {
+  const parsed = parseExpr(RECOMMENDED_ONCE_PER);
+  expect(parsed.ok && parsed.features).toEqual([]);
+});
+
+test.each([
+  ['the application\'s name', 'app.metadata.name', 'which never changes between operations'],
+  ['a constant', '"once"', 'is the constant "once"'],
+  ['the destination', 'app.spec.destination.namespace', 'which never changes between operations'],
+  ['time.Now()', 'time.Now().Unix()', 'calls time.Now()'],
+])('oncePer on %s defeats a sync trigger', (_name, oncePer, message) => {
+  const [f] = findingsOf(doctorText(configMap(SUCCEEDED, oncePer)), RULE);
+  expect(f.severity).toBe('warning');
+  expect(f.where.line).toBe(11);
+  expect(f.message).toContain(message);
+});
+
+test('oncePer on the name is fine for created and deleted', () => {
+  expect(findingsOf(doctorText(configMap('true', 'app.metadata.name')), RULE)).toEqual([]);
+  expect(findingsOf(doctorText(configMap('app.metadata.deletionTimestamp != nil', 'app.metadata.name')), RULE)).toEqual([]);
+});
+
+describe('oncePer on a single-source revision', () => {
+  const revision = 'app.status.operationState?.syncResult?.revision';
+
+  test('no Application among the inputs: a warning, since multi-source applications may subscribe', () => {
+    const [f] = findingsOf(doctorPaths([fixture(RULE, 'fail-revision-no-applications.yaml')]), RULE);
+    expect(f.severity).toBe('warning');
+    expect(f.where.line).toBe(12);
+    expect(f.message).toContain('is "" for multi-source applications');
+    expect(f.impact).toContain('an empty oncePer counts as no oncePer');
+  });
+
+  test('a multi-source Application subscribed', () => {
+    const [f] = findingsOf(doctorPaths([fixture(RULE, 'fail-revision-multi-source')]), RULE);
+    expect(f.message).toContain('for multi-source Application argocd/order-service subscribed to it');
+  });
+
+  test('only single-source Applications subscribed', () => {
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-revision-single-source')]), RULE)).toEqual([]);
+  });
+
+  test('a multi-source ApplicationSet template, subscribed through the subscriptions key', () => {
+    const set = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: ApplicationSet',
+      'metadata: {name: services, namespace: argocd}',
+      'spec:',
+      '  generators: [{list: {elements: [{name: a}]}}]',
+      '  template:',
+      '    metadata:',
+      '      name: "{{name}}"',
+      '      labels: {notify: "true"}',
+      '    spec:',
+      '      project: default',
+      '      destination: {server: https://kubernetes.default.svc, namespace: a}',
+      '      sources: [{repoURL: https://git.acme.io/a.git, path: a}, {repoURL: https://charts.acme.io, chart: a}]',
+    ].join('\n');
+    const config = configMap(DEPLOYED, revision, ['  subscriptions: |', '    - recipients: [backstage]', '      triggers: [on-x]', '      selector: notify=true']);
+    const [f] = findingsOf(doctorText([config, set]), RULE);
+    expect(f.message).toContain('ApplicationSet argocd/services');
+  });
+
+  test.each([
+    ['status.sync.revision', 'app.status.sync.revision'],
+    ['operation.sync.revision', 'app.status.operationState.operation.sync.revision'],
+  ])('%s is the same', (_name, oncePer) => {
+    expect(findingsOf(doctorText(configMap(DEPLOYED, oncePer)), RULE)).toHaveLength(1);
+  });
+});
+
+test('the operator\'s NotificationsConfiguration', () => {
+  expect(findingsOf(doctorPaths([fixture(RULE, 'fail-notifications-configuration.yaml')]), RULE)).toHaveLength(1);
+  expect(findingsOf(doctorPaths([fixture(RULE, 'pass-notifications-configuration.yaml')]), RULE)).toEqual([]);
+});

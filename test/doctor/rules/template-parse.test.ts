@@ -1,0 +1,147 @@
+import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+
+const RULE = 'template-parse';
+
+/** A ConfigMap with one template whose value is `template` (YAML, indented by the caller). */
+function configMap(data: string): string {
+  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-notifications-cm', '  namespace: argocd', 'data:', data].join('\n');
+}
+
+function findings(yaml: string) {
+  return findingsOf(doctorText(yaml), RULE);
+}
+
+describe('template-parse', () => {
+  test('the guide\'s unquoted key: one error per template, at the line of the action', () => {
+    const result = doctorPaths([fixture('guide', 'standard-configmap.yaml')]);
+    const found = findingsOf(result, RULE);
+    expect(found.map(f => [f.severity, f.where.line, f.key])).toEqual([
+      ['error', 31, 'template.app-sync-succeeded-backstage'],
+      ['error', 50, 'template.app-sync-failed-backstage'],
+      ['error', 69, 'template.app-health-degraded-backstage'],
+      ['error', 88, 'template.app-deployed-backstage'],
+    ]);
+    for (const f of found) {
+      expect(f.message).toContain('function "backstage" not defined');
+      expect(f.message).toContain('webhook.backstage.body');
+      expect(f.impact).toContain('whole notifications configuration');
+      expect(f.impact).toContain('every notification');
+      expect(f.impact).toMatch(/Slack/);
+      expect(f.fix).toContain('{{index .app.metadata.annotations "backstage.io/entity-ref"}}');
+      expect(f.where.object).toBe('ConfigMap argocd/argocd-notifications-cm');
+    }
+    expect(result.errors).toBeGreaterThanOrEqual(4);
+  });
+
+  test('the guide with the key quoted parses', () => {
+    expect(findingsOf(doctorPaths([fixture('guide', 'standard-configmap-quoted.yaml')]), RULE)).toEqual([]);
+  });
+
+  test('env and expandenv are removed', () => {
+    for (const fn of ['env', 'expandenv']) {
+      const found = findings(configMap(`  template.t: |\n    message: |\n      line one\n      {{ ${fn} "HOME" }}\n`));
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain(`function "${fn}" not defined`);
+      expect(found[0].fix).toContain('removed');
+      expect(found[0].where.line).toBe(10);
+    }
+  });
+
+  test('a misspelt function gets a suggestion; an unknown one a generic fix', () => {
+    const found = findings(configMap('  template.t: |\n    message: "{{ .app.metadata.name | tojson }} {{ .x | frobnicate }}"\n'));
+    expect(found).toHaveLength(1);
+    expect(found[0].fix).toContain('did you mean "toJson"');
+    const other = findings(configMap('  template.t: |\n    message: "{{ .x | frobnicate }}"\n'));
+    expect(other[0].fix).toContain('neither a Go builtin nor a sprig function');
+  });
+
+  test('other services\' fields and webhook paths are compiled too', () => {
+    const yaml = configMap(
+      [
+        '  template.t: |',
+        '    email:',
+        '      subject: "{{ .app.metadata.name"',
+        '    slack:',
+        '      attachments: |',
+        '        [{"title": "{{ if .app }}x"}]',
+        '    webhook:',
+        '      svc:',
+        '        method: "{{ not a template"',
+        '        path: "/{{ .app.metadata.name | nope }}"',
+        '        body: "{}"',
+        '',
+      ].join('\n'),
+    );
+    const found = findings(yaml);
+    expect(found.map(f => [f.where.line, f.message.split(' of template')[0]])).toEqual([
+      [9, 'email.subject'],
+      [12, 'slack.attachments'],
+      [16, 'webhook.svc.path'],
+    ]);
+  });
+
+  test('sections Argo CD does not read are not parsed', () => {
+    expect(findings(configMap('  template.t: |\n    notes: "{{ broken"\n    message: ok\n'))).toEqual([]);
+  });
+
+  test('a template whose YAML does not parse is left to config-load', () => {
+    expect(findings(configMap('  template.t: |\n    message: [unclosed\n    body: "{{ index .a b.c }}"\n'))).toEqual([]);
+  });
+
+  test('the full syntax parses: trim markers, comments, define, template, block, break, continue, else if', () => {
+    const body = [
+      '{{- /* c */ -}}',
+      '{{ define "x" }}{{ .metadata.name }}{{ end }}{{ block "y" . }}b{{ end }}',
+      '{{ template "x" .app }}{{ range $i, $e := list 1 2 3 }}{{ if eq $i 1 }}{{ continue }}{{ else if eq $i 2 }}{{ break }}{{ end }}{{ $e }}{{ end }}',
+      '{{ $x := 1 }}{{ $x = 2 }}{{ with $y := .app }}{{ $y.metadata.name }}{{ end }}{{ `raw` }}{{ printf "%d" 3 | trunc 1 }}',
+    ].join('\n');
+    expect(findings(configMap(`  template.t: |\n    message: |\n${body.split('\n').map(l => `      ${l}`).join('\n')}\n`))).toEqual([]);
+  });
+
+  test('an unclosed block points at its opening', () => {
+    const found = findings(configMap('  template.t: |\n    message: |\n      a\n      {{ if .app }}\n      b\n'));
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('unexpected EOF');
+    expect(found[0].message).toContain('{{ if }} at line 10');
+    expect(found[0].where.line).toBe(11);
+  });
+
+  test('a NotificationsConfiguration with a folded template', () => {
+    const found = findingsOf(doctorPaths([fixture(RULE, 'fail-notifications-configuration.yaml')]), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].where.object).toBe('NotificationsConfiguration openshift-gitops/default-notifications-configuration');
+    expect(found[0].key).toBe('template.app-sync-failed-backstage');
+    expect(found[0].fix).toContain('"backstage.io/entity-ref"');
+  });
+
+  test('a quoted single-line template reports the line of its scalar', () => {
+    const yaml = configMap('  template.t: "message: \\"{{ index .app.metadata.labels app.kubernetes.io/name }}\\"\\n"\n');
+    const found = findings(yaml);
+    expect(found).toHaveLength(1);
+    expect(found[0].where.line).toBe(7);
+    expect(found[0].message).toContain('function "app" not defined');
+    expect(found[0].fix).toContain('"app.kubernetes.io/name"');
+  });
+
+  test.each([
+    ['{{ .app.metadata.annotations.backstage.io/entity-ref }}', 'bad character', '{{ index .app.metadata.annotations "backstage.io/entity-ref" }}'],
+    ['{{ index .app.metadata.annotations \'backstage.io/entity-ref\' }}', 'malformed character constant', '{{ index .app.metadata.annotations "backstage.io/entity-ref" }}'],
+    ['{{ index .app.metadata.labels app.kubernetes.io/part-of | default "x" }}', 'function "app" not defined', '{{ index .app.metadata.labels "app.kubernetes.io/part-of" | default "x" }}'],
+    ['{{ .app.metadata.name }', 'unexpected "}" in operand', 'close the action with }}'],
+    ['{{ if .app.status }}x{{ end }}{{ end }}', 'unexpected {{end}}', 'remove the {{ end }}'],
+    ['{{ .app.metadata.name | toJSON }}', 'function "toJSON" not defined', 'did you mean "toJson"'],
+    ['{{ .app.metadata.name | urlencode }}', 'function "urlencode" not defined', 'did you mean "urlquery"'],
+  ])('%s: a specific fix', (action, message, fix) => {
+    const found = findings(configMap(`  template.t: |\n    message: |\n      ${action}\n`));
+    expect(found.map(f => [f.severity, f.where.line])).toEqual([['error', 9]]);
+    expect(found[0].message).toContain(message);
+    expect(found[0].fix).toContain(fix);
+  });
+
+  test('slack mention helpers are a warning, and an error behind them is still found', () => {
+    const warn = findings(configMap('  template.t: |\n    message: "{{ slackUserByEmail \\"a@b.c\\" }}"\n'));
+    expect(warn.map(f => f.severity)).toEqual(['warning']);
+    const both = findings(configMap('  template.t: |\n    message: "{{ slackChannel \\"x\\" }} {{ nope }}"\n'));
+    expect(both.map(f => f.severity).sort()).toEqual(['error', 'warning']);
+  });
+});

@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+
+const RULE = 'webhook-service';
+const TOKEN = 'Zk3pQ9xV2mT7rL0sW5yB8nC1dF4gH6jK';
+
+function config(service: string, method = 'POST', extraTemplate = ''): string {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-notifications-cm
+  namespace: argocd
+data:
+  service.webhook.backstage: |
+${service.split('\n').map(l => `    ${l}`).join('\n')}
+  template.app-deployed-backstage: |
+    webhook:
+      backstage:
+        method: ${method}${extraTemplate}
+        body: |
+          {"recipients": {"type": "broadcast"}, "payload": {"title": "deployed"}}
+`;
+}
+
+const URL = 'url: https://backstage.example.com/api/notifications/notifications';
+const CT = '  - name: Content-Type\n    value: application/json';
+const AUTH = '  - name: Authorization\n    value: Bearer $backstage-token';
+
+function check(service: string, method = 'POST', extraTemplate = '') {
+  const text = config(service, method, extraTemplate);
+  return { text, findings: findingsOf(doctorText(text), RULE) };
+}
+
+describe(RULE, () => {
+  test('the standard service passes', () => {
+    expect(check(`${URL}\nheaders:\n${CT}\n${AUTH}`).findings).toEqual([]);
+  });
+
+  test('no Authorization header: an error with the 401', () => {
+    const [finding] = check(`${URL}\nheaders:\n${CT}`).findings;
+    expect(finding).toMatchObject({ severity: 'error', key: 'service.webhook.backstage' });
+    expect(finding.impact).toContain('401');
+  });
+
+  test('a literal token: an error at its line that never shows it', () => {
+    const file = fixture(RULE, 'fail-literal-token.yaml');
+    const [finding] = findingsOf(doctorPaths([file]), RULE);
+    expect(fs.readFileSync(file, 'utf-8').split('\n')[finding.where.line - 1]).toMatch(/value: Bearer \S+/);
+    expect(JSON.stringify(finding)).not.toContain('Zk3pQ9xV2mT7rL0sW5yB8nC1dF4gH6jK');
+    const { findings } = check(`${URL}\nheaders:\n${CT}\n  - name: Authorization\n    value: Token ${TOKEN}`);
+    expect(findings).toHaveLength(1);
+    expect(JSON.stringify(findings)).not.toContain(TOKEN);
+  });
+
+  test('a reference without "Bearer": an error', () => {
+    const [finding] = check(`${URL}\nheaders:\n${CT}\n  - name: Authorization\n    value: $backstage-token`).findings;
+    expect(finding.message).toContain('is not "Bearer <token>"');
+  });
+
+  test('Content-Type missing or not JSON: an error; JSON with a charset and lowercase names pass', () => {
+    expect(check(`${URL}\nheaders:\n${AUTH}`).findings.map(f => f.message)).toEqual([expect.stringContaining('sends no Content-Type header')]);
+    expect(check(`${URL}\nheaders:\n  - name: Content-Type\n    value: text/plain\n${AUTH}`).findings).toHaveLength(1);
+    expect(check(`${URL}\nheaders:\n  - name: content-type\n    value: application/json; charset=utf-8\n  - name: authorization\n    value: bearer $t`).findings).toEqual([]);
+  });
+
+  test('a method other than POST, or none (GET): an error at the method or the section', () => {
+    const put = check(`${URL}\nheaders:\n${CT}\n${AUTH}`, 'PUT');
+    expect(put.findings).toHaveLength(1);
+    expect(put.text.split('\n')[put.findings[0].where.line - 1]).toContain('method: PUT');
+    expect(check(`${URL}\nheaders:\n${CT}\n${AUTH}`, 'post').findings).toHaveLength(1);
+  });
+
+  test('the URL: not http(s), or not the notifications path: an error; a template path that completes it passes', () => {
+    expect(check(`url: backstage.example.com/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`).findings.map(f => f.severity)).toEqual(['error']);
+    expect(check(`url: https://backstage.example.com/api/notification\nheaders:\n${CT}\n${AUTH}`).findings.map(f => f.impact)).toEqual([expect.stringContaining('404')]);
+    expect(check(`url: https://backstage.example.com\nheaders:\n${CT}\n${AUTH}`, 'POST', '\n        path: /api/notifications/notifications').findings).toEqual([]);
+    expect(check(`url: https://backstage.example.com/backstage/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`).findings).toEqual([]);
+  });
+
+  test('insecureSkipVerify and plain http are warnings; basicAuth is an error', () => {
+    expect(check(`${URL}\nheaders:\n${CT}\n${AUTH}\ninsecureSkipVerify: true`).findings.map(f => f.severity)).toEqual(['warning']);
+    expect(check(`url: http://backstage:7007/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`).findings.map(f => f.severity)).toEqual(['warning']);
+    expect(check(`${URL}\nheaders:\n${CT}\n${AUTH}\nbasicAuth:\n  username: a\n  password: $p`).findings.map(f => f.severity)).toEqual(['error']);
+  });
+
+  test('a webhook that is not Backstage is left alone', () => {
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-other-webhook.yaml')]), RULE)).toEqual([]);
+  });
+
+  test('Backstage recognised by the body shape when the URL is wrong', () => {
+    const [finding] = findingsOf(doctorPaths([fixture(RULE, 'fail-base-url-by-body-shape.yaml')]), RULE);
+    expect(finding.fix).toBe('set url: https://backstage.example.com/api/notifications/notifications');
+  });
+
+  test('the guide\'s ConfigMaps give nothing', () => {
+    for (const name of ['standard-configmap.yaml', 'standard-configmap-quoted.yaml']) {
+      expect(findingsOf(doctorPaths([fixture('guide', name)]), RULE)).toEqual([]);
+    }
+  });
+
+  test('a URL taken from the Secret is not checked; a reference in the host is', () => {
+    expect(findingsOf(doctorText(config(`url: $backstage-url\nheaders:\n${CT}\n${AUTH}`)), RULE)).toEqual([]);
+    expect(findingsOf(doctorText(config(`url: https://$backstage-host/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`)), RULE)).toEqual([]);
+    expect(findingsOf(doctorText(config(`url: https://$backstage-host/api\nheaders:\n${CT}\n${AUTH}`)), RULE)).toHaveLength(1);
+  });
+});
