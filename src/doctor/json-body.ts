@@ -189,6 +189,8 @@ const UNSAFE_REPRESENTATIVES: DataPath[] = [
   ['app', 'status', 'conditions', '[]', 'message'],
   ['app', 'status', 'sync', 'revision'],
   ['app', 'status', 'history', '[]', 'revision'],
+  ['app', 'spec', 'source', 'targetRevision'],
+  ['app', 'spec', 'sources', '[]', 'targetRevision'],
   ['app', 'status', 'resources', '[]', 'health', 'message'],
   ['app', 'spec', 'source', 'helm', 'values'],
   ['app', 'spec', 'sources', '[]', 'helm', 'values'],
@@ -256,7 +258,8 @@ export function classifyPath(raw: DataPath, context: Readonly<Record<string, str
     return { unsafe: [{ kind: 'label', written }], bound: whole ? undefined : 63, boundBy: whole ? written : undefined, path: raw, type: whole ? 'map' : 'string' };
   }
   if (path.some(p => p === 'message' || p === 'messages')) return { unsafe: [{ kind: 'message', written }], ...unbounded, path: raw, type: 'string' };
-  if (path.some(p => p === 'revision' || p === 'revisions')) {
+  // A revision: a commit sha, but also a branch, a tag or a chart version (targetRevision: git allows quotes and backslashes in refs).
+  if (path.some(p => p === 'revision' || p === 'revisions' || p === 'targetRevision')) {
     const list = path[path.length - 1] === 'revisions';
     return { unsafe: [{ kind: 'revision', written }], ...unbounded, path: raw, type: list ? 'list' : 'string' };
   }

@@ -6,9 +6,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { TextSpan, YamlView } from './model';
-import { applyV2 } from './yaml-v2';
+import { applyV2, resolveV2 } from './yaml-v2';
 
 /** Input the doctor cannot use: the command exits with status 2. */
 export class InputError extends Error {}
@@ -16,7 +16,9 @@ export class InputError extends Error {}
 /** Something in a file that the YAML parsers of Kubernetes reject or read differently. */
 export interface YamlProblem {
   readonly line: number;
-  readonly kind: 'character' | 'encoding' | 'duplicate-key' | 'syntax';
+  readonly kind: 'character' | 'encoding' | 'duplicate-key' | 'syntax' | 'secret-value';
+  /** For a `secret-value` problem: the object and the key (`data.backstage-token`), never the value. */
+  readonly key?: string;
   /** What is wrong, lowercase. */
   readonly message: string;
 }
@@ -103,12 +105,16 @@ function blankRange(chars: string[], start: number, end: number): void {
   }
 }
 
+/** What yaml.v2 reads a plain scalar as, when that is not a string: Kubernetes rejects it as a Secret value. */
+const SECRET_VALUE_KINDS: Record<string, string | undefined> = { bool: 'a boolean', int: 'an integer', float: 'a number' };
+
 /**
  * Blanks out the values of Secrets in the text and the parsed documents: the
  * doctor reads a Secret's key names and never holds on to its values.
  */
-function dropSecretValues(text: string, docs: ReturnType<typeof parseAllDocuments>): string {
+function dropSecretValues(text: string, docs: ReturnType<typeof parseAllDocuments>, problems: YamlProblem[]): string {
   const ranges: Array<[number, number]> = [];
+  const lines = TextSpan.ofFile(text);
   const visitObject = (obj: any) => {
     if (!obj || typeof obj.get !== 'function') return;
     if (obj.get('kind') !== 'Secret') return;
@@ -117,6 +123,23 @@ function dropSecretValues(text: string, docs: ReturnType<typeof parseAllDocument
       if (!map || !Array.isArray(map.items)) continue;
       for (const pair of map.items) {
         const value = pair.value;
+        // What yaml.v2 reads the value as, before it is blanked: the kind only, never the value.
+        const kind = isSeq(value)
+          ? 'a list'
+          : isMap(value)
+            ? 'a map'
+            : isScalar(value) && value.type === 'PLAIN' && !value.tag && typeof (value as any).source === 'string'
+              ? SECRET_VALUE_KINDS[resolveV2((value as any).source)]
+              : undefined;
+        if (kind) {
+          const key = typeof pair.key?.source === 'string' ? pair.key.source : String(pair.key?.value ?? pair.key ?? '');
+          problems.push({
+            line: lines.lineOf(pair.key?.range?.[0] ?? value.range?.[0] ?? 0),
+            kind: 'secret-value',
+            key: `${field}.${key}`,
+            message: `the value of ${field}.${key} is read by yaml.v2 as ${kind}, not a string (the value is not shown: it is a secret)`,
+          });
+        }
         if (value?.range) ranges.push([value.range[0], value.range[1]]);
         if (value && 'value' in value) value.value = '';
         // The parser keeps the text it read as well.
@@ -144,6 +167,10 @@ export function parseSource(file: string, bytes: Buffer | string): SourceFile {
   const decoded = typeof bytes === 'string' ? { text: bytes, problems: [] as YamlProblem[] } : decode(file, bytes);
   const problems: YamlProblem[] = [...decoded.problems];
   let text = decoded.text.startsWith('\ufeff') ? decoded.text.slice(1) : decoded.text;
+  if (text.includes('\u0000')) {
+    // NUL bytes: a binary file (or UTF-16 without a byte order mark), not a YAML text with a stray character.
+    throw new InputError(`${file}: not YAML: it is a binary file (it holds NUL bytes)`);
+  }
   const lineSpan = TextSpan.ofFile(text);
   for (const match of text.matchAll(RAW_UNSAFE)) {
     problems.push({ line: lineSpan.lineOf(match.index!), kind: 'character', message: `${file} contains ${describeCharacter(match[0])}` });
@@ -154,7 +181,7 @@ export function parseSource(file: string, bytes: Buffer | string): SourceFile {
     return { file, text, span: lineSpan, documents: [], problems };
   }
   const documents: YamlView[] = [];
-  text = dropSecretValues(text, docs);
+  text = dropSecretValues(text, docs, problems);
   const span = TextSpan.ofFile(text);
   for (const doc of docs) {
     const fatal = doc.errors.filter(e => e.code !== 'DUPLICATE_KEY');
@@ -176,6 +203,11 @@ export function parseSource(file: string, bytes: Buffer | string): SourceFile {
     applyV2(doc.contents as any);
     documents.push(new YamlView(doc.contents as any, span, doc.toJS({ maxAliasCount: 10000 })));
   }
+  if (documents.length > 0 && documents.every(d => d.value === null || typeof d.value !== 'object')) {
+    // Plain text read as one YAML string: not manifests, nor any configuration.
+    const shown = documents.find(d => d.value !== null);
+    if (shown) throw new InputError(`${file}:${shown.line}: not YAML manifests or configuration: the file holds only a plain ${typeof shown.value === 'string' ? 'string' : 'value'}, not objects`);
+  }
   return { file, text, span, documents, problems };
 }
 
@@ -196,6 +228,10 @@ export function readInputs(paths: string[], readStdin: () => Buffer | string = (
       continue;
     }
     const files = expand(p);
+    if (files.length === 0) {
+      // A folder without YAML: most likely the wrong folder; reading nothing would pass silently.
+      throw new InputError(`${p} holds no YAML files (*.yaml, *.yml): give the folder of the manifests, or the files themselves`);
+    }
     for (const file of files) {
       if (seen.has(path.resolve(file))) continue;
       seen.add(path.resolve(file));

@@ -96,8 +96,9 @@ export class TextSpan {
 
   /**
    * The value of a scalar parsed from this text, as a span. A literal block
-   * scalar (`|`) keeps one value line per text line; other styles map every
-   * offset to the scalar's first line.
+   * scalar (`|`) keeps one value line per text line; a folded (`>`), plain or
+   * quoted scalar over several lines maps each part of its value to the line
+   * it was written on; a one-line scalar maps every offset to its line.
    */
   public scalarSpan(node: Scalar): TextSpan {
     const value = typeof node.value === 'string' ? node.value : String(node.value);
@@ -122,8 +123,53 @@ export class TextSpan {
         return n < lineStarts.length ? this.lineOf(lineStarts[n]) : firstLine + 1 + n;
       });
     }
-    const line = this.lineOf(start) + (node.type === 'BLOCK_FOLDED' ? 1 : 0);
-    return TextSpan.atLine(value, line);
+    const end = node.range?.[1] ?? start;
+    const anchors = this.foldedAnchors(node, value, start, end);
+    if (anchors.length === 0) {
+      return TextSpan.atLine(value, this.lineOf(start) + (node.type === 'BLOCK_FOLDED' ? 1 : 0));
+    }
+    return new TextSpan(value, offset => {
+      let line = anchors[0][1];
+      for (const [at, l] of anchors) {
+        if (at > offset) break;
+        line = l;
+      }
+      return line;
+    });
+  }
+
+  /**
+   * For a folded block (`>`), a plain or a quoted scalar written over several
+   * lines: where each source line's text starts in the value, with its file
+   * line. The text of each line is found in the value in order (folding only
+   * changes the line breaks and indentation between them; in a double-quoted
+   * scalar, the text up to its first escape). Empty for a one-line scalar.
+   */
+  private foldedAnchors(node: Scalar, value: string, start: number, end: number): Array<[number, number]> {
+    const source = this.text.slice(start, end);
+    if (!source.includes('\n')) return [];
+    const anchors: Array<[number, number]> = [];
+    let cursor = 0;
+    let offset = start;
+    const lines = source.split('\n');
+    lines.forEach((raw, i) => {
+      const lineStart = offset;
+      offset += raw.length + 1;
+      // The header line of a block scalar holds only its indicators.
+      if (i === 0 && node.type === 'BLOCK_FOLDED') return;
+      let text = raw.replace(/\r$/, '');
+      if (i === 0 && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) text = text.slice(1);
+      text = text.trim();
+      if (node.type === 'QUOTE_DOUBLE') text = text.split('\\')[0].split('"')[0];
+      if (node.type === 'QUOTE_SINGLE') text = text.split("'")[0];
+      text = text.trim();
+      if (text === '') return;
+      const at = value.indexOf(text, cursor);
+      if (at < 0) return;
+      anchors.push([at, this.lineOf(lineStart)]);
+      cursor = at + text.length;
+    });
+    return anchors;
   }
 }
 

@@ -238,7 +238,7 @@ describe('missing-context', () => {
 
   test('the link renders <no value> with the undefined key, and the URL once it is defined', () => {
     const manifests = withEntries(fixtureText('missing-context', 'fail-undefined-key.yaml'), entries);
-    expect(findingsOf(doctorText(manifests), 'missing-context').map(f => f.severity)).toEqual(['error']);
+    expect(findingsOf(doctorText(manifests), 'missing-context').map(f => f.severity)).toEqual(['warning']);
     const [step] = replay(manifests, [{ name: 'failed', states }]).fixtures[0].steps;
     expect(JSON.parse(step.requests[0].body).payload.link).toBe('<no value>/applications/order-service');
 

@@ -194,6 +194,8 @@ function hostile(app: any): any {
     annotations: { ...state.metadata.annotations, 'backstage.io/entity-ref': 'component:default/order\u0001"service', 'example.com/note': HOSTILE_MESSAGE },
     labels: { team: 'platform' },
   };
+  // A branch name git accepts (git check-ref-format --branch 'release/"v2"').
+  state.spec = { ...state.spec, source: { ...state.spec?.source, targetRevision: 'release/"v2"' } };
   state.status.health.message = HOSTILE_MESSAGE;
   state.status.sync.revision = 'v1.0 "final"\\';
   state.status.operationState.syncResult = { revision: 'v1.0 "final"\\', revisions: ['a"b', 'c\nd'] };

@@ -284,3 +284,42 @@ describe('output', () => {
     expect(ordered).toEqual(['input-0.yaml', 'input-0.yaml', 'input-1.yaml', 'input-1.yaml']);
   });
 });
+
+describe('unusable input: exit 2', () => {
+  test('a folder without YAML files (the wrong folder) is not read as "no problems"', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'README.md'), '# not read');
+    const run = runCli(['doctor', dir]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${dir} holds no YAML files`);
+    expect(runCli(['doctor', tmpdir()]).status).toBe(2);
+  });
+
+  test('a binary file is not YAML', () => {
+    const dir = tmpdir();
+    const file = path.join(dir, 'image.yaml');
+    fs.writeFileSync(file, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x0a, 0x00]));
+    const run = runCli(['doctor', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${file}: not YAML: it is a binary file`);
+  });
+
+  test('a file that is one plain string (a text file) is not manifests', () => {
+    const dir = tmpdir();
+    const file = path.join(dir, 'notes.yaml');
+    fs.writeFileSync(file, 'remember to set the token\nbefore the release\n');
+    const run = runCli(['doctor', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${file}:1: not YAML manifests or configuration`);
+  });
+
+  test('a JSON file given by name is read (JSON is YAML)', () => {
+    const dir = tmpdir();
+    const file = path.join(dir, 'cm.json');
+    const data = { 'template.t': 'message: "{{ index .app.metadata.annotations backstage.io/entity-ref }}"' };
+    fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-notifications-cm', namespace: 'argocd' }, data }));
+    const run = runCli(['doctor', '--format', 'json', file]);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).findings.map((f: any) => f.rule)).toContain('template-parse');
+  });
+});

@@ -23,7 +23,7 @@ const TYPES = ['static', 'legacy', 'jwks'];
 const RESTRICTION_KEYS = ['plugin', 'permission', 'permissionAttribute'];
 const ACTIONS = ['create', 'read', 'update', 'delete'];
 const NOTIFICATIONS = 'notifications';
-const STOPS = 'backstage throws while reading the config, so the whole backend refuses to start: no plugin works, notifications included';
+const STOPS = 'Backstage throws while reading the config, so the whole backend refuses to start: no plugin works, notifications included';
 
 /** Where a credential (a static token, a legacy secret) comes from. */
 interface Credential {
@@ -112,7 +112,7 @@ function checkCredential(doc: ConfigDoc, path: YamlPath, option: 'token' | 'secr
       where,
       key,
       message: `the ${name} is written inline in the config (a plaintext secret)`,
-      impact: 'anyone who can read the app-config (a ConfigMap, a git repository) holds a credential that can post to backstage',
+      impact: 'anyone who can read the app-config (a ConfigMap, a git repository) holds a credential that can post to Backstage',
       fix: `move the value into a Secret, pass it to Backstage as an environment variable and write options.${option}: "\${ARGOCD_NOTIFICATIONS_TOKEN}"`,
     });
     if (!/^\S+$/.test(literal)) {

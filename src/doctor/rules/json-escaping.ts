@@ -35,12 +35,12 @@ const KIND_TEXT: Record<UnsafeKind, string> = {
   'free text': 'free text of the application',
   'context value': 'a context value that holds a quote, a backslash or a newline',
   'literal': 'literal text with a quote, a backslash or a newline',
-  'map': 'a whole map printed the go way, with every value in it',
+  'map': 'a whole map printed the Go way, with every value in it',
 };
 
 const WEAK_TEXT: Record<string, string> = {
-  'quote': 'quote is Go\'s %q, not JSON: it writes control characters as \\x01 or \\a and bad utf-8 as \\xff, which JSON rejects',
-  'printf %q': 'printf %q is Go quoting, not JSON: it writes control characters as \\x01 or \\a and bad utf-8 as \\xff, which JSON rejects',
+  'quote': 'quote is Go\'s %q, not JSON: it writes control characters as \\x01 or \\a and bad UTF-8 as \\xff, which JSON rejects',
+  'printf %q': 'printf %q is Go quoting, not JSON: it writes control characters as \\x01 or \\a and bad UTF-8 as \\xff, which JSON rejects',
   'squote': 'squote wraps the value in single quotes and escapes nothing',
   'js': 'js escapes for JavaScript, not JSON: it writes an apostrophe as \\\', which JSON rejects',
   'html': 'html escapes only html characters: backslashes and newlines stay raw',

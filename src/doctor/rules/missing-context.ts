@@ -2,7 +2,9 @@
  * `missing-context`: a template reads `.context.X` that the configuration's
  * `context` (the ConfigMap key, or the NotificationsConfiguration's
  * spec.context) does not define. Go's text/template renders a missing map key
- * as `<no value>`, so the link of every notification is broken; Argo CD adds
+ * as `<no value>`, so the link of every notification is broken (a warning: the
+ * notification is still sent; an error when the send fails, or a JSON body
+ * gets null where Backstage wants a string); Argo CD adds
  * only `notificationType` (the service name) to the context. Also context
  * values that are placeholders copied from a guide.
  */
@@ -73,8 +75,13 @@ function checkConfig(report: Report, config: NotificationsConfig): void {
                 ? `renders as "<nil>" through ${consumer.name}`
                 : 'renders an empty value (null)';
         const defined = Object.keys(values);
+        // The send fails (a string function), or a JSON body gets null where Backstage wants a string (400): lost.
+        // `<no value>` or `<nil>` in a text only degrades the notification.
+        const fails = consumer.kind === 'function' && STRING_TYPED_FUNCTIONS.has(consumer.name);
+        const nullInBody = consumer.kind !== 'print' && !(consumer.kind === 'function' && NIL_PRINTING_FUNCTIONS.has(consumer.name)) &&
+          field.path[0] === 'webhook' && field.path[2] === 'body';
         report({
-          severity: 'error',
+          severity: fails || nullInBody ? 'error' : 'warning',
           where: config.where(line),
           key: template.entry.key,
           message: `${fieldLabel(template, field)} reads ${ref.written}, but ${

@@ -44,7 +44,7 @@ export const rule: Rule = {
           impact:
             'Argo CD sends a GET to the service\'s URL with the template\'s message as the body (argo-cd#16311): ' +
             (backstage
-              ? 'backstage creates nothing (a GET there lists a user\'s notifications and refuses Argo CD\'s service token), so the notification is lost'
+              ? 'Backstage creates nothing (a GET there lists a user\'s notifications and refuses Argo CD\'s service token), so the notification is lost'
               : 'the receiver gets no POST and no JSON body, so the notification is lost'),
           fix:
             `add to ${names.length === 1 ? `template ${quoted(names[0])}` : 'the template'} a webhook.${service} section with method: POST and a JSON body` +

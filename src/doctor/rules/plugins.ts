@@ -23,7 +23,7 @@ const ROLES: NotificationsPluginRole[] = ['notifications', 'notifications-backen
 
 const IMPACT: Record<NotificationsPluginRole, string> = {
   'notifications': 'Backstage stores the notifications Argo CD posts, but users have no notifications page or bell to see them',
-  'notifications-backend': 'backstage has no /api/notifications: every notification Argo CD posts gets 404 and is lost',
+  'notifications-backend': 'Backstage has no /api/notifications: every notification Argo CD posts gets 404 and is lost',
   'signals': 'notifications arrive, but the browser is not told: users only see them after reloading the page',
   'signals-backend': 'notifications arrive, but no signal is pushed to the browser: users only see them after reloading the page',
 };

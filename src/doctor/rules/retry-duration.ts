@@ -147,7 +147,7 @@ function checkDuration(service: ServiceDef, name: string, report: Report, where:
       severity: 'warning',
       where: where(line),
       key: service.entry.key,
-      message: `${key} of webhook service ${quoted(service.name)} is ${source}, which Argo CD reads as ${formatGoDuration(n)} (go durations are integer nanoseconds)`,
+      message: `${key} of webhook service ${quoted(service.name)} is ${source}, which Argo CD reads as ${formatGoDuration(n)} (Go durations are integer nanoseconds)`,
       impact: 'retries follow each other with no real wait, so a short Backstage outage (a restart, a 503) exhausts them and the notification is lost',
       fix: `write ${key}: ${intended} for ${formatGoDuration(intended)}${seconds ? '' : ` (or ${n * 1e9} for ${formatGoDuration(n * 1e9)})`}`,
     });
@@ -171,7 +171,7 @@ function checkRetryMax(service: ServiceDef, report: Report, where: (line: number
     severity: 'error',
     where: where(service.view!.lineAt([key])),
     key: service.entry.key,
-    message: `retryMax of webhook service ${quoted(service.name)} is ${kind === 'string' || isQuoted(view) ? `the string ${quoted(String(text))}` : kind === 'number' ? source : describeKind(kind)}, but Argo CD decodes it as a go int`,
+    message: `retryMax of webhook service ${quoted(service.name)} is ${kind === 'string' || isQuoted(view) ? `the string ${quoted(String(text))}` : kind === 'number' ? source : describeKind(kind)}, but Argo CD decodes it as a Go int`,
     impact: FAILS(service),
     fix: Number.isFinite(asNumber) ? `write an unquoted integer: retryMax: ${Math.max(0, Math.round(asNumber))}` : 'write an unquoted integer, for example retryMax: 3 (0 means the default, 3)',
   });

@@ -146,7 +146,7 @@ function checkBody(body: WebhookBody, report: Report): void {
 
 export const rule: Rule = {
   id: 'title-bound',
-  summary: 'a notification title (or topic, scope) that can exceed backstage\'s 255 characters',
+  summary: 'a notification title (or topic, scope) that can exceed Backstage\'s 255 characters',
   check(inventory: Inventory, report: Report): void {
     for (const body of webhookBodies(inventory)) checkBody(body, report);
   },

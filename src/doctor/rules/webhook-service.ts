@@ -44,7 +44,7 @@ export const rule: Rule = {
             key: service.entry.key,
             message: `webhook service ${quoted(service.name)} sets insecureSkipVerify: true`,
             impact: 'Argo CD sends the bearer token to whoever answers for the host, without checking its certificate',
-            fix: 'remove insecureSkipVerify, and add the certificate of backstage\'s host (or its ca) to argocd-tls-certs-cm if it is not publicly trusted',
+            fix: 'remove insecureSkipVerify, and add the certificate of Backstage\'s host (or its CA) to argocd-tls-certs-cm if it is not publicly trusted',
           });
         }
       }
@@ -85,7 +85,7 @@ function checkUrl(config: NotificationsConfig, service: ServiceDef, report: Repo
       where,
       key,
       message: `the url of webhook service ${quoted(service.name)}, ${quoted(url)}, is not an absolute http(s) url`,
-      impact: 'every send fails before it reaches backstage (unsupported protocol scheme)',
+      impact: 'every send fails before it reaches Backstage (unsupported protocol scheme)',
       fix: `set url: https://<backstage-host>${BACKSTAGE_NOTIFICATIONS_PATH}`,
     });
     return;
@@ -96,7 +96,7 @@ function checkUrl(config: NotificationsConfig, service: ServiceDef, report: Repo
       where,
       key,
       message: `the url of webhook service ${quoted(service.name)} carries credentials (user information before the host)`,
-      impact: 'backstage ignores them (it wants a bearer token), and they sit in plain text in the configuration and in request logs',
+      impact: 'Backstage ignores them (it wants a bearer token), and they sit in plain text in the configuration and in request logs',
       fix: 'remove them from the url; authenticate with an Authorization: Bearer $<key> header whose token is in argocd-notifications-secret',
     });
   }
@@ -185,6 +185,24 @@ function checkAuthorization(config: NotificationsConfig, service: ServiceDef, re
     });
     return;
   }
+  const placeholder = /[$][{(]/.exec(m[1]);
+  if (placeholder) {
+    // `${backstage-token}` (Backstage's and the shell's syntax) or `$(backstage-token)`: Argo CD replaces only `[$][\w-]+`.
+    const shown = /^[$](\{[\w.-]+\}|\([\w.-]+\))$/.test(m[1]);
+    const name = /^[$][{(]([\w-]+)[})]$/.exec(m[1])?.[1];
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `the Authorization header of webhook service ${quoted(service.name)} writes the token as ${shown ? quoted(m[1]) : `${quoted(placeholder[0])}...`}, ` +
+        'which Argo CD does not replace: it replaces only $ followed by letters, digits, _ and - ($key)',
+      impact: 'Argo CD sends the text as it is in the Authorization header: Backstage answers 401 and every notification is lost',
+      fix: name
+        ? `write Bearer $${name}, with the token in argocd-notifications-secret under ${name}`
+        : 'write Bearer $<key>, with the token in argocd-notifications-secret under <key>',
+    });
+    return;
+  }
   if (!m[1].includes('$')) {
     report({
       severity: 'error',
@@ -209,7 +227,7 @@ function checkContentType(config: NotificationsConfig, service: ServiceDef, repo
     message: header
       ? `the Content-Type header of webhook service ${quoted(service.name)} is ${quoted(header.value)}, not application/json`
       : `webhook service ${quoted(service.name)} sends no Content-Type header`,
-    impact: 'Argo CD adds none itself, and backstage\'s JSON body parser ignores the body: Backstage answers 400 to every notification, which Argo CD does not retry',
+    impact: 'Argo CD adds none itself, and Backstage\'s JSON body parser ignores the body: Backstage answers 400 to every notification, which Argo CD does not retry',
     fix: 'add the header {name: Content-Type, value: application/json}',
   });
 }
@@ -228,7 +246,7 @@ function checkMethods(config: NotificationsConfig, service: ServiceDef, report: 
       message: missing
         ? `webhook.${service.name} of template ${quoted(template.name)} sets no method, so Argo CD sends a GET`
         : `webhook.${service.name} of template ${quoted(template.name)} uses method ${quoted(String(method))}, not POST`,
-      impact: 'backstage creates notifications only on POST /api/notifications/notifications: the request is refused and the notification is lost',
+      impact: 'Backstage creates notifications only on POST /api/notifications/notifications: the request is refused and the notification is lost',
       fix: `set method: POST in webhook.${service.name}`,
     });
   }

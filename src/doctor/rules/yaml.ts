@@ -149,8 +149,8 @@ function checkValue(object: KubeObject, where: Where, key: string, what: string,
     where,
     key,
     message: `${what} is${shown ? ` written${shown}, which yaml.v2 reads as ${readAs(kind, written(node))}` : ` ${KIND_NAMES[kind]}`}, not a string`,
-    impact: `the api server rejects the whole ${object.kind} (a string field given ${KIND_NAMES[kind]}): kubectl apply and the Argo CD sync fail for it and the old version stays`,
-    fix: kind === 'map' || kind === 'list' ? 'write the value as a string, for example a literal block (key: |) holding the yaml text' : `quote the value: "${written(node)}"`,
+    impact: `the API server rejects the whole ${object.kind} (a string field given ${KIND_NAMES[kind]}): kubectl apply and the Argo CD sync fail for it and the old version stays`,
+    fix: kind === 'map' || kind === 'list' ? 'write the value as a string, for example a literal block (key: |) holding the YAML text' : `quote the value: "${written(node)}"`,
   });
 }
 
@@ -262,6 +262,18 @@ function lineBreakEffect(source: SourceFile, line: number, c: string): 'rejected
 function reportProblem(inv: Inventory, source: SourceFile, problem: YamlProblem, report: Report): void {
   const fileWhere: Where = { file: source.file, line: problem.line, object: `file ${source.file}` };
   const object = objectAtLine(inv, source, problem.line);
+  if (problem.kind === 'secret-value') {
+    report({
+      severity: 'error',
+      where: object ? { ...fileWhere, object: object.label } : fileWhere,
+      key: problem.key,
+      message: problem.message,
+      impact: 'the API server rejects the whole Secret (a string field given another type): kubectl apply and the Argo CD sync fail for it, ' +
+        'so a $key that refers to it is not replaced and Backstage answers 401',
+      fix: 'quote the value (stringData) or write it base64-encoded as a string (data)',
+    });
+    return;
+  }
   if (problem.kind === 'duplicate-key') {
     const key = duplicateKeyText(source, problem.line);
     report({
@@ -293,7 +305,7 @@ function reportProblem(inv: Inventory, source: SourceFile, problem: YamlProblem,
   }
   const message =
     problem.kind === 'character' ? `the file has a raw ${character ?? 'control character'} on this line`
-      : problem.kind === 'encoding' ? 'the file is not valid utf-8'
+      : problem.kind === 'encoding' ? 'the file is not valid UTF-8'
         : problem.message;
   report({
     severity: 'error',
@@ -301,7 +313,7 @@ function reportProblem(inv: Inventory, source: SourceFile, problem: YamlProblem,
     message,
     impact: 'the YAML parser Kubernetes uses (yaml.v2, through sigs.k8s.io/yaml) rejects the whole file: kubectl apply and the Argo CD sync of every object in it fail',
     fix: problem.kind === 'encoding'
-      ? 'save the file as utf-8'
+      ? 'save the file as UTF-8'
       : `remove the character, or write it as an escape inside a double-quoted string ("\\u${(code ?? '0007').toLowerCase()}")`,
   });
 }

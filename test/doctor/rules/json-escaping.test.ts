@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
 import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageTrigger, NotifyingApplication } from '../../../src';
 import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
@@ -197,5 +198,22 @@ describe('json-escaping', () => {
     new NotifyingApplication(chart, 'App', { notifications, entityRef: 'component:default/x', spec: { project: 'default', destination: {} } });
     const result = doctorText(app.synthYaml());
     for (const rule of [RULE, 'severity', 'title-bound', 'template-parse']) expect(findingsOf(result, rule)).toEqual([]);
+  });
+});
+
+describe(`${RULE}: targetRevision`, () => {
+  test('spec.source.targetRevision in a JSON string is a revision: an error at its line', () => {
+    const [finding, ...rest] = findingsOf(doctorPaths([fixture(RULE, 'fail-target-revision.yaml')]), RULE);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'error', where: expect.objectContaining({ line: 23 }) });
+    expect(finding.message).toContain('.app.spec.source.targetRevision (a revision');
+  });
+
+  test('through toJson it passes, in sources as well', () => {
+    const text = fs.readFileSync(fixture(RULE, 'fail-target-revision.yaml'), 'utf-8')
+      .replace('"tracking {{ .app.spec.source.targetRevision }}"', '{{ printf "tracking %s" (index .app.spec.sources 0).targetRevision | toJson }}');
+    expect(findingsOf(doctorText(text), RULE)).toEqual([]);
+    const bad = text.replace('{{ printf "tracking %s" (index .app.spec.sources 0).targetRevision | toJson }}', '"{{ (index .app.spec.sources 0).targetRevision }}"');
+    expect(findingsOf(doctorText(bad), RULE)).toHaveLength(1);
   });
 });

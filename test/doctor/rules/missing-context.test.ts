@@ -18,10 +18,10 @@ function configMap(context: string | undefined, message: string): string {
   ].join('\n');
 }
 
-test('a key context does not define is an error at the line of the action', () => {
+test('a key context does not define is a warning at the line of the action (<no value> in a text)', () => {
   const [f, ...rest] = findingsOf(doctorPaths([fixture(RULE, 'fail-undefined-key.yaml')]), RULE);
   expect(rest).toEqual([]);
-  expect(f.severity).toBe('error');
+  expect(f.severity).toBe('warning');
   expect(f.where.line).toBe(19);
   expect(f.key).toBe('template.app-sync-failed-backstage');
   expect(f.message).toBe('template.app-sync-failed-backstage webhook.backstage.body reads .context.argoUrl, but context does not define argoUrl (it defines argocdUrl)');
@@ -43,14 +43,24 @@ test('the operator\'s spec.context', () => {
 });
 
 test.each([
-  ['printf', '{{ printf "%s/x" .context.argocdUrl }}', 'renders as "<nil>" through printf'],
-  ['a string function', '{{ .context.argocdUrl | trimSuffix "/" }}', 'fails the send'],
-  ['toJson', '{{ .context.argocdUrl | toJson }}', 'renders an empty value'],
-  ['a variable', '{{ $u := .context.argocdUrl }}{{ $u }}/x', 'renders "<no value>"'],
-])('a missing key given to %s', (_name, message, impact) => {
+  ['printf', '{{ printf "%s/x" .context.argocdUrl }}', 'renders as "<nil>" through printf', 'warning'],
+  ['a string function', '{{ .context.argocdUrl | trimSuffix "/" }}', 'fails the send', 'error'],
+  ['toJson', '{{ .context.argocdUrl | toJson }}', 'renders an empty value', 'warning'],
+  ['a variable', '{{ $u := .context.argocdUrl }}{{ $u }}/x', 'renders "<no value>"', 'warning'],
+])('a missing key given to %s', (_name, message, impact, severity) => {
   const [f] = findingsOf(doctorText(configMap('team: orders', message)), RULE);
-  expect(f.severity).toBe('error');
+  expect(f.severity).toBe(severity);
   expect(f.impact).toContain(impact);
+});
+
+test('null through toJson in a JSON body is an error (Backstage wants a string: 400)', () => {
+  const text = [
+    'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-notifications-cm', '  namespace: argocd', 'data:',
+    '  context: |', '    team: orders', '  template.t: |', '    webhook:', '      backstage:', '        method: POST', '        body: |',
+    '          {"recipients": {"type": "broadcast"}, "payload": {"title": "x", "link": {{ .context.argocdUrl | toJson }}}}',
+  ].join('\n');
+  const [f] = findingsOf(doctorText(text), RULE);
+  expect(f).toMatchObject({ severity: 'error', where: expect.objectContaining({ line: 14 }) });
 });
 
 test.each([

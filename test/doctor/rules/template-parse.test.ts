@@ -145,3 +145,21 @@ describe('template-parse', () => {
     expect(both.map(f => f.severity).sort()).toEqual(['error', 'warning']);
   });
 });
+
+describe(`${RULE}: lines in folded, plain and quoted scalars`, () => {
+  test('a folded body (>) points at the line of the fault, not the first line', () => {
+    const [finding] = findingsOf(doctorPaths([fixture(RULE, 'fail-folded-body.yaml')]), RULE);
+    expect(finding.where.line).toBe(16);
+  });
+
+  test.each([
+    ['a plain scalar over lines', '    message: hello\n      {{ .app.metadata.name }}\n      {{ index .app.metadata.labels app.kubernetes.io/name }}\n', 10],
+    ['a double-quoted scalar over lines', '    message: "hello\n      {{ .app.metadata.name }}\n      {{ index .app.metadata.labels app.kubernetes.io/name }}"\n', 10],
+    ['a folded block', '    message: >\n      hello\n      {{ .app.metadata.name }}\n      {{ index .app.metadata.labels app.kubernetes.io/name }}\n', 11],
+  ])('%s', (_, template, line) => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-notifications-cm\n  namespace: argocd\ndata:\n  template.t: |\n${template}`;
+    const [finding] = findingsOf(doctorText(text), RULE);
+    expect(finding.where.line).toBe(line);
+    expect(text.split('\n')[line - 1]).toContain('app.kubernetes.io/name');
+  });
+});

@@ -104,3 +104,26 @@ describe(RULE, () => {
     expect(findingsOf(doctorText(config(`url: https://$backstage-host/api\nheaders:\n${CT}\n${AUTH}`)), RULE)).toHaveLength(1);
   });
 });
+
+describe(`${RULE}: a token written as \${key} or $(key)`, () => {
+  test.each([
+    ['${backstage-token}', '$backstage-token'],
+    ['$(backstage-token)', '$backstage-token'],
+  ])('Bearer %s is reported: Argo CD replaces only $key', (token, fixed) => {
+    const { text, findings } = check(`${URL}\nheaders:\n${CT}\n  - name: Authorization\n    value: Bearer ${token}`);
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(finding.severity).toBe('error');
+    expect(text.split('\n')[finding.where.line - 1]).toContain(`Bearer ${token}`);
+    expect(finding.message).toContain(`"${token}"`);
+    expect(finding.fix).toContain(`Bearer ${fixed}`);
+  });
+
+  test('the fixture fails, and a placeholder that may hide a token is not shown', () => {
+    const [finding] = findingsOf(doctorPaths([fixture(RULE, 'fail-env-style-token.yaml')]), RULE);
+    expect(finding.where.line).toBe(17);
+    const hidden = check(`${URL}\nheaders:\n${CT}\n  - name: Authorization\n    value: Bearer \${${TOKEN}:-x}`).findings;
+    expect(hidden).toHaveLength(1);
+    expect(JSON.stringify(hidden)).not.toContain(TOKEN);
+  });
+});

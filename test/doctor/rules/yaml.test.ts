@@ -23,7 +23,7 @@ describe('yaml', () => {
   test('bad utf-8 is an error', () => {
     const bytes = Buffer.concat([Buffer.from(configMap('  a: caf')), Buffer.from([0xe9]), Buffer.from('\n')]);
     const result = runDoctor([parseSource('latin1.yaml', bytes)]);
-    expect(findingsOf(result, 'yaml')).toEqual([expect.objectContaining({ severity: 'error', message: 'the file is not valid utf-8', where: { file: 'latin1.yaml', line: 7, object: 'file latin1.yaml' } })]);
+    expect(findingsOf(result, 'yaml')).toEqual([expect.objectContaining({ severity: 'error', message: 'the file is not valid UTF-8', where: { file: 'latin1.yaml', line: 7, object: 'file latin1.yaml' } })]);
   });
 
   test('line-break characters: rejected with text after them, a warning where they change the text, nothing where they are kept', () => {
@@ -110,7 +110,9 @@ describe('yaml', () => {
   test('Secret values are never read, their keys are', () => {
     const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  on: yes\n  token: 12345678\n';
     const findings = run(secret);
-    expect(findings.map(f => [f.severity, f.key])).toEqual([['warning', 'on']]);
+    // The values' types only: `yes` and 12345678 are not strings, so the API server rejects the Secret; the values are not shown.
+    expect(findings.map(f => [f.severity, f.key])).toEqual([['warning', 'on'], ['error', 'stringData.on'], ['error', 'stringData.token']]);
+    expect(JSON.stringify(findings)).not.toMatch(/12345678|yes/);
   });
 
   test('kind: List items are checked', () => {
@@ -124,5 +126,28 @@ describe('yaml', () => {
     expect(['1.', '.5', '08', '1e3'].map(resolveV2)).toEqual(['float', 'float', 'float', 'float']);
     expect(['', '~', 'Null'].map(resolveV2)).toEqual(['null', 'null', 'null']);
     expect(['yEs', '1:20', '2024-01-02', '0xG', '..5'].map(resolveV2)).toEqual(['str', 'str', 'str', 'str', 'str']);
+  });
+});
+
+describe('yaml: Secret values that are not strings', () => {
+  const secret = (values: string) =>
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: argocd-notifications-secret\n  namespace: argocd\nstringData:\n${values}`;
+
+  test('a number, a boolean or a map in stringData is an error at its key, without the value', () => {
+    const text = secret('  backstage-token: 4711081547110815\n  flag: yes\n  nested: {a: b}\n  fine: "4711"\n  also: abc\n');
+    const findings = findingsOf(doctorText(text), 'yaml');
+    expect(findings.map(f => [f.where.line, f.key, f.severity])).toEqual([
+      [7, 'stringData.backstage-token', 'error'],
+      [8, 'stringData.flag', 'error'],
+      [9, 'stringData.nested', 'error'],
+    ]);
+    expect(findings[0].where.object).toBe('Secret argocd/argocd-notifications-secret');
+    expect(findings[0].message).toContain('as an integer');
+    expect(JSON.stringify(findings)).not.toMatch(/4711|"yes"|\{a: b\}/);
+  });
+
+  test('quoted values and base64 data pass', () => {
+    expect(findingsOf(doctorText(secret('  backstage-token: "4711081547110815"\n')), 'yaml')).toEqual([]);
+    expect(findingsOf(doctorText(secret('  a: abc\n').replace('stringData', 'data')), 'yaml')).toEqual([]);
   });
 });
