@@ -1,7 +1,9 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CatalogInfoOptions, CatalogLink } from './catalog';
 import { Application, ApplicationSpec, toJson_ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
+import { ARGOCD_APP_NAME, ARGOCD_APP_NAMESPACE, ARGOCD_APP_SELECTOR, ARGOCD_INSTANCE_NAME, CATALOG_KINDS } from './private/catalog';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { appCollisions, registerFleetClass, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
@@ -102,6 +104,15 @@ export interface NotifyingApplicationProps {
   readonly triggers?: BackstageTrigger[];
 
   /**
+   * How the catalog entity finds this Application, for the Argo CD plugin of
+   * Backstage (`catalogAnnotations`, `catalogInfo`). With a label selector,
+   * the Application gets the label.
+   *
+   * @default CatalogLink.APP_NAME
+   */
+  readonly catalogLink?: CatalogLink;
+
+  /**
    * How the Application subscribes to the triggers.
    *
    * @default SubscriptionMode.PER_TRIGGER
@@ -126,6 +137,8 @@ export class NotifyingApplication extends Application {
 
   /** How the Application subscribes. */
   public readonly subscriptionMode: SubscriptionMode;
+  /** How the catalog entity finds this Application. */
+  public readonly catalogLink: CatalogLink;
 
   private readonly explicitTriggers?: BackstageTrigger[];
   /** The spec was converted to Argo CD's field names at construction. */
@@ -141,6 +154,10 @@ export class NotifyingApplication extends Application {
     const defaultName = typeof parsed === 'string' ? undefined : parsed.name;
     const name = metadata.name ?? defaultName ?? '';
     const annotations = { ...metadata.annotations, [ENTITY_REF_ANNOTATION]: entityRef };
+    const catalogLink = props.catalogLink ?? CatalogLink.APP_NAME;
+    const selectorLabel = catalogLink.labelKey;
+    const givenLabel = selectorLabel === undefined ? undefined : metadata.labels?.[selectorLabel];
+    const labels = selectorLabel === undefined || givenLabel !== undefined ? metadata.labels : { ...metadata.labels, [selectorLabel]: name };
     // A spec of plain data is converted to Argo CD's field names (repoURL, ...)
     // now, once, with the generated converter, which emits keys in sorted
     // order: cdk8s then writes it like any ApiObject, without a second,
@@ -150,7 +167,7 @@ export class NotifyingApplication extends Application {
     inspect(props.spec, found);
     const specConverted = found.plain;
     super(scope, id, {
-      metadata: { ...metadata, name, namespace, annotations },
+      metadata: { ...metadata, name, namespace, annotations, ...(labels ? { labels } : {}) },
       spec: specConverted ? (toJson_ApplicationSpec(props.spec) as ApplicationSpec) : props.spec,
     });
     this.specConverted = specConverted;
@@ -159,6 +176,7 @@ export class NotifyingApplication extends Application {
     this.entityRef = entityRef;
     this.explicitTriggers = props.triggers ? [...props.triggers] : undefined;
     this.subscriptionMode = props.subscriptionMode ?? SubscriptionMode.PER_TRIGGER;
+    this.catalogLink = catalogLink;
 
     const problems: string[] = [];
     if (typeof parsed === 'string') problems.push(parsed);
@@ -182,6 +200,15 @@ export class NotifyingApplication extends Application {
       problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef: remove it from metadata.annotations`);
     }
     if (found.unsafe) problems.push(...yamlUnsafeStrings('spec', props.spec));
+    if (selectorLabel !== undefined) {
+      if (givenLabel !== undefined && givenLabel !== name) {
+        problems.push(`catalogLink selects the application by label "${selectorLabel}=${name}", but metadata.labels sets "${selectorLabel}" to "${givenLabel}", so the catalog entity would not find it: remove that label, or use another labelKey`);
+      }
+      const keyProblem = checkLabels('catalogLink label', { [selectorLabel]: 'x' });
+      if (keyProblem.length > 0) {problems.push(...keyProblem);} else if (name.length > 63) {
+        problems.push(`catalogLink selects the application by a label whose value is its name, but "${name}" has ${name.length} characters and a label value at most 63: use CatalogLink.APP_NAME`);
+      }
+    }
 
 
     if (problems.length > 0) this.constructionProblems = problems;
@@ -199,6 +226,59 @@ export class NotifyingApplication extends Application {
    */
   public get apiObject(): ApiObject {
     return this;
+  }
+
+  /**
+   * The annotations of the Backstage catalog entity that show this
+   * Application on the entity page, with the Argo CD plugin of Backstage:
+   * `argocd/app-name` (or `argocd/app-selector`, see `catalogLink`), plus
+   * `argocd/app-namespace` when the Application is outside Argo CD's
+   * namespace, and `argocd/instance-name` when the notifications name their
+   * Argo CD instance.
+   */
+  public catalogAnnotations(): { [key: string]: string } {
+    const annotations: Record<string, string> = {};
+    const name = this.name;
+    if (this.catalogLink.labelKey !== undefined) annotations[ARGOCD_APP_SELECTOR] = `${this.catalogLink.labelKey}=${name}`;
+    else annotations[ARGOCD_APP_NAME] = name;
+    if (this.namespace !== this.notifications.namespace) annotations[ARGOCD_APP_NAMESPACE] = this.namespace;
+    if (this.notifications.instance) annotations[ARGOCD_INSTANCE_NAME] = this.notifications.instance.name;
+    return sortKeys(annotations);
+  }
+
+  /**
+   * The Backstage catalog entity this Application belongs to (its
+   * `catalog-info.yaml`), from the same definition: the entity of `entityRef`
+   * with `catalogAnnotations()`, so that the Application names the entity
+   * and the entity finds the Application. Write it with `Yaml.stringify`
+   * outside the manifests Argo CD applies. Components, Resources and Systems.
+   *
+   * @throws if the entity ref's kind is not one of those
+   */
+  public catalogInfo(options: CatalogInfoOptions): any {
+    const parsed = parseEntityRef(this.entityRef);
+    if (typeof parsed === 'string') throw new Error(`${this.node.path}: ${parsed}`);
+    const kind = CATALOG_KINDS[parsed.kind];
+    if (kind === undefined) {
+      throw new Error(`${this.node.path}: catalogInfo writes Components, Resources and Systems, not "${parsed.kind}": write the entity yourself with catalogAnnotations()`);
+    }
+    if (options.owner.trim() === '') throw new Error(`${this.node.path}: catalogInfo needs an owner, such as group:default/team-orders: Backstage notifies the owner's members`);
+    const spec: Record<string, string> = {};
+    if (kind !== 'System') spec.type = options.type ?? (kind === 'Component' ? 'service' : 'argocd-application');
+    if (kind === 'Component') spec.lifecycle = options.lifecycle ?? 'production';
+    spec.owner = options.owner;
+    if (options.system !== undefined) spec.system = options.system;
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind,
+      metadata: {
+        name: parsed.name,
+        ...(parsed.namespace !== 'default' ? { namespace: parsed.namespace } : {}),
+        ...(options.description !== undefined ? { description: options.description } : {}),
+        annotations: this.catalogAnnotations(),
+      },
+      spec,
+    };
   }
 
   /** The triggers this application subscribes to. */

@@ -1,4 +1,5 @@
 import { Yaml } from 'cdk8s';
+import { ArgoCdInstance } from './instance';
 
 /** The environment variable Backstage reads the Argo CD token from by default. */
 export const DEFAULT_TOKEN_ENV_VAR = 'ARGOCD_NOTIFICATIONS_TOKEN';
@@ -57,6 +58,18 @@ export interface BackstageAppConfigOptions {
   readonly subject?: string;
 
   /**
+   * The Argo CD instances Backstage accepts notifications from, when several
+   * post to it (one per cluster, or hub and spokes): each gets its own
+   * entries, with its own token environment variables and subject, so that
+   * revoking one instance's token stops only that instance. With instances,
+   * `tokenEnvVars` and `subject` describe one more, unnamed instance, and
+   * only when given.
+   *
+   * @default - one instance, with `tokenEnvVars` and `subject`
+   */
+  readonly instances?: ArgoCdInstance[];
+
+  /**
    * The other entries of Backstage's `backend.auth.externalAccess` that must
    * keep working. Backstage merges config files key by key but replaces
    * arrays whole, so the list in the last file wins: a fragment with only
@@ -88,18 +101,25 @@ export class BackstageAppConfig {
     return new BackstageAppConfig(options);
   }
 
-  /** The environment variables holding accepted tokens. */
+  /**
+   * The environment variables holding the tokens of the unnamed instance
+   * (empty when only `instances` are accepted).
+   */
   public readonly tokenEnvVars: string[];
-  /** The token subject. */
+  /** The token subject of the unnamed instance. */
   public readonly subject: string;
+  /** The named Argo CD instances accepted. */
+  public readonly instances: ArgoCdInstance[];
   /** The other externalAccess entries carried along. */
   public readonly otherExternalAccess: ExternalAccessEntry[];
 
   private constructor(options: BackstageAppConfigOptions) {
-    this.tokenEnvVars = [...(options.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR])];
+    this.instances = [...(options.instances ?? [])];
+    const unnamed = this.instances.length === 0 || options.tokenEnvVars !== undefined || options.subject !== undefined;
+    this.tokenEnvVars = unnamed ? [...(options.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR])] : [];
     this.subject = options.subject ?? DEFAULT_SUBJECT;
     this.otherExternalAccess = (options.otherExternalAccess ?? []).map(e => JSON.parse(JSON.stringify(e)));
-    if (this.tokenEnvVars.length === 0) {
+    if (unnamed && this.tokenEnvVars.length === 0) {
       throw new Error('BackstageAppConfig: tokenEnvVars is empty, so Backstage would accept no token: give at least one environment variable name');
     }
     for (const name of this.tokenEnvVars) {
@@ -107,14 +127,25 @@ export class BackstageAppConfig {
         throw new Error(`BackstageAppConfig: token environment variable "${name}" is invalid: use letters, digits and '_', not starting with a digit`);
       }
     }
-    const repeated = this.tokenEnvVars.filter((n, i) => this.tokenEnvVars.indexOf(n) !== i);
+    const problems: string[] = [];
+    for (const instance of this.instances) problems.push(...instance._problems());
+    const vars = this.accepted().flatMap(a => a.tokenEnvVars);
+    const repeated = vars.filter((n, i) => vars.indexOf(n) !== i);
     if (repeated.length > 0) {
-      throw new Error(`BackstageAppConfig: token environment variable "${repeated[0]}" is listed twice: each accepted token needs its own variable with a distinct token`);
+      problems.push(`token environment variable "${repeated[0]}" is listed twice: each accepted token needs its own variable with a distinct token`);
     }
-    if (this.subject === '' || /\s/.test(this.subject)) {
-      throw new Error(`BackstageAppConfig: subject "${this.subject}" must be non-empty without whitespace, or Backstage refuses to start`);
+    if (unnamed && (this.subject === '' || /\s/.test(this.subject))) {
+      problems.push(`subject "${this.subject}" must be non-empty without whitespace, or Backstage refuses to start`);
     }
-    const problems = externalAccessProblems(this.otherExternalAccess, this.tokenEnvVars, this.subject);
+    const subjects = this.accepted().map(a => a.subject);
+    const twice = subjects.filter((n, i) => subjects.indexOf(n) !== i);
+    if (twice.length > 0) {
+      problems.push(`two Argo CD instances have the subject "${twice[0]}", so Backstage could not tell their notifications apart and their scopes would meet: give each its own subject`);
+    }
+    const names = this.instances.map(i => i.name);
+    const sameName = names.filter((n, i) => names.indexOf(n) !== i);
+    if (sameName.length > 0) problems.push(`Argo CD instance "${sameName[0]}" is listed twice: list each instance once`);
+    problems.push(...externalAccessProblems(this.otherExternalAccess, vars, subjects));
     if (problems.length > 0) {
       throw new Error(`BackstageAppConfig: ${problems.join('; ')}`);
     }
@@ -125,7 +156,7 @@ export class BackstageAppConfig {
     const others = this.otherExternalAccess.flatMap(e => Object.values(e.options ?? {}))
       .map(v => (typeof v === 'string' ? ENV_REFERENCE.exec(v)?.[1] : undefined))
       .filter((v): v is string => v !== undefined);
-    return [...this.tokenEnvVars, ...others];
+    return [...this.accepted().flatMap(a => a.tokenEnvVars), ...others];
   }
 
   /** The fragment as a plain object, to merge into an app-config. */
@@ -134,19 +165,27 @@ export class BackstageAppConfig {
       backend: {
         auth: {
           externalAccess: [
-            ...this.tokenEnvVars.map(name => ({
-              type: 'static',
-              options: {
-                token: `\${${name}}`,
-                subject: this.subject,
-              },
-              accessRestrictions: [{ plugin: 'notifications' }],
-            })),
+            ...this.accepted().flatMap(a =>
+              a.tokenEnvVars.map(name => ({
+                type: 'static',
+                options: {
+                  token: `\${${name}}`,
+                  subject: a.subject,
+                },
+                accessRestrictions: [{ plugin: 'notifications' }],
+              })),
+            ),
             ...this.otherExternalAccess,
           ],
         },
       },
     };
+  }
+
+  /** Every Argo CD instance accepted, the unnamed one first: its token variables and subject. */
+  private accepted(): Array<{ readonly tokenEnvVars: string[]; readonly subject: string }> {
+    const unnamed = this.tokenEnvVars.length > 0 ? [{ tokenEnvVars: this.tokenEnvVars, subject: this.subject }] : [];
+    return [...unnamed, ...this.instances.map(i => ({ tokenEnvVars: i.tokenEnvVars, subject: i.subject }))];
   }
 
   /** The fragment as an app-config YAML file. */
@@ -162,7 +201,7 @@ export class BackstageAppConfig {
  * fragment with Argo CD's: a credential written inline into a ConfigMap, and
  * a token or subject used twice.
  */
-function externalAccessProblems(entries: ExternalAccessEntry[], ourVars: string[], ourSubject: string): string[] {
+function externalAccessProblems(entries: ExternalAccessEntry[], ourVars: string[], ourSubjects: string[]): string[] {
   const problems: string[] = [];
   const credentials = new Map<string, string>(ourVars.map(v => [`\${${v}}`, 'Argo CD\'s entry']));
   entries.forEach((entry, i) => {
@@ -186,7 +225,7 @@ function externalAccessProblems(entries: ExternalAccessEntry[], ourVars: string[
       const value = options.subject;
       if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
         problems.push(`${what} needs options.subject without whitespace, or Backstage refuses to start`);
-      } else if (value === ourSubject) {
+      } else if (ourSubjects.includes(value)) {
         problems.push(`${what} has the subject "${value}" of Argo CD's entry, so Backstage could not tell their notifications apart: give it another subject`);
       }
     };

@@ -6,6 +6,7 @@ import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-c
 import { deliveryFields, deliveryProblems, retryBudgetMillis, WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
+import { ArgoCdInstance } from './instance';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
 import { appCollisions, claimObject, objectCollisions, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
@@ -80,6 +81,13 @@ export interface IArgoCdBackstageNotifications extends IConstruct {
   /** The triggers the configuration defines. */
   readonly triggers: BackstageTrigger[];
 
+  /**
+   * The Argo CD instance, among several that post to one Backstage.
+   *
+   * @default - the only instance
+   */
+  readonly instance?: ArgoCdInstance;
+
   /** Whether a trigger of that name is defined. */
   hasTrigger(triggerName: string): boolean;
 
@@ -139,6 +147,13 @@ export interface ArgoCdBackstageNotificationsAttributes {
    * @default - none
    */
   readonly subscriptions?: LabelSubscriptionOptions[];
+
+  /**
+   * The Argo CD instance, among several that post to one Backstage.
+   *
+   * @default - the only instance
+   */
+  readonly instance?: ArgoCdInstance;
 }
 
 /** The version of the attributes' JSON form. */
@@ -244,6 +259,20 @@ export interface ArgoCdBackstageNotificationsProps {
    * @default "openshift-gitops"
    */
   readonly argocdInstanceName?: string;
+
+  /**
+   * This Argo CD instance, when several post to one Backstage (one per
+   * cluster, or hub and spokes). Its name goes into every notification's
+   * scope, so that items of two instances never update each other, into the
+   * `{instance}` placeholder of texts, and into the catalog annotations of
+   * its Applications (`argocd/instance-name`). Give the same instance to the
+   * Backstage side, which accepts its own token under its own subject.
+   *
+   * Not the operator's `ArgoCD` resource: that is `argocdInstanceName`.
+   *
+   * @default - the only instance: scopes carry the host of argocdUrl
+   */
+  readonly instance?: ArgoCdInstance;
 }
 
 /**
@@ -289,6 +318,9 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
         matchLabels: s.matchLabels,
         triggers: s.triggers === undefined ? undefined : s.triggers.map(trigger),
       })),
+      instance: data.instance === undefined
+        ? undefined
+        : ArgoCdInstance.named(String(data.instance.name), { subject: data.instance.subject, tokenEnvVars: data.instance.tokenEnvVars }),
     };
   }
 
@@ -321,6 +353,11 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
   /** The name of the operator's ArgoCD instance. */
   public readonly argocdInstanceName: string;
   /**
+   * This Argo CD instance, when several post to one Backstage.
+   * @default - the only instance
+   */
+  public readonly instance?: ArgoCdInstance;
+  /**
    * Whether `argocdInstanceName` was left to its default.
    * @internal
    */
@@ -350,6 +387,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     this.token = props.token ?? BackstageToken.fromSecret();
     this.argocdInstanceName = props.argocdInstanceName ?? 'openshift-gitops';
     this._instanceNameDefaulted = props.argocdInstanceName === undefined;
+    this.instance = props.instance;
     this.delivery = props.delivery ?? {};
     this.argocdVersion = props.argocdVersion;
     this.retryBudget = Duration.millis(retryBudgetMillis(this.delivery));
@@ -387,6 +425,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     if (versionProblem) problems.push(versionProblem);
     const instanceProblem = checkObjectName('argocdInstanceName', this.argocdInstanceName);
     if (instanceProblem) problems.push(instanceProblem);
+    if (this.instance) problems.push(...this.instance._problems());
 
     if (props.enableController) {
       if (this.flavor === ArgoCdFlavor.STANDARD) {
@@ -472,6 +511,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       serviceName: this.serviceName,
       triggers: this.triggers,
       subscriptions: this._subscriptions.map(s => ({ ...s })),
+      instance: this.instance,
     };
   }
 
@@ -491,6 +531,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
         matchLabels: sortKeys(s.matchLabels),
         ...(s.triggers ? { triggers: s.triggers.map(t => t.triggerName) } : {}),
       })),
+      ...(this.instance ? { instance: { name: this.instance.name, subject: this.instance.subject, tokenEnvVars: this.instance.tokenEnvVars } } : {}),
     };
     return `${JSON.stringify(data, null, 2)}\n`;
   }
@@ -506,10 +547,13 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
   /**
    * The Backstage app-config fragment that accepts this configuration's
    * token: a static external-access token read from an environment variable
-   * and restricted to the notifications plugin.
+   * and restricted to the notifications plugin. With an `instance`, that
+   * instance's own entries, plus the other `instances` of the options.
    */
   public backstageAppConfig(options: BackstageAppConfigOptions = {}): BackstageAppConfig {
-    return BackstageAppConfig.forArgoCd(options);
+    if (!this.instance) return BackstageAppConfig.forArgoCd(options);
+    const others = (options.instances ?? []).filter(i => i.name !== this.instance!.name);
+    return BackstageAppConfig.forArgoCd({ ...options, instances: [this.instance, ...others] });
   }
 
   /**
@@ -555,7 +599,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       );
     }
     for (const trigger of this._triggers) {
-      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl);
+      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl, this.scopeInstance());
       data[`trigger.${trigger.triggerName}`] = trigger._renderTrigger();
     }
     return sortKeys(data);
@@ -563,6 +607,16 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
   private context(): Record<string, string> {
     return { argocdUrl: this.argocdUrl };
+  }
+
+  /** The instance's name in scopes and texts: the name of `instance`, or the host of argocdUrl. */
+  private scopeInstance(): string {
+    if (this.instance) return this.instance.name;
+    try {
+      return new URL(this.argocdUrl).host;
+    } catch {
+      return 'argocd';
+    }
   }
 
   private renderService(): string {
@@ -722,11 +776,13 @@ class ImportedNotifications extends Construct implements IArgoCdBackstageNotific
   public readonly flavor: ArgoCdFlavor;
   public readonly namespace: string;
   public readonly serviceName: string;
+  public readonly instance?: ArgoCdInstance;
   private readonly _triggers: BackstageTrigger[];
   private readonly _subscriptions: LabelSubscriptionOptions[];
 
   constructor(scope: Construct, id: string, attrs: ArgoCdBackstageNotificationsAttributes) {
     super(scope, id);
+    this.instance = attrs.instance;
     this.flavor = attrs.flavor ?? ArgoCdFlavor.STANDARD;
     this.namespace = attrs.namespace ?? this.flavor.defaultNamespace;
     this.serviceName = attrs.serviceName ?? 'backstage';

@@ -3,9 +3,11 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackstageAppConfig, DEFAULT_TOKEN_ENV_VAR, ExternalAccessEntry } from './backstage-app-config';
 import { BackstageV1Alpha5 } from './imports/rhdh-backstage-rhdh.redhat.com';
+import { ArgoCdInstance } from './instance';
 import { ArgoCdBackstageNotifications } from './notifications';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { checkNamespace, checkObjectName } from './private/validation';
+import { BackstageToken } from './token';
 
 /** The app-config file name inside the app-config ConfigMap. */
 export const RHDH_APP_CONFIG_KEY = 'app-config.argocd-notifications.yaml';
@@ -62,8 +64,26 @@ export interface DynamicPluginEntry {
  * Properties of `RhdhNotifications`.
  */
 export interface RhdhNotificationsProps {
-  /** The Argo CD side this Backstage accepts notifications from. */
-  readonly notifications: ArgoCdBackstageNotifications;
+  /**
+   * The Argo CD side this Backstage accepts notifications from, when it is
+   * synthesized in the same app: its token is bound to the Backstage side
+   * (a token given by value is written into the Backstage token Secret too),
+   * and its `instance`, if any, is accepted.
+   *
+   * @default - only `instances`
+   */
+  readonly notifications?: ArgoCdBackstageNotifications;
+
+  /**
+   * Further Argo CD instances this Backstage accepts notifications from, each
+   * with its own token environment variables (keys of `tokenSecretName`,
+   * which you fill) and subject: the other clusters of a fleet, whose Argo CD
+   * side is synthesized elsewhere. Backstage gets one complete
+   * `externalAccess` list with every instance.
+   *
+   * @default - none
+   */
+  readonly instances?: ArgoCdInstance[];
 
   /** The namespace RHDH runs in. */
   readonly namespace: string;
@@ -79,15 +99,18 @@ export interface RhdhNotificationsProps {
   readonly tokenSecretName?: string;
 
   /**
-   * The environment variables (and keys of `tokenSecretName`) holding accepted
-   * tokens. Give two during a rotation; see the README.
+   * The environment variables (and keys of `tokenSecretName`) holding the
+   * tokens accepted from `notifications` when it names no instance. Give two
+   * during a rotation; see the README. A named instance carries its own.
    *
    * @default ["ARGOCD_NOTIFICATIONS_TOKEN"]
    */
   readonly tokenEnvVars?: string[];
 
   /**
-   * The subject Backstage records as the notifications' origin.
+   * The subject Backstage records as the origin of the notifications of
+   * `notifications` when it names no instance. A named instance carries its
+   * own.
    *
    * @default "argocd-notifications"
    */
@@ -171,7 +194,12 @@ export class RhdhNotifications extends Construct {
   constructor(scope: Construct, id: string, props: RhdhNotificationsProps) {
     super(scope, id);
     this.namespace = props.namespace;
-    const tokenEnvVars = props.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR];
+    const own = props.notifications;
+    const ownInstance = own?.instance;
+    // An Argo CD side with no instance name is accepted as the unnamed instance.
+    const unnamed = own !== undefined && ownInstance === undefined;
+    const tokenEnvVars = unnamed ? props.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR] : [];
+    const instances = [...(ownInstance ? [ownInstance] : []), ...(props.instances ?? [])];
     const tokenSecretName = props.tokenSecretName ?? 'argocd-notifications-token';
     const appConfigName = props.appConfigName ?? 'argocd-notifications-app-config';
     const dynamicPluginsName = props.dynamicPluginsName ?? 'argocd-notifications-dynamic-plugins';
@@ -183,14 +211,27 @@ export class RhdhNotifications extends Construct {
     check(checkObjectName('appConfigName', appConfigName));
     check(checkObjectName('dynamicPluginsName', dynamicPluginsName));
     if (props.backstageName !== undefined) check(checkObjectName('backstageName', props.backstageName));
-    if (props.notifications.token.inManifests && tokenEnvVars.length > 1) {
+    if (own === undefined && instances.length === 0) {
+      problems.push('no Argo CD side to accept notifications from: give notifications (the Argo CD side in this app) or instances');
+    }
+    if (!unnamed && (props.tokenEnvVars !== undefined || props.subject !== undefined)) {
+      problems.push('tokenEnvVars and subject describe an Argo CD side without an instance name; each named instance carries its own: set them with ArgoCdInstance.named(name, { tokenEnvVars, subject })');
+    }
+    const acceptedVars = [...tokenEnvVars, ...instances.flatMap(i => i.tokenEnvVars)];
+    if (own?.token.inManifests && tokenEnvVars.length > 1) {
       problems.push('a rotation with several tokenEnvVars needs tokens you manage: use BackstageToken.fromSecret() on the Argo CD side and put each token into the Secret yourself');
+    } else if (own?.token.inManifests && acceptedVars.length > 1) {
+      problems.push(`the token Secret ${tokenSecretName} would be synthesized with the token of ${own.node.path} alone, while the other instances' tokens (${acceptedVars.slice(1).join(', ')}) must be in it too: use BackstageToken.fromSecret() on the Argo CD side and put each token into the Secret yourself`);
     }
     const extraEnvSecrets = props.extraEnvSecrets ?? [];
     for (const name of extraEnvSecrets) check(checkObjectName('extraEnvSecrets entry', name));
 
-    this.appConfig = props.notifications.backstageAppConfig({ tokenEnvVars, subject: props.subject, otherExternalAccess: props.otherExternalAccess });
-    const otherEnvVars = this.appConfig.envVars.filter(v => !tokenEnvVars.includes(v));
+    this.appConfig = BackstageAppConfig.forArgoCd({
+      ...(unnamed ? { tokenEnvVars, subject: props.subject } : {}),
+      instances,
+      otherExternalAccess: props.otherExternalAccess,
+    });
+    const otherEnvVars = this.appConfig.envVars.filter(v => !acceptedVars.includes(v));
     if (props.backstageName !== undefined && otherEnvVars.length > 0 && extraEnvSecrets.length === 0) {
       problems.push(`otherExternalAccess reads ${otherEnvVars.map(v => `\${${v}}`).join(', ')}, which the Backstage resource would not set, so RHDH would refuse to start: name the Secrets that hold them in extraEnvSecrets`);
     }
@@ -219,7 +260,10 @@ export class RhdhNotifications extends Construct {
       },
     });
 
-    this._tokenSecret = props.notifications.token._bindBackstage(this, this.namespace, tokenSecretName, tokenEnvVars[0]);
+    const ownVar = unnamed ? tokenEnvVars[0] : ownInstance?.tokenEnvVars[0];
+    this._tokenSecret = own !== undefined && ownVar !== undefined
+      ? own.token._bindBackstage(this, this.namespace, tokenSecretName, ownVar)
+      : BackstageToken.fromSecret()._bindBackstage(this, this.namespace, tokenSecretName, acceptedVars[0] ?? DEFAULT_TOKEN_ENV_VAR);
 
     if (props.backstageName !== undefined) {
       this.backstage = new BackstageV1Alpha5(this, 'Backstage', {
@@ -227,7 +271,7 @@ export class RhdhNotifications extends Construct {
         spec: {
           application: {
             appConfig: { configMaps: [{ name: appConfigName, key: RHDH_APP_CONFIG_KEY }] },
-            extraEnvs: { secrets: [...tokenEnvVars.map(key => ({ name: tokenSecretName, key })), ...extraEnvSecrets.map(name => ({ name }))] },
+            extraEnvs: { secrets: [...acceptedVars.map(key => ({ name: tokenSecretName, key })), ...extraEnvSecrets.map(name => ({ name }))] },
             dynamicPluginsConfigMapName: dynamicPluginsName,
           },
         },

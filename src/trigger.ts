@@ -6,11 +6,16 @@ import {
   canRenderEmpty,
   checkText,
   ENTITY_REF_ANNOTATION,
+  instanceLine,
   jsonStringAction,
   REVISION_PREAMBLE,
+  SCOPE_VALUE,
+  scopeLines,
 } from './private/go-template';
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel } from './private/validation';
 import { checkYamlSafe } from './private/yaml-safety';
+import { NotificationRecipients } from './recipients';
+import { NotificationScope } from './scope';
 import { NotificationSeverity } from './severity';
 
 /**
@@ -122,6 +127,21 @@ export interface CustomTriggerProps {
   readonly conditionDescription?: string;
 
   /**
+   * Which earlier notification of the application this one updates in place
+   * in Backstage, instead of adding an item.
+   *
+   * @default NotificationScope.NONE
+   */
+  readonly scope?: NotificationScope;
+
+  /**
+   * Who the notification goes to.
+   *
+   * @default NotificationRecipients.APPLICATION_ENTITY
+   */
+  readonly recipients?: NotificationRecipients;
+
+  /**
    * The trigger's name in the notifications configuration.
    *
    * It must not be one of Argo CD's own trigger names (`on-deployed`, …).
@@ -158,6 +178,7 @@ export class BackstageTrigger {
     description: '{app} synced to revision {revision}.',
     severity: NotificationSeverity.NORMAL,
     conditionDescription: 'Application syncing has succeeded',
+    scope: NotificationScope.PER_REVISION,
   });
 
   /** Sync failed or errored; the description carries the operation's message. Once per revision. */
@@ -169,6 +190,7 @@ export class BackstageTrigger {
     description: 'Sync of {app} to revision {revision} ended with {phase}: {message}',
     severity: NotificationSeverity.CRITICAL,
     conditionDescription: 'Application syncing has failed',
+    scope: NotificationScope.PER_REVISION,
   });
 
   /** Health turned Degraded; the description carries the health message when there is one. */
@@ -179,6 +201,7 @@ export class BackstageTrigger {
     description: '{app} is degraded. {healthMessage}',
     severity: NotificationSeverity.HIGH,
     conditionDescription: 'Application has degraded',
+    scope: NotificationScope.PER_APPLICATION,
   });
 
   /** Synced and healthy: deployed. Once per revision, so a resync or a health blip does not repeat it. */
@@ -190,6 +213,7 @@ export class BackstageTrigger {
     description: '{app} is synced and healthy at revision {revision}.',
     severity: NotificationSeverity.NORMAL,
     conditionDescription: 'Application is synced and healthy. Triggered once per commit.',
+    scope: NotificationScope.PER_REVISION,
   });
 
   /** A sync started. Once per revision. */
@@ -201,6 +225,7 @@ export class BackstageTrigger {
     description: '{app} is syncing to revision {revision}.',
     severity: NotificationSeverity.LOW,
     conditionDescription: 'Application is being synced',
+    scope: NotificationScope.PER_REVISION,
   });
 
   /** Argo CD cannot tell whether the application is in sync. */
@@ -211,6 +236,7 @@ export class BackstageTrigger {
     description: 'Argo CD cannot determine whether {app} is in sync with git.',
     severity: NotificationSeverity.HIGH,
     conditionDescription: "Application status is 'Unknown'",
+    scope: NotificationScope.PER_APPLICATION,
   });
 
   /** Health turned Missing: the application's resources are not in the cluster. */
@@ -221,6 +247,7 @@ export class BackstageTrigger {
     description: 'Resources of {app} are missing from the cluster. {healthMessage}',
     severity: NotificationSeverity.HIGH,
     conditionDescription: 'Application health is Missing',
+    scope: NotificationScope.PER_APPLICATION,
   });
 
   /**
@@ -335,13 +362,19 @@ export class BackstageTrigger {
    * @default - on every false-to-true edge
    */
   public readonly oncePer?: OncePer;
+  /** Which earlier notification of the application this one updates in place. */
+  public readonly scope: NotificationScope;
+  /** Who the notification goes to. */
+  public readonly recipients: NotificationRecipients;
   /** Whether this is one of this library's own triggers. */
   public readonly isBuiltIn: boolean;
   /** Whether this only refers to a trigger defined elsewhere (`fromTriggerName`). */
   public readonly isReference: boolean;
   private readonly conditionDescription: string;
+  private readonly props: CustomTriggerProps;
 
   private constructor(props: CustomTriggerProps, builtIn: boolean, reference = false) {
+    this.props = props;
     this.isReference = reference;
     this.event = props.event;
     this.triggerName = props.triggerName ?? `on-${props.event}-backstage`;
@@ -353,7 +386,35 @@ export class BackstageTrigger {
     this.topic = props.topic ?? DEFAULT_TOPIC;
     this.oncePer = props.oncePer;
     this.conditionDescription = props.conditionDescription ?? props.title;
+    this.scope = props.scope ?? NotificationScope.NONE;
+    this.recipients = props.recipients ?? NotificationRecipients.APPLICATION_ENTITY;
     this.isBuiltIn = builtIn;
+  }
+
+  /**
+   * This trigger with another scope, for example
+   * `BackstageTrigger.HEALTH_DEGRADED.withScope(NotificationScope.NONE)`.
+   * Use the returned object wherever the trigger is named: in the
+   * configuration's triggers, and in Applications' `triggers`.
+   */
+  public withScope(scope: NotificationScope): BackstageTrigger {
+    return this.copy({ scope });
+  }
+
+  /**
+   * This trigger with other recipients, for example
+   * `BackstageTrigger.SYNC_FAILED.withRecipients(NotificationRecipients.entities({ entityRefs: ['group:default/platform-oncall'] }))`.
+   * Use the returned object wherever the trigger is named.
+   */
+  public withRecipients(recipients: NotificationRecipients): BackstageTrigger {
+    return this.copy({ recipients });
+  }
+
+  private copy(change: Partial<CustomTriggerProps>): BackstageTrigger {
+    if (this.isReference) {
+      throw new Error(`trigger "${this.triggerName}" is a reference to a trigger defined elsewhere (BackstageTrigger.fromTriggerName): its scope and recipients are set where it is defined`);
+    }
+    return new BackstageTrigger({ ...this.props, ...change }, this.isBuiltIn);
   }
 
   /**
@@ -418,12 +479,34 @@ export class BackstageTrigger {
       checkYamlSafe(`the condition description of ${what}`, this.conditionDescription),
     ];
     problems.push(...unsafe.filter((p): p is string => p !== undefined));
+    problems.push(...this.scope._problems(`scope of ${what}`));
+    problems.push(...this.recipients._problems(`recipients of ${what}`));
     problems.push(...checkText(`title of ${what}`, this.title));
     problems.push(...checkText(`topic of ${what}`, this.topic));
     if (this.description !== undefined) {
       problems.push(...checkText(`description of ${what}`, this.description));
     }
     return problems;
+  }
+
+  /** The `recipients` member of the body, with its trailing comma. */
+  private renderRecipients(): string[] {
+    if (this.recipients.type === 'broadcast') {
+      return ['  "recipients": {', '    "type": "broadcast"', '  },'];
+    }
+    const own = `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`;
+    const { include, exclude } = this.recipients._normalized();
+    // Refs are validated, lowercase kind:namespace/name: JSON.stringify is their JSON form.
+    const refs = [...(this.recipients.includeApplicationEntity ? [own] : []), ...include.map(r => JSON.stringify(r))];
+    const lines = ['  "recipients": {', '    "type": "entity",'];
+    const entityRef = refs.length === 1 && this.recipients.includeApplicationEntity ? refs[0] : `[${refs.join(', ')}]`;
+    if (exclude.length > 0) {
+      lines.push(`    "entityRef": ${entityRef},`, `    "excludeEntityRef": [${exclude.map(r => JSON.stringify(r)).join(', ')}]`);
+    } else {
+      lines.push(`    "entityRef": ${entityRef}`);
+    }
+    lines.push('  },');
+    return lines;
   }
 
   /** What an empty title is replaced by: the event in words and the app, e.g. `Rollout paused: {app}`. */
@@ -453,28 +536,38 @@ export class BackstageTrigger {
    * The template's value in the notifications configuration.
    * @internal
    */
-  public _renderTemplate(serviceName: string, argocdUrl: string): string {
-    const payload: string[] = [
-      `    "title": ${jsonStringAction(this.title, MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined)}`,
-    ];
-    if (this.description !== undefined) {
-      payload.push(`    "description": ${jsonStringAction(this.description, MAX_DESCRIPTION_CHARS)}`);
+  public _renderTemplate(serviceName: string, argocdUrl: string, instance: string): string {
+    let title = jsonStringAction(this.title, MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined);
+    let description = this.description === undefined ? undefined : jsonStringAction(this.description, MAX_DESCRIPTION_CHARS);
+    // One revision's item shows the deployment's latest state. A sync that
+    // succeeds on an application already healthy makes Argo CD run sync
+    // succeeded and deployed in the same reconcile, in no fixed order: both
+    // then write the deployed texts, so the item ends as "Deployed" either way.
+    const deployed = BackstageTrigger.DEPLOYED;
+    if (this.isBuiltIn && this.event === 'sync-succeeded' && this.scope === NotificationScope.PER_REVISION && deployed.description !== undefined) {
+      const healthy = '{{ if eq (dig "status" "health" "status" "" .app) "Healthy" }}';
+      title = `${healthy}${jsonStringAction(deployed.title, MAX_TITLE_CHARS)}{{ else }}${title}{{ end }}`;
+      description = `${healthy}${jsonStringAction(deployed.description, MAX_DESCRIPTION_CHARS)}{{ else }}${description}{{ end }}`;
+    }
+    const payload: string[] = [`    "title": ${title}`];
+    if (description !== undefined) {
+      payload.push(`    "description": ${description}`);
     }
     payload.push(
       '    "link": {{ printf "%v/applications/%v/%v" $argocdUrl .app.metadata.namespace .app.metadata.name | toJson }}',
       `    "severity": ${JSON.stringify(this.severity.value)}`,
       `    "topic": ${jsonStringAction(this.topic, MAX_TOPIC_CHARS, canRenderEmpty(this.topic) ? DEFAULT_TOPIC : undefined)}`,
     );
+    if (this.scope.text !== undefined) payload.push(`    "scope": ${SCOPE_VALUE}`);
     const body = [
       REVISION_PREAMBLE,
+      instanceLine(instance),
+      ...(this.scope.text !== undefined ? [scopeLines(this.scope.text)] : []),
       // context.argocdUrl comes from the same definition; the literal fallback
       // keeps the link valid even if the context key is edited away.
       `{{- $argocdUrl := .context.argocdUrl | default ${JSON.stringify(argocdUrl)} -}}`,
       '{',
-      '  "recipients": {',
-      '    "type": "entity",',
-      `    "entityRef": {{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`,
-      '  },',
+      ...this.renderRecipients(),
       '  "payload": {',
       payload.join(',\n'),
       '  }',

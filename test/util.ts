@@ -58,6 +58,8 @@ export function sampleBody(body: string, sample = 'sample "quoted" \\ value\n'):
     .split('\n')
     .filter(line => !/^\{\{-.*-\}\}$/.test(line.trim()))
     .join('\n')
+    // A value chosen by a condition: keep its first branch.
+    .replace(/\{\{ if [^}]*\}\}(\{\{.*?\}\})\{\{ else \}\}\{\{.*?\}\}\{\{ end \}\}/g, '$1')
     .replace(/\{\{.*?\}\}/g, JSON.stringify(sample));
   return JSON.parse(text);
 }

@@ -755,7 +755,10 @@ class Migrator {
   /** Whether the library writes the trigger's template with this very body. */
   private sameBody(trigger: BackstageTrigger, serviceName: string, config: NotificationsConfig, body: string | undefined): boolean {
     if (body === undefined) return false;
-    const rendered = parseYaml(trigger._renderTemplate(serviceName, this.argocdUrls.get(config) ?? TODO_ARGOCD_URL));
+    // The library writes the instance's name (or the host of argocdUrl) as a literal.
+    const argocdUrl = this.argocdUrls.get(config) ?? TODO_ARGOCD_URL;
+    const instance = /\{\{- \$instance := "([^"\\]*)" -\}\}/.exec(body)?.[1] ?? hostOf(argocdUrl);
+    const rendered = parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance));
     return rendered?.webhook?.[serviceName]?.body === body;
   }
 
@@ -1344,4 +1347,12 @@ function goDurationMillis(text: string): number | undefined {
     at = re.lastIndex;
   }
   return at === s.length && at > 0 ? total : undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'argocd';
+  }
 }

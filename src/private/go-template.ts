@@ -32,6 +32,7 @@ export const PLACEHOLDERS: Record<string, string> = {
   healthMessage: '(dig "status" "health" "message" "" .app)',
   phase: '(dig "status" "operationState" "phase" "" .app)',
   message: '(dig "status" "operationState" "message" "" .app)',
+  instance: '$instance',
 };
 
 /**
@@ -68,9 +69,10 @@ export function checkText(what: string, text: string): string[] {
 
 /**
  * Placeholders that never render empty: every Application has a name and a
- * namespace, and the triggers fire only when the entity ref is set.
+ * namespace, the triggers fire only when the entity ref is set, and the
+ * instance is a name given at synth.
  */
-const NEVER_EMPTY = new Set(['app', 'namespace', 'entityRef']);
+const NEVER_EMPTY = new Set(['app', 'namespace', 'entityRef', 'instance']);
 
 /**
  * Whether `text` can render as an empty (or all-whitespace) string: its
@@ -119,4 +121,31 @@ export function usesPlaceholder(text: string, name: string): boolean {
 
 function placeholderList(): string {
   return Object.keys(PLACEHOLDERS).map(p => `{${p}}`).join(', ');
+}
+
+/** Backstage stores a scope in varchar(255). */
+export const MAX_SCOPE_CHARS = 255;
+/** A scope longer than that keeps this many characters, then `#` and the sha256 of the whole (64 hex digits). */
+const SCOPE_PREFIX_CHARS = MAX_SCOPE_CHARS - 65;
+
+/**
+ * Template lines that set `$scope` to `text` (with placeholders, which must
+ * have passed `checkText`), prefixed with the instance and the application's
+ * namespace. A scope longer than 255 bytes keeps its first 190 characters and
+ * appends `#` and the sha256 of the whole, so it stays unique and bounded.
+ * Needs `$instance` and `$revision`.
+ */
+export function scopeLines(text: string): string {
+  return [
+    `{{- $scope := printf "argocd/%v/%v/%v" $instance .app.metadata.namespace (${printfCall(text)}) -}}`,
+    `{{- if gt (len $scope) ${MAX_SCOPE_CHARS} }}{{ $scope = printf "%.${SCOPE_PREFIX_CHARS}s#%s" $scope (sha256sum $scope) }}{{ end -}}`,
+  ].join('\n');
+}
+
+/** The JSON value of the scope set by `scopeLines`, bounded where it is written. */
+export const SCOPE_VALUE = `{{ printf "%.${MAX_SCOPE_CHARS}s" $scope | toJson }}`;
+
+/** Template line that sets `$instance` to the instance's name, a literal. */
+export function instanceLine(instance: string): string {
+  return `{{- $instance := ${JSON.stringify(instance)} -}}`;
 }

@@ -26,7 +26,7 @@ describe('jsonStringAction', () => {
   test('every placeholder reads app nil-safely', () => {
     for (const [name, expr] of Object.entries(PLACEHOLDERS)) {
       // Only metadata fields, which every object has, are read directly.
-      expect(expr).toMatch(/^(\.app\.metadata\.(name|namespace)|\(dig .* \.app\)|\$revision|\(index \.app\.metadata\.annotations "backstage\.io\/entity-ref"\))$/);
+      expect(expr).toMatch(/^(\.app\.metadata\.(name|namespace)|\(dig .* \.app\)|\$revision|\$instance|\(index \.app\.metadata\.annotations "backstage\.io\/entity-ref"\))$/);
       expect(usesPlaceholder(`x {${name}}`, name)).toBe(true);
     }
   });

@@ -1,0 +1,69 @@
+/**
+ * How a Backstage catalog entity finds its Argo CD Application, for the Argo
+ * CD plugin of Backstage (backstage/community-plugins, workspaces argocd and
+ * redhat-argocd), which shows the application's status on the entity page.
+ *
+ * The plugin reads `argocd/app-name` (one application by name) or
+ * `argocd/app-selector` (every application whose labels match, as
+ * `key=value`), never both; plus `argocd/app-namespace` for an application
+ * outside Argo CD's namespace, and `argocd/instance-name` for the Argo CD
+ * instance (the name of `argocd.appLocatorMethods[].instances[]` in its
+ * app-config; without it, the first instance configured).
+ */
+export class CatalogLink {
+  /** The entity names the application: `argocd/app-name`. The default. */
+  public static readonly APP_NAME = new CatalogLink(undefined);
+
+  /**
+   * The entity selects the application by a label, `argocd/app-selector:
+   * <labelKey>=<application name>`, and the Application is given that label,
+   * so that the pair matches. Use it when the entity should also find the
+   * application's copies in other instances or namespaces under one label.
+   *
+   * @param labelKey the label key, for example `app.kubernetes.io/instance` (the integration guide's)
+   */
+  public static labelSelector(labelKey: string): CatalogLink {
+    return new CatalogLink(labelKey);
+  }
+
+  /**
+   * @param labelKey the label the selector matches, or undefined for the name
+   */
+  private constructor(public readonly labelKey: string | undefined) {}
+}
+
+/**
+ * Options for `NotifyingApplication.catalogInfo`.
+ */
+export interface CatalogInfoOptions {
+  /** The entity's owner, an entity ref such as `group:default/team-orders`: Backstage notifies its members. */
+  readonly owner: string;
+
+  /**
+   * The entity's `spec.type` (Components and Resources).
+   *
+   * @default "service" for a Component, "argocd-application" for a Resource
+   */
+  readonly type?: string;
+
+  /**
+   * The Component's `spec.lifecycle`.
+   *
+   * @default "production"
+   */
+  readonly lifecycle?: string;
+
+  /**
+   * The entity's description.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * The System the entity belongs to (`spec.system`).
+   *
+   * @default - none
+   */
+  readonly system?: string;
+}

@@ -1,0 +1,88 @@
+import { Yaml } from 'cdk8s';
+import { ArgoCdBackstageNotifications, ArgoCdInstance, BackstageTrigger, CatalogLink, NotifyingApplication } from '../src';
+import { chart, find, notifications, synth, validationErrors } from './util';
+
+const spec = { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } };
+
+test('by default the entity names the application; the pair matches the Application as synthesized', () => {
+  const c = chart();
+  const n = notifications(c);
+  const app = new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec });
+  expect(app.catalogLink).toBe(CatalogLink.APP_NAME);
+  expect(app.catalogAnnotations()).toEqual({ 'argocd/app-name': 'order-service' });
+  const synthesized = find(synth(c), 'Application', 'order-service');
+  expect(synthesized.metadata.annotations['backstage.io/entity-ref']).toBe('component:default/order-service');
+  expect(synthesized.metadata.labels).toBeUndefined();
+});
+
+test('an application outside Argo CD\'s namespace, of a named instance: app-namespace and instance-name', () => {
+  const c = chart();
+  const n = notifications(c, { instance: ArgoCdInstance.named('eu-west') });
+  const app = new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', metadata: { namespace: 'team-orders' }, spec });
+  expect(app.catalogAnnotations()).toEqual({
+    'argocd/app-name': 'order-service',
+    'argocd/app-namespace': 'team-orders',
+    'argocd/instance-name': 'eu-west',
+  });
+});
+
+test('an app repository knows the instance from the attributes', () => {
+  const platform = notifications(chart(), { instance: ArgoCdInstance.named('eu-west') });
+  const c = chart();
+  const imported = ArgoCdBackstageNotifications.fromAttributes(c, 'N', ArgoCdBackstageNotifications.attributesFromJson(platform.attributesJson()));
+  const app = new NotifyingApplication(c, 'App', { notifications: imported, entityRef: 'component:default/order-service', spec, triggers: [BackstageTrigger.DEPLOYED] });
+  expect(app.catalogAnnotations()['argocd/instance-name']).toBe('eu-west');
+});
+
+test('with a label selector the Application carries the label the entity selects, so the guide\'s pair matches', () => {
+  const c = chart();
+  const n = notifications(c);
+  const app = new NotifyingApplication(c, 'App', {
+    notifications: n,
+    entityRef: 'component:default/order-service',
+    catalogLink: CatalogLink.labelSelector('app.kubernetes.io/instance'),
+    metadata: { labels: { team: 'orders' } },
+    spec,
+  });
+  expect(app.catalogAnnotations()).toEqual({ 'argocd/app-selector': 'app.kubernetes.io/instance=order-service' });
+  expect(find(synth(c), 'Application').metadata.labels).toEqual({ 'app.kubernetes.io/instance': 'order-service', 'team': 'orders' });
+});
+
+test.each([
+  [{ metadata: { labels: { 'app.kubernetes.io/instance': 'other' } } }, 'app.kubernetes.io/instance', /sets "app.kubernetes.io\/instance" to "other", so the catalog entity would not find it/],
+  [{ metadata: { name: `${'a'.repeat(70)}` } }, 'app.kubernetes.io/instance', /has 70 characters and a label value at most 63: use CatalogLink.APP_NAME/],
+  [{}, 'not a key!', /catalogLink label key "not a key!"/],
+])('a selector that could not match is a synth error: %#', (props, key, message) => {
+  const c = chart();
+  const n = notifications(c);
+  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', catalogLink: CatalogLink.labelSelector(key), spec, ...props });
+  expect(validationErrors(c).join('\n')).toMatch(message);
+});
+
+test('catalogInfo writes the entity from the same definition', () => {
+  const c = chart();
+  const n = notifications(c);
+  const app = new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec });
+  expect(app.catalogInfo({ owner: 'group:default/team-orders', description: 'Order processing service' })).toEqual({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'order-service', description: 'Order processing service', annotations: { 'argocd/app-name': 'order-service' } },
+    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/team-orders' },
+  });
+  expect(Yaml.stringify(app.catalogInfo({ owner: 'team-orders' }))).toContain('argocd/app-name: order-service');
+  const other = new NotifyingApplication(c, 'Res', { notifications: n, entityRef: 'resource:payments/order-db', spec });
+  expect(other.catalogInfo({ owner: 'team-payments', system: 'orders' })).toMatchObject({
+    kind: 'Resource',
+    metadata: { name: 'order-db', namespace: 'payments' },
+    spec: { type: 'argocd-application', owner: 'team-payments', system: 'orders' },
+  });
+});
+
+test('catalogInfo refuses kinds it does not write, and an empty owner', () => {
+  const c = chart();
+  const n = notifications(c);
+  const group = new NotifyingApplication(c, 'G', { notifications: n, entityRef: 'group:default/team-orders', metadata: { name: 'g' }, spec });
+  expect(() => group.catalogInfo({ owner: 'x' })).toThrow(/catalogInfo writes Components, Resources and Systems, not "group"/);
+  const app = new NotifyingApplication(c, 'A', { notifications: n, entityRef: 'component:default/a', spec });
+  expect(() => app.catalogInfo({ owner: ' ' })).toThrow(/catalogInfo needs an owner/);
+});
