@@ -106,7 +106,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   // The doctor: `npx cdk8s-argocd-backstage-notifications doctor PATH...`.
   bin: { 'cdk8s-argocd-backstage-notifications': 'bin/cdk8s-argocd-backstage-notifications' },
-  gitignore: ['/example/manifests/', '/example/app-team/manifests/', '/example/node_modules/'],
+  gitignore: ['/example/manifests/', '/example/app-team/manifests/', '/example/catalog/', '/example/node_modules/'],
   // Source maps beside the JavaScript instead of inside it: every process that
   // loads the library would otherwise read and hold them (the generated
   // ApplicationSet types alone are 8 MB with them inline).

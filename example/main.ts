@@ -1,9 +1,13 @@
 /**
  * The integration guide's scenario, in both Argo CD flavours: `order-service`,
  * owned by `team-orders` in Backstage, is told when it is deployed, when its
- * sync fails and when its health degrades.
+ * sync fails and when its health degrades. The two flavours are two Argo CD
+ * instances that post to one Backstage: a hub (OpenShift GitOps) and a spoke
+ * (standard Argo CD).
  *
- * The OpenShift GitOps chart also carries the Red Hat Developer Hub side.
+ * The OpenShift GitOps chart also carries the Red Hat Developer Hub side,
+ * which accepts both instances. The app also writes order-service's
+ * catalog-info.yaml (catalog/order-service/).
  * This is the platform team's app: next to each chart's manifests it writes
  * the configuration's attributes (`<chart>.notifications.json`), which app
  * teams subscribe with (see app-team/).
@@ -12,37 +16,57 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, ChartProps } from 'cdk8s';
+import { App, Chart, ChartProps, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ArgoCdBackstageNotifications,
   ArgoCdFlavor,
+  ArgoCdInstance,
   BackstageTrigger,
+  NotificationRecipients,
   NotifyingApplication,
   RhdhNotifications,
 } from '../src';
 
+/**
+ * Two Argo CD instances post to one Backstage: the hub (OpenShift GitOps,
+ * next to Red Hat Developer Hub) and a spoke cluster (standard Argo CD). Each
+ * has its own token and subject, so revoking one stops only that instance,
+ * and its name in every notification's scope.
+ */
+const HUB = ArgoCdInstance.named('hub');
+const EU_WEST = ArgoCdInstance.named('eu-west');
+
+/** Sync failures also reach the platform's on-call group, in the same request. */
+const SYNC_FAILED = BackstageTrigger.SYNC_FAILED.withRecipients(
+  NotificationRecipients.entities({ entityRefs: ['group:default/platform-oncall'] }),
+);
+
 interface OrderServiceChartProps extends ChartProps {
   readonly flavor: ArgoCdFlavor;
+  readonly instance: ArgoCdInstance;
+  readonly argocdUrl: string;
 }
 
 class OrderServiceChart extends Chart {
   public readonly notifications: ArgoCdBackstageNotifications;
+  public readonly orderService: NotifyingApplication;
 
   constructor(scope: Construct, id: string, props: OrderServiceChartProps) {
     super(scope, id, props);
 
     const notifications = new ArgoCdBackstageNotifications(this, 'Notifications', {
       flavor: props.flavor,
+      instance: props.instance,
       backstageUrl: 'https://backstage.example.com',
-      argocdUrl: 'https://argocd.example.com',
-      triggers: [BackstageTrigger.DEPLOYED, BackstageTrigger.SYNC_FAILED, BackstageTrigger.HEALTH_DEGRADED],
+      argocdUrl: props.argocdUrl,
+      triggers: [BackstageTrigger.DEPLOYED, SYNC_FAILED, BackstageTrigger.HEALTH_DEGRADED],
       // The token stays out of git: key "backstage-token" of the existing
       // argocd-notifications-secret (BackstageToken.fromSecret() is the default).
     });
     this.notifications = notifications;
 
-    new NotifyingApplication(this, 'OrderService', {
+    this.orderService = new NotifyingApplication(this, 'OrderService', {
       notifications,
       entityRef: 'component:default/order-service',
       spec: {
@@ -62,9 +86,12 @@ class OrderServiceChart extends Chart {
 
     if (props.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS) {
       // The RHDH half from the same definition: the app-config accepting the
-      // token, the notifications and signals plugins, and the Backstage resource.
+      // token, the notifications and signals plugins, and the Backstage
+      // resource. It accepts the hub's token and the spoke's: one complete
+      // externalAccess list, one token Secret key per instance.
       new RhdhNotifications(this, 'DeveloperHub', {
         notifications,
+        instances: [EU_WEST],
         namespace: 'rhdh',
         backstageName: 'developer-hub',
       });
@@ -73,12 +100,27 @@ class OrderServiceChart extends Chart {
 }
 
 const app = new App();
-const charts = [
-  new OrderServiceChart(app, 'standard', { flavor: ArgoCdFlavor.STANDARD }),
-  new OrderServiceChart(app, 'openshift-gitops', { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS }),
-];
+const spoke = new OrderServiceChart(app, 'standard', {
+  flavor: ArgoCdFlavor.STANDARD,
+  instance: EU_WEST,
+  argocdUrl: 'https://argocd.eu-west.example.com',
+});
+const hub = new OrderServiceChart(app, 'openshift-gitops', {
+  flavor: ArgoCdFlavor.OPENSHIFT_GITOPS,
+  instance: HUB,
+  argocdUrl: 'https://openshift-gitops-server-openshift-gitops.apps.hub.example.com',
+});
 app.synth();
 // What app teams need to subscribe to each configuration from their own repos.
-for (const chart of charts) {
+for (const chart of [spoke, hub]) {
   fs.writeFileSync(path.join(app.outdir, `${chart.node.id}.notifications.json`), chart.notifications.attributesJson());
 }
+// The catalog side of the pair, from the same definition, outside the
+// manifests Argo CD applies: order-service's catalog-info.yaml, whose
+// annotations let Backstage's Argo CD plugin find the hub's Application.
+const catalogDir = path.join(__dirname, 'catalog', 'order-service');
+fs.mkdirSync(catalogDir, { recursive: true });
+fs.writeFileSync(
+  path.join(catalogDir, 'catalog-info.yaml'),
+  Yaml.stringify(hub.orderService.catalogInfo({ owner: 'group:default/team-orders', description: 'Order processing service' })),
+);
