@@ -80,7 +80,10 @@ export async function startBackend(configFiles: string[], env: Record<string, st
   });
   let exited: number | null = null;
   child.on('exit', code => (exited = code ?? -1));
+  let closed = false;
   const stop = async () => {
+    if (closed) return;
+    closed = true;
     if (exited === null) {
       child.kill('SIGTERM');
       for (let i = 0; i < 50 && exited === null; i++) await sleep(100);

@@ -99,19 +99,29 @@ test('every request the engine model renders for the conformance fixtures is sto
   const requests = out.fixtures.flatMap(f => f.steps.flatMap(s => s.requests));
   expect(requests.length).toBeGreaterThan(30);
   const before = (await notificationsOfAlice('limit=1')).totalCount;
-  const stored: Array<{ id: string; title: string }> = [];
+  // A request whose scope matches an item updates it: each item shows the last title sent to it.
+  const lastTitle = new Map<string, string>();
+  const scoped = new Map<string, string>();
   for (const req of requests) {
     const d = await deliver(backend.url, req, BACKSTAGE_URL);
     expect({ trigger: req.trigger, problems: deliveryProblems(d) }).toEqual({ trigger: req.trigger, problems: [] });
     expect(d.body.map((n: any) => n.user)).toEqual(['user:default/alice']);
     expect(d.body[0].origin).toBe('argocd-notifications');
-    stored.push({ id: d.body[0].id, title: JSON.parse(req.body).payload.title });
+    const payload = JSON.parse(req.body).payload;
+    if (payload.scope !== undefined) {
+      // The same scope is the same item; another scope another item.
+      if (scoped.has(payload.scope)) expect(d.body[0].id).toBe(scoped.get(payload.scope));
+      scoped.set(payload.scope, d.body[0].id);
+    }
+    lastTitle.set(d.body[0].id, payload.title);
   }
   const mine = await notificationsOfAlice();
-  expect(mine.totalCount).toBe(before + requests.length);
+  expect(new Set(scoped.values()).size).toBe(scoped.size);
+  expect(lastTitle.size).toBeLessThan(requests.length);
+  expect(mine.totalCount).toBe(before + lastTitle.size);
   const byId = new Map(mine.notifications.map((n: any) => [n.id, n]));
-  for (const s of stored) {
-    expect((byId.get(s.id) as any)?.payload.title).toBe(s.title);
+  for (const [id, title] of lastTitle) {
+    expect((byId.get(id) as any)?.payload.title).toBe(title);
   }
 });
 
