@@ -81,7 +81,8 @@ export interface CustomTriggerProps {
   /**
    * The notification title. Plain text with placeholders: `{app}`,
    * `{namespace}`, `{project}`, `{entityRef}`, `{revision}`, `{syncStatus}`,
-   * `{healthStatus}`, `{healthMessage}`, `{phase}`, `{message}`.
+   * `{healthStatus}`, `{healthMessage}`, `{phase}`, `{message}`, and
+   * `{instance}` (the Argo CD instance's name, or the host of argocdUrl).
    * Cut to 255 characters. A title that can render empty (only placeholders
    * that may be empty, such as `{healthMessage}`) falls back to
    * `<Event>: {app}`, for example `Rollout paused: order-service`, because

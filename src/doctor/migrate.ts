@@ -31,6 +31,8 @@ import {
   checkSecretKey,
   parseEntityRef,
 } from '../private/validation';
+import { NotificationRecipients } from '../recipients';
+import { NotificationScope } from '../scope';
 import { NotificationSeverity } from '../severity';
 import { BackstageTrigger, CustomTriggerProps } from '../trigger';
 import {
@@ -243,6 +245,14 @@ class Migrator {
     const argocdUrl = this.argocdUrlOf(config);
     this.argocdUrls.set(config, argocdUrl.url);
     props.splice(props.findIndex(p => p.startsWith('backstageUrl')) + 1, 0, argocdUrl.line);
+    // The library writes a named Argo CD instance into every template ($instance); the host of argocdUrl otherwise.
+    const instance = config.templates
+      .map(t => /\{\{- \$instance := "([a-z0-9-]{1,63})" -\}\}/.exec(t.entry.value)?.[1])
+      .find(name => name !== undefined && name !== hostOf(argocdUrl.url));
+    if (instance !== undefined && checkObjectName('', instance) === undefined) {
+      this.imports.add('ArgoCdInstance');
+      props.push(`instance: ArgoCdInstance.named(${str(instance)}),`);
+    }
 
     for (const s of config.services) {
       if (s === service) continue;
@@ -609,8 +619,16 @@ class Migrator {
       // Another trigger of the input keeps the built-in's name.
       if (builtIn.trigger.triggerName !== trigger.name && selected.some(o => o.trigger.name === builtIn.trigger.triggerName)) continue;
       this.takeBuiltIn(taken, builtIn.trigger);
-      this.builtInNotes(config, service, trigger, conditions[0], builtIn);
-      decided.set(trigger, { original: trigger.name, refs: [`BackstageTrigger.${builtIn.name}`], names: [builtIn.trigger.triggerName] });
+      // The library's own output may carry another scope or other recipients than the built-in's defaults.
+      const variant = this.libraryVariant(config, service, conditions[0], builtIn);
+      this.builtInNotes(config, service, trigger, conditions[0], { ...builtIn, trigger: variant?.trigger ?? builtIn.trigger });
+      let ref = `BackstageTrigger.${builtIn.name}`;
+      if (variant) {
+        // One object, named wherever the trigger is: the configuration, subscriptions, Applications.
+        ref = this.variables.unique(camelCase(builtIn.trigger.event, 'trigger') + 'Trigger');
+        plan.declarations.push(`const ${ref} = ${variant.ref};`);
+      }
+      decided.set(trigger, { original: trigger.name, refs: [ref], names: [builtIn.trigger.triggerName] });
     }
     for (const { trigger } of selected) {
       if (!decided.has(trigger) && this.nameKeepable(trigger.name, service.name)) taken.names.add(trigger.name);
@@ -750,6 +768,47 @@ class Migrator {
     if (parts.length > 0) {
       this.note(this.at(config, `template.${name}: ${parts.join(', ')}`), `the library's templates have only the webhook.${serviceName} section`);
     }
+  }
+
+  /**
+   * A built-in trigger with the scope and recipients that the library writes
+   * into this body (its own output), when they differ from the defaults and
+   * the body is then exactly the library's: the trigger and its code.
+   */
+  private libraryVariant(
+    config: NotificationsConfig,
+    service: ServiceDef,
+    condition: ConditionDef,
+    builtIn: { trigger: BackstageTrigger; name: string },
+  ): { trigger: BackstageTrigger; ref: string } | undefined {
+    const template = condition.send.map(n => config.template(n)).find(t => t?.webhookServices.includes(service.name));
+    const body = this.bodyOf(template?.view?.value, service.name);
+    if (body === undefined || this.sameBody(builtIn.trigger, service.name, config, body)) return undefined;
+    const scopes: Array<[NotificationScope, string]> = [
+      [NotificationScope.PER_REVISION, 'NotificationScope.PER_REVISION'],
+      [NotificationScope.PER_APPLICATION, 'NotificationScope.PER_APPLICATION'],
+      [NotificationScope.NONE, 'NotificationScope.NONE'],
+    ];
+    const recipients = recipientsOfBody(body);
+    for (const [scope, scopeCode] of scopes) {
+      for (const r of recipients === undefined ? [undefined] : [undefined, recipients]) {
+        let trigger = builtIn.trigger;
+        let ref = `BackstageTrigger.${builtIn.name}`;
+        if (scope !== trigger.scope) {
+          trigger = trigger.withScope(scope);
+          ref += `.withScope(${scopeCode})`;
+        }
+        if (r !== undefined) {
+          trigger = trigger.withRecipients(r.recipients);
+          ref += `.withRecipients(${r.code})`;
+        }
+        if (trigger === builtIn.trigger || !this.sameBody(trigger, service.name, config, body)) continue;
+        if (ref.includes('NotificationScope.')) this.imports.add('NotificationScope');
+        if (ref.includes('NotificationRecipients.')) this.imports.add('NotificationRecipients');
+        return { trigger, ref };
+      }
+    }
+    return undefined;
   }
 
   /** Whether the library writes the trigger's template with this very body. */
@@ -1355,4 +1414,31 @@ function hostOf(url: string): string {
   } catch {
     return 'argocd';
   }
+}
+
+/**
+ * The recipients the library writes into a body: a broadcast, or entity refs
+ * (the application's own, fixed ones, excluded ones); undefined for the
+ * application's entity alone, or a body the library did not write.
+ */
+function recipientsOfBody(body: string): { recipients: NotificationRecipients; code: string } | undefined {
+  if (/"recipients": \{\n\s*"type": "broadcast"\n/.test(body)) {
+    return { recipients: NotificationRecipients.BROADCAST, code: 'NotificationRecipients.BROADCAST' };
+  }
+  const own = `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`;
+  const list = /\n\s*"entityRef": \[(.*)\],?\n/.exec(body)?.[1];
+  const exclude = /\n\s*"excludeEntityRef": \[(.*)\]\n/.exec(body)?.[1];
+  if (list === undefined && exclude === undefined) return undefined;
+  const refs = (text: string | undefined) => (text === undefined ? [] : text.split(', ').filter(r => r !== own).map(r => JSON.parse(r) as string));
+  const include = list === undefined ? true : list.split(', ').includes(own);
+  const entityRefs = refs(list);
+  const excludeEntityRefs = refs(exclude);
+  const options: string[] = [];
+  if (!include) options.push('includeApplicationEntity: false');
+  if (entityRefs.length > 0) options.push(`entityRefs: [${entityRefs.map(str).join(', ')}]`);
+  if (excludeEntityRefs.length > 0) options.push(`excludeEntityRefs: [${excludeEntityRefs.map(str).join(', ')}]`);
+  return {
+    recipients: NotificationRecipients.entities({ includeApplicationEntity: include, entityRefs, excludeEntityRefs }),
+    code: `NotificationRecipients.entities({ ${options.join(', ')} })`,
+  };
 }

@@ -12,7 +12,10 @@ import { parseAllDocuments } from 'yaml';
 import { fixture, runCli } from './util';
 import {
   ArgoCdBackstageNotifications,
+  ArgoCdInstance,
   BackstageTrigger,
+  NotificationRecipients,
+  NotificationScope,
   NotificationSeverity,
   NotifyingApplication,
   NotifyingApplicationSet,
@@ -179,12 +182,18 @@ function libraryOutput(): string {
     topic: 'Rollouts of {project}',
     oncePer: OncePer.REVISION,
   });
+  // The scope and the recipients of the library's own triggers come back too.
+  const syncFailed = BackstageTrigger.SYNC_FAILED.withRecipients(NotificationRecipients.entities({
+    entityRefs: ['group:default/platform-oncall'],
+    excludeEntityRefs: ['user:default/erin'],
+  }));
   const notifications = new ArgoCdBackstageNotifications(chart, 'Notifications', {
     backstageUrl: 'https://backstage.example.com',
     argocdUrl: 'https://argocd.example.com',
-    triggers: [BackstageTrigger.DEPLOYED, BackstageTrigger.SYNC_FAILED, suspended, BackstageTrigger.CREATED],
+    instance: ArgoCdInstance.named('eu-west'),
+    triggers: [BackstageTrigger.DEPLOYED, syncFailed, suspended, BackstageTrigger.CREATED, BackstageTrigger.HEALTH_DEGRADED.withScope(NotificationScope.NONE)],
   });
-  notifications.addSubscription({ matchLabels: { team: 'payments' }, triggers: [BackstageTrigger.SYNC_FAILED] });
+  notifications.addSubscription({ matchLabels: { team: 'payments' }, triggers: [syncFailed] });
   new NotifyingApplication(chart, 'Orders', {
     notifications,
     entityRef: 'component:default/order-service',
