@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { CatalogInfoOptions, CatalogLink } from './catalog';
 import { Application, ApplicationSpec, toJson_ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
-import { ARGOCD_APP_NAME, ARGOCD_APP_NAMESPACE, ARGOCD_APP_SELECTOR, ARGOCD_INSTANCE_NAME, CATALOG_KINDS } from './private/catalog';
+import { ARGOCD_APP_NAME, ARGOCD_APP_NAMESPACE, ARGOCD_APP_SELECTOR, ARGOCD_INSTANCE_NAME, ARGOCD_TRACKING_LABEL, CATALOG_KINDS } from './private/catalog';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { appCollisions, registerFleetClass, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
+import { addWarning } from './private/warnings';
 import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { yamlUnsafeCharacter, yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
@@ -155,8 +156,11 @@ export class NotifyingApplication extends Application {
     const name = metadata.name ?? defaultName ?? '';
     const annotations = { ...metadata.annotations, [ENTITY_REF_ANNOTATION]: entityRef };
     const catalogLink = props.catalogLink ?? CatalogLink.APP_NAME;
+    let warnTrackingLabel = false;
     const selectorLabel = catalogLink.labelKey;
     const givenLabel = selectorLabel === undefined ? undefined : metadata.labels?.[selectorLabel];
+    // Argo CD's tracking label: on an Application of an app of apps, the parent's name.
+    if (selectorLabel === ARGOCD_TRACKING_LABEL) warnTrackingLabel = true;
     const labels = selectorLabel === undefined || givenLabel !== undefined ? metadata.labels : { ...metadata.labels, [selectorLabel]: name };
     // A spec of plain data is converted to Argo CD's field names (repoURL, ...)
     // now, once, with the generated converter, which emits keys in sorted
@@ -201,9 +205,6 @@ export class NotifyingApplication extends Application {
     }
     if (found.unsafe) problems.push(...yamlUnsafeStrings('spec', props.spec));
     if (selectorLabel !== undefined) {
-      if (givenLabel !== undefined && givenLabel !== name) {
-        problems.push(`catalogLink selects the application by label "${selectorLabel}=${name}", but metadata.labels sets "${selectorLabel}" to "${givenLabel}", so the catalog entity would not find it: remove that label, or use another labelKey`);
-      }
       const keyProblem = checkLabels('catalogLink label', { [selectorLabel]: 'x' });
       if (keyProblem.length > 0) {problems.push(...keyProblem);} else if (name.length > 63) {
         problems.push(`catalogLink selects the application by a label whose value is its name, but "${name}" has ${name.length} characters and a label value at most 63: use CatalogLink.APP_NAME`);
@@ -212,6 +213,9 @@ export class NotifyingApplication extends Application {
 
 
     if (problems.length > 0) this.constructionProblems = problems;
+    if (warnTrackingLabel) {
+      addWarning(this, `catalogLink selects the application by ${ARGOCD_TRACKING_LABEL}, Argo CD's tracking label: on an Application that another Application manages (app of apps, with label tracking) Argo CD sets it to the parent's name, and the catalog entity finds nothing. Use a label key of your own, for example CatalogLink.labelSelector('example.com/catalog-app')`);
+    }
     // Validated by the scanner's one pass over the App (the notifications
     // construct), with no validation of its own: a fleet would otherwise hold
     // one per Application until synth. Without a scanner in this App, this
@@ -263,6 +267,13 @@ export class NotifyingApplication extends Application {
       throw new Error(`${this.node.path}: catalogInfo writes Components, Resources and Systems, not "${parsed.kind}": write the entity yourself with catalogAnnotations()`);
     }
     if (options.owner.trim() === '') throw new Error(`${this.node.path}: catalogInfo needs an owner, such as group:default/team-orders: Backstage notifies the owner's members`);
+    const blank = (v: string | undefined) => v !== undefined && v.trim() === '';
+    if (blank(options.type) || blank(options.lifecycle)) {
+      throw new Error(`${this.node.path}: catalogInfo got an empty ${blank(options.type) ? 'type' : 'lifecycle'}, which Backstage's catalog rejects: leave it unset for the default, or give a value`);
+    }
+    if (kind === 'System' && options.system !== undefined) {
+      throw new Error(`${this.node.path}: catalogInfo cannot put a System in a system (a System has an owner, a domain and a type): remove system`);
+    }
     const spec: Record<string, string> = {};
     if (kind !== 'System') spec.type = options.type ?? (kind === 'Component' ? 'service' : 'argocd-application');
     if (kind === 'Component') spec.lifecycle = options.lifecycle ?? 'production';
@@ -301,6 +312,18 @@ export class NotifyingApplication extends Application {
   private metadataProblems(): string[] {
     const { labels, annotations } = labelsAndAnnotations(this.metadata);
     const problems = [...checkLabels('label', labels), ...checkAnnotations('annotation', annotations)];
+    const selector = this.catalogLink.labelKey;
+    if (selector !== undefined && labels[selector] !== undefined && labels[selector] !== this.name) {
+      problems.push(`catalogLink selects the application by label "${selector}=${this.name}", but its label "${selector}" is "${labels[selector]}", so the catalog entity would not find it: remove that label, or use another labelKey`);
+    }
+    if (this.explicitTriggers === undefined || this.explicitTriggers.length > 0) {
+      for (const t of this.triggers) {
+        const r = t.recipients;
+        if (r.excludeEntityRefs.length > 0 && r.type === 'entity' && r.includeApplicationEntity && r._normalized().exclude.includes(this.entityRef)) {
+          problems.push(`trigger "${t.triggerName}" excludes ${this.entityRef}, its own entity, which Backstage then drops from the recipients, so its owners would never be notified: remove it from excludeEntityRefs, or set includeApplicationEntity: false`);
+        }
+      }
+    }
     problems.push(...applicationAnnotationProblems(annotations, this.entityRef, this.notifications));
     if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR && !this.notifications.selectsLabels(labels)) {
       problems.push(`subscribes by label selector, but no subscription of ${this.notifications.node.path} selects its labels ${JSON.stringify(labels)}, so it would never be notified: add matching labels, or call notifications.addSubscription({ matchLabels })`);

@@ -20,16 +20,32 @@ export class CatalogLink {
    * so that the pair matches. Use it when the entity should also find the
    * application's copies in other instances or namespaces under one label.
    *
-   * @param labelKey the label key, for example `app.kubernetes.io/instance` (the integration guide's)
+   * Prefer a key of your own, such as `example.com/backstage-app`. The
+   * integration guide's `app.kubernetes.io/instance` is Argo CD's resource
+   * tracking label (the default tracking method before Argo CD 3.0, and
+   * written with `annotation+label` too): when the Applications are
+   * themselves synced by an Argo CD Application (app of apps), Argo CD
+   * overwrites it with the parent's name, and the entity finds nothing.
+   *
+   * @param labelKey the label key, for example `example.com/backstage-app`
    */
   public static labelSelector(labelKey: string): CatalogLink {
     return new CatalogLink(labelKey);
   }
 
   /**
+   * The label the entity's `argocd/app-selector` matches.
+   *
+   * @default - none: the entity names the application (`argocd/app-name`)
+   */
+  public readonly labelKey?: string;
+
+  /**
    * @param labelKey the label the selector matches, or undefined for the name
    */
-  private constructor(public readonly labelKey: string | undefined) {}
+  private constructor(labelKey: string | undefined) {
+    this.labelKey = labelKey;
+  }
 }
 
 /**
@@ -40,7 +56,8 @@ export interface CatalogInfoOptions {
   readonly owner: string;
 
   /**
-   * The entity's `spec.type` (Components and Resources).
+   * The entity's `spec.type` (Components and Resources; a System is written
+   * without one).
    *
    * @default "service" for a Component, "argocd-application" for a Resource
    */
@@ -61,7 +78,8 @@ export interface CatalogInfoOptions {
   readonly description?: string;
 
   /**
-   * The System the entity belongs to (`spec.system`).
+   * The System the entity belongs to (`spec.system`), for Components and
+   * Resources: a System belongs to a Domain instead.
    *
    * @default - none
    */

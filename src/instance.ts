@@ -1,7 +1,15 @@
-import { checkDnsLabel } from './private/validation';
-
 /** Letters, digits and '_', not starting with a digit: what Backstage substitutes as `${VAR}`. */
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * An instance name: what the Argo CD plugin of Backstage accepts as
+ * `argocd.appLocatorMethods[].instances[].name` and reads back from
+ * `argocd/instance-name` (its own examples are `argoInstance1` and
+ * `argoInstance2`). No ',' (the newer plugin reads a comma list there), no
+ * '/' (the name is one segment of every scope), no whitespace.
+ */
+const INSTANCE_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const INSTANCE_NAME_MAX = 63;
 
 /**
  * Options for `ArgoCdInstance.named`.
@@ -12,7 +20,7 @@ export interface ArgoCdInstanceOptions {
    * from this instance (keys of its token Secret). Give two during a
    * rotation, each holding a distinct token.
    *
-   * @default - [`ARGOCD_NOTIFICATIONS_TOKEN_<NAME>`], the name in uppercase with '-' as '_'
+   * @default - [`ARGOCD_NOTIFICATIONS_TOKEN_<NAME>`], the name in uppercase with '-' and '.' as '_'
    */
   readonly tokenEnvVars?: string[];
 
@@ -40,8 +48,9 @@ export interface ArgoCdInstanceOptions {
  */
 export class ArgoCdInstance {
   /**
-   * An instance by name: a DNS label such as `eu-west` or `hub`. Use the
-   * name the Argo CD plugin of Backstage knows it by
+   * An instance by name, such as `eu-west`, `hub` or `argoInstance1`: at
+   * most 63 letters, digits, '-', '_' and '.', starting and ending with a
+   * letter or digit. Use the name the Argo CD plugin of Backstage knows it by
    * (`argocd.appLocatorMethods[].instances[].name`), so that catalog entities
    * find its applications.
    *
@@ -73,9 +82,8 @@ export class ArgoCdInstance {
   public _problems(): string[] {
     const problems: string[] = [];
     const what = `Argo CD instance "${this.name}"`;
-    const nameProblem = checkDnsLabel('Argo CD instance name', this.name);
-    if (nameProblem) {
-      problems.push(nameProblem);
+    if (this.name.length > INSTANCE_NAME_MAX || !INSTANCE_NAME.test(this.name)) {
+      problems.push(`Argo CD instance name "${this.name}" is invalid: use 1-${INSTANCE_NAME_MAX} letters, digits, '-', '_' and '.', starting and ending with a letter or digit, the name of the instance in the Argo CD plugin's argocd.appLocatorMethods`);
       // The defaults derive from the name: its problem is the one to fix.
       if (this.options.tokenEnvVars === undefined && this.options.subject === undefined) return problems;
     }

@@ -23,6 +23,7 @@ import {
   parseBaseUrl,
 } from './private/validation';
 import { warnDuringValidation } from './private/warnings';
+import { NotificationScope } from './scope';
 import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
 import { BackstageTrigger } from './trigger';
 
@@ -319,9 +320,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
         matchLabels: s.matchLabels,
         triggers: s.triggers === undefined ? undefined : s.triggers.map(trigger),
       })),
-      instance: data.instance === undefined
-        ? undefined
-        : ArgoCdInstance.named(String(data.instance.name), { subject: data.instance.subject, tokenEnvVars: data.instance.tokenEnvVars }),
+      instance: instanceFromJson(data.instance),
     };
   }
 
@@ -553,7 +552,9 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    */
   public backstageAppConfig(options: BackstageAppConfigOptions = {}): BackstageAppConfig {
     if (!this.instance) return BackstageAppConfig.forArgoCd(options);
-    const others = (options.instances ?? []).filter(i => i.name !== this.instance!.name);
+    // The same instance listed again is one; another definition under its name is refused by the fragment.
+    const own = this.instance;
+    const others = (options.instances ?? []).filter(i => !(i.name === own.name && i.subject === own.subject && JSON.stringify(i.tokenEnvVars) === JSON.stringify(own.tokenEnvVars)));
     return BackstageAppConfig.forArgoCd({ ...options, instances: [this.instance, ...others] });
   }
 
@@ -599,8 +600,10 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
         })),
       );
     }
+    // Sync succeeded writes the deployed texts when both share one revision's item.
+    const deployedShares = this._triggers.some(t => t.isBuiltIn && t.event === 'deployed' && t.scope === NotificationScope.PER_REVISION);
     for (const trigger of this._triggers) {
-      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl, this.scopeInstance());
+      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl, this.scopeInstance(), deployedShares);
       data[`trigger.${trigger.triggerName}`] = trigger._renderTrigger();
     }
     return sortKeys(data);
@@ -610,11 +613,13 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     return { argocdUrl: this.argocdUrl };
   }
 
-  /** The instance's name in scopes and texts: the name of `instance`, or the host of argocdUrl. */
+  /** The instance's name in scopes and texts: the name of `instance`, or the host (and path) of argocdUrl. */
   private scopeInstance(): string {
     if (this.instance) return this.instance.name;
     try {
-      return new URL(this.argocdUrl).host;
+      // Two instances may share a host under different paths.
+      const url = new URL(this.argocdUrl);
+      return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
     } catch {
       return 'argocd';
     }
@@ -753,7 +758,9 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       }
       for (const trigger of subscription.triggers ?? []) {
         if (!this._triggers.includes(trigger)) {
-          problems.push(`a subscription names trigger "${trigger.triggerName}", which is not configured: add it with addTrigger()`);
+          problems.push(this.hasTrigger(trigger.triggerName)
+            ? `a subscription names trigger "${trigger.triggerName}" with a different definition from the configured one of that name: subscribe with the same BackstageTrigger object`
+            : `a subscription names trigger "${trigger.triggerName}", which is not configured: add it with addTrigger()`);
         }
       }
     }
@@ -799,6 +806,7 @@ class ImportedNotifications extends Construct implements IArgoCdBackstageNotific
       problems.push(`the attributes name trigger "${name}" more than once: name each once`);
     }
     for (const t of this._triggers) maybe(problems, checkDnsLabel('trigger name', t.triggerName));
+    if (this.instance) problems.push(...this.instance._problems());
     registerScanner(this);
     this.node.addValidation({ validate: () => [...problems.map(p => `${this.node.path}: ${p}`), ...appCollisions(this)] });
   }
@@ -859,4 +867,16 @@ function unique(values: string[]): string[] {
 
 function selectorOf(labels: Record<string, string>): string {
   return Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',');
+}
+
+/** The instance of attributes JSON: absent, or {name, subject, tokenEnvVars} as attributesJson() writes it. */
+function instanceFromJson(value: any): ArgoCdInstance | undefined {
+  if (value === undefined || value === null) return undefined;
+  const strings = (v: unknown) => Array.isArray(v) && v.every(x => typeof x === 'string');
+  if (typeof value !== 'object' || typeof value.name !== 'string'
+    || (value.subject !== undefined && typeof value.subject !== 'string')
+    || (value.tokenEnvVars !== undefined && !strings(value.tokenEnvVars))) {
+    throw new Error('notifications attributes have an instance that is not {name, subject, tokenEnvVars}: write them with notifications.attributesJson() of the same library version');
+  }
+  return ArgoCdInstance.named(value.name, { subject: value.subject, tokenEnvVars: value.tokenEnvVars });
 }

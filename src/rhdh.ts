@@ -199,7 +199,10 @@ export class RhdhNotifications extends Construct {
     // An Argo CD side with no instance name is accepted as the unnamed instance.
     const unnamed = own !== undefined && ownInstance === undefined;
     const tokenEnvVars = unnamed ? props.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR] : [];
-    const instances = [...(ownInstance ? [ownInstance] : []), ...(props.instances ?? [])];
+    // The Argo CD side's own instance may be listed in instances too.
+    const same = (i: ArgoCdInstance) => ownInstance !== undefined && i.name === ownInstance.name && i.subject === ownInstance.subject
+      && JSON.stringify(i.tokenEnvVars) === JSON.stringify(ownInstance.tokenEnvVars);
+    const instances = [...(ownInstance ? [ownInstance] : []), ...(props.instances ?? []).filter(i => !same(i))];
     const tokenSecretName = props.tokenSecretName ?? 'argocd-notifications-token';
     const appConfigName = props.appConfigName ?? 'argocd-notifications-app-config';
     const dynamicPluginsName = props.dynamicPluginsName ?? 'argocd-notifications-dynamic-plugins';

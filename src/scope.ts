@@ -1,4 +1,4 @@
-import { checkText } from './private/go-template';
+import { checkText, usesPlaceholder } from './private/go-template';
 
 /**
  * Which earlier notification a new one updates in place.
@@ -40,17 +40,35 @@ export class NotificationScope {
    * the namespace, and notifications of every trigger that renders the same
    * scope for an application share one item.
    *
+   * It must name the application with `{app}` (or with `{entityRef}`, for
+   * one item per catalog entity): the prefix names only the instance and
+   * the namespace, so `{revision}` alone would make every application that
+   * one commit deploys update the same item, and only the last would show.
+   *
    * @param text the scope, for example `{app}/rollout`
    */
   public static of(text: string): NotificationScope {
     return new NotificationScope('custom', text);
   }
 
+  /** How the scope was chosen: `per-revision`, `per-application`, `none` or `custom`. */
+  public readonly kind: string;
+
+  /**
+   * The scope after the `argocd/<instance>/<namespace>/` prefix, with placeholders.
+   *
+   * @default - none: `NotificationScope.NONE` writes no scope
+   */
+  public readonly text?: string;
+
   /**
    * @param kind how the scope was chosen
    * @param text the scope after the instance and namespace prefix, or undefined for none
    */
-  private constructor(public readonly kind: string, public readonly text: string | undefined) {}
+  private constructor(kind: string, text: string | undefined) {
+    this.kind = kind;
+    this.text = text;
+  }
 
   /**
    * Problems with the scope text.
@@ -61,6 +79,10 @@ export class NotificationScope {
     if (this.text.trim() === '') {
       return [`${what} is empty, so every notification of every application would update one item: use NotificationScope.NONE for no scope, or give a text with {app}`];
     }
-    return checkText(what, this.text);
+    const problems = checkText(what, this.text);
+    if (problems.length === 0 && !usesPlaceholder(this.text, 'app') && !usesPlaceholder(this.text, 'entityRef')) {
+      problems.push(`${what} "${this.text}" does not name the application, so every application of a namespace that renders it would update one item and only the last notification would show: add {app}, for example "{app}/${this.text}", or {entityRef} for one item per catalog entity`);
+    }
+    return problems;
   }
 }

@@ -537,15 +537,17 @@ export class BackstageTrigger {
    * The template's value in the notifications configuration.
    * @internal
    */
-  public _renderTemplate(serviceName: string, argocdUrl: string, instance: string): string {
+  public _renderTemplate(serviceName: string, argocdUrl: string, instance: string, deployedShares = false): string {
     let title = jsonStringAction(this.title, MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined);
     let description = this.description === undefined ? undefined : jsonStringAction(this.description, MAX_DESCRIPTION_CHARS);
     // One revision's item shows the deployment's latest state. A sync that
     // succeeds on an application already healthy makes Argo CD run sync
-    // succeeded and deployed in the same reconcile, in no fixed order: both
-    // then write the deployed texts, so the item ends as "Deployed" either way.
+    // succeeded and deployed in the same reconcile, in no fixed order: when
+    // the configuration has both in that one item (deployedShares), both write
+    // the deployed texts, so the item ends as "Deployed" either way.
     const deployed = BackstageTrigger.DEPLOYED;
-    if (this.isBuiltIn && this.event === 'sync-succeeded' && this.scope === NotificationScope.PER_REVISION && deployed.description !== undefined) {
+    const shared = deployedShares && this.isBuiltIn && this.event === 'sync-succeeded' && this.scope === NotificationScope.PER_REVISION;
+    if (shared && deployed.description !== undefined) {
       const healthy = '{{ if eq (dig "status" "health" "status" "" .app) "Healthy" }}';
       title = `${healthy}${jsonStringAction(deployed.title, MAX_TITLE_CHARS)}{{ else }}${title}{{ end }}`;
       description = `${healthy}${jsonStringAction(deployed.description, MAX_DESCRIPTION_CHARS)}{{ else }}${description}{{ end }}`;

@@ -49,7 +49,7 @@ test('with a label selector the Application carries the label the entity selects
 });
 
 test.each([
-  [{ metadata: { labels: { 'app.kubernetes.io/instance': 'other' } } }, 'app.kubernetes.io/instance', /sets "app.kubernetes.io\/instance" to "other", so the catalog entity would not find it/],
+  [{ metadata: { labels: { 'app.kubernetes.io/instance': 'other' } } }, 'app.kubernetes.io/instance', /its label "app.kubernetes.io\/instance" is "other", so the catalog entity would not find it/],
   [{ metadata: { name: `${'a'.repeat(70)}` } }, 'app.kubernetes.io/instance', /has 70 characters and a label value at most 63: use CatalogLink.APP_NAME/],
   [{}, 'not a key!', /catalogLink label key "not a key!"/],
 ])('a selector that could not match is a synth error: %#', (props, key, message) => {

@@ -817,8 +817,8 @@ class Migrator {
     // The library writes the instance's name (or the host of argocdUrl) as a literal.
     const argocdUrl = this.argocdUrls.get(config) ?? TODO_ARGOCD_URL;
     const instance = /\{\{- \$instance := "([^"\\]*)" -\}\}/.exec(body)?.[1] ?? hostOf(argocdUrl);
-    const rendered = parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance));
-    return rendered?.webhook?.[serviceName]?.body === body;
+    // Sync succeeded writes the deployed texts when the configuration has deployed in the same item.
+    return [false, true].some(shared => parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance, shared))?.webhook?.[serviceName]?.body === body);
   }
 
   private bodyOf(template: any, serviceName: string): string | undefined {
@@ -1408,9 +1408,11 @@ function goDurationMillis(text: string): number | undefined {
   return at === s.length && at > 0 ? total : undefined;
 }
 
+/** What the library writes as the instance when none is named: the host and path of argocdUrl. */
 function hostOf(url: string): string {
   try {
-    return new URL(url).host;
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
   } catch {
     return 'argocd';
   }

@@ -131,14 +131,14 @@ const SCOPE_PREFIX_CHARS = MAX_SCOPE_CHARS - 65;
 /**
  * Template lines that set `$scope` to `text` (with placeholders, which must
  * have passed `checkText`), prefixed with the instance and the application's
- * namespace. A scope longer than 255 bytes keeps its first 190 characters and
+ * namespace. A scope longer than 255 characters keeps its first 190 and
  * appends `#` and the sha256 of the whole, so it stays unique and bounded.
  * Needs `$instance` and `$revision`.
  */
 export function scopeLines(text: string): string {
   return [
     `{{- $scope := printf "argocd/%v/%v/%v" $instance .app.metadata.namespace (${printfCall(text)}) -}}`,
-    `{{- if gt (len $scope) ${MAX_SCOPE_CHARS} }}{{ $scope = printf "%.${SCOPE_PREFIX_CHARS}s#%s" $scope (sha256sum $scope) }}{{ end -}}`,
+    `{{- if ne (printf "%.${MAX_SCOPE_CHARS}s" $scope) $scope }}{{ $scope = printf "%.${SCOPE_PREFIX_CHARS}s#%s" $scope (sha256sum $scope) }}{{ end -}}`,
   ].join('\n');
 }
 

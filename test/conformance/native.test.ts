@@ -35,7 +35,7 @@ function revisionOf(app: any): string {
 
 /** The scope as the library promises it: the whole, or its first 190 characters, '#' and the sha256 of the whole. */
 function expectedScope(full: string): string {
-  if (Buffer.byteLength(full) <= 255) return full;
+  if ([...full].length <= 255) return full;
   return `${[...full].slice(0, 190).join('')}#${createHash('sha256').update(full).digest('hex')}`;
 }
 
