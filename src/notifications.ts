@@ -554,7 +554,9 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     if (!this.instance) return BackstageAppConfig.forArgoCd(options);
     // The same instance listed again is one; another definition under its name is refused by the fragment.
     const own = this.instance;
-    const others = (options.instances ?? []).filter(i => !(i.name === own.name && i.subject === own.subject && JSON.stringify(i.tokenEnvVars) === JSON.stringify(own.tokenEnvVars)));
+    const sameAsOwn = (i: typeof own) =>
+      i.name === own.name && i.subject === own.subject && JSON.stringify(i.tokenEnvVars) === JSON.stringify(own.tokenEnvVars);
+    const others = (options.instances ?? []).filter(i => !sameAsOwn(i));
     return BackstageAppConfig.forArgoCd({ ...options, instances: [this.instance, ...others] });
   }
 

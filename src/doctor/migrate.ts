@@ -818,7 +818,10 @@ class Migrator {
     const argocdUrl = this.argocdUrls.get(config) ?? TODO_ARGOCD_URL;
     const instance = /\{\{- \$instance := "([^"\\]*)" -\}\}/.exec(body)?.[1] ?? hostOf(argocdUrl);
     // Sync succeeded writes the deployed texts when the configuration has deployed in the same item.
-    return [false, true].some(shared => parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance, shared))?.webhook?.[serviceName]?.body === body);
+    return [false, true].some(shared => {
+      const rendered = parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance, shared));
+      return rendered?.webhook?.[serviceName]?.body === body;
+    });
   }
 
   private bodyOf(template: any, serviceName: string): string | undefined {

@@ -191,7 +191,13 @@ function libraryOutput(): string {
     backstageUrl: 'https://backstage.example.com',
     argocdUrl: 'https://argocd.example.com',
     instance: ArgoCdInstance.named('eu-west'),
-    triggers: [BackstageTrigger.DEPLOYED, syncFailed, suspended, BackstageTrigger.CREATED, BackstageTrigger.HEALTH_DEGRADED.withScope(NotificationScope.NONE)],
+    triggers: [
+      BackstageTrigger.DEPLOYED,
+      syncFailed,
+      suspended,
+      BackstageTrigger.CREATED,
+      BackstageTrigger.HEALTH_DEGRADED.withScope(NotificationScope.NONE),
+    ],
   });
   notifications.addSubscription({ matchLabels: { team: 'payments' }, triggers: [syncFailed] });
   new NotifyingApplication(chart, 'Orders', {
