@@ -2,6 +2,7 @@ import { Yaml } from 'cdk8s';
 import { ArgoCdVersion } from './argocd-version';
 import { OncePer } from './once-per';
 import { checkExpression, renderExpression } from './private/conditions';
+import { parseExpr } from './private/expr-parser';
 import {
   canRenderEmpty,
   checkText,
@@ -434,17 +435,25 @@ export class BackstageTrigger {
   public _check(target?: ArgoCdVersion): { problems: string[]; warnings: string[] } {
     const warnings: string[] = [];
     const problems = this.definitionProblems();
-    const expressions: Array<[string, string]> = [];
+    const expressions: Array<[string, string, boolean]> = [];
     // The library's own conditions are checked by its tests (against every
     // supported release); parsing them on every synth would only load the
     // parser.
     if (this.isReference || this.isBuiltIn) return { problems, warnings };
-    if (this.condition.trim() !== '') expressions.push([`the "when" condition of trigger "${this.triggerName}"`, this.condition]);
-    if (this.oncePer && this.oncePer.expression.trim() !== '') expressions.push([`the oncePer expression of trigger "${this.triggerName}"`, this.oncePer.expression]);
-    for (const [what, expression] of expressions) {
-      const check = checkExpression(what, expression, target);
+    if (this.condition.trim() !== '') expressions.push([`the "when" condition of trigger "${this.triggerName}"`, this.condition, true]);
+    if (this.oncePer && this.oncePer.expression.trim() !== '') expressions.push([`the oncePer expression of trigger "${this.triggerName}"`, this.oncePer.expression, false]);
+    for (const [what, expression, isWhen] of expressions) {
+      const check = checkExpression(what, expression, target, isWhen);
       problems.push(...check.problems);
       warnings.push(...check.warnings);
+      // What is written must parse too: the condition joined to the entity guard.
+      if (isWhen && check.problems.length === 0) {
+        const written = this._renderedCondition();
+        const parsed = parseExpr(written);
+        if (!parsed.ok) {
+          problems.push(`${what} cannot be written as the operand of the library's entity guard ("${written}": ${parsed.error.message}): report this with the condition, and rewrite it meanwhile`);
+        }
+      }
     }
     return { problems, warnings };
   }
@@ -517,6 +526,14 @@ export class BackstageTrigger {
   }
 
   /**
+   * The `when` written: the condition, behind the guard that the application names its entity.
+   * @internal
+   */
+  public _renderedCondition(): string {
+    return `${ENTITY_GUARD} and (${renderExpression(this.condition)})`;
+  }
+
+  /**
    * The trigger's value in the notifications configuration: a YAML list with
    * one condition that sends only this trigger's template.
    * @internal
@@ -525,7 +542,7 @@ export class BackstageTrigger {
     const condition: Record<string, unknown> = {
       description: this.conditionDescription,
       send: [this.templateName],
-      when: `${ENTITY_GUARD} and (${renderExpression(this.condition)})`,
+      when: this._renderedCondition(),
     };
     if (this.oncePer) {
       condition.oncePer = renderExpression(this.oncePer.expression);

@@ -457,3 +457,66 @@ export const invalid: InvalidExpr[] = [
   { expr: 'a ?.5 : 1', column: 5, acceptedBy189: 'expr 1.8.9 lexed `?.5` as `?` and the number `.5`, a ternary; newer versions lex `?.`' },
   { expr: additions(5000), acceptedBy189: 'expr 1.17 rejects expressions of more than 10000 syntax nodes; 1.8.9 had no limit' },
 ];
+
+/**
+ * Expressions that parse but that expr's checker (or its constant folding)
+ * rejects when it compiles them without an environment, as Argo CD does:
+ * wrong whatever `app` holds. `asCondition` entries compile alone but not as
+ * the operand of `and` the library writes a `when` as.
+ */
+export interface TypeInvalidExpr {
+  readonly expr: string;
+  /** The start of the message the library reports. */
+  readonly message: string;
+  /** Compiles alone; fails only as a condition joined with `and`. */
+  readonly asCondition?: boolean;
+  /** Why expr 1.8.9 accepts this although 1.17.8 rejects it. */
+  readonly acceptedBy189?: string;
+}
+
+export const typeInvalid: TypeInvalidExpr[] = [
+  { expr: '1 + "a"', message: 'invalid operation: + (mismatched types int and string)' },
+  { expr: '"a" + 1', message: 'invalid operation: + (mismatched types string and int)' },
+  { expr: 'true == 1', message: 'invalid operation: == (mismatched types bool and int)' },
+  { expr: '"1" != 1', message: 'invalid operation: != (mismatched types string and int)' },
+  { expr: 'not 1', message: 'invalid operation: not (mismatched type int)' },
+  { expr: '!"yes"', message: 'invalid operation: ! (mismatched type string)' },
+  { expr: '-"a"', message: 'invalid operation: - (mismatched type string)' },
+  { expr: 'app.a and 1', message: 'invalid operation: and (mismatched types interface {} and int)' },
+  { expr: '"x" or app.b', message: 'invalid operation: or (mismatched types string and interface {})' },
+  { expr: 'nil and true', message: 'invalid operation: and (mismatched types nil and bool)' },
+  { expr: '1 < "2"', message: 'invalid operation: < (mismatched types int and string)' },
+  { expr: 'app.a > true', message: 'invalid operation: > (mismatched types interface {} and bool)' },
+  { expr: '"a" * 2', message: 'invalid operation: * (mismatched types string and int)' },
+  { expr: '1.5 % 2', message: 'invalid operation: % (mismatched types float64 and int)' },
+  { expr: '1 % 0', message: 'integer divide by zero' },
+  { expr: '"a" / 2', message: 'invalid operation: / (mismatched types string and int)' },
+  { expr: 'app.a in 1', message: 'invalid operation: in (mismatched types interface {} and int)' },
+  { expr: '"a" in "abc"', message: 'invalid operation: in (mismatched types string and string)' },
+  { expr: '1 in {a: 1}', message: 'cannot use int as type string in map key', acceptedBy189: 'expr 1.8.9 checks map keys and array indexes of literals only when it runs; 1.17 when it compiles' },
+  { expr: '"a" contains 1', message: 'invalid operation: contains (mismatched types string and int)' },
+  { expr: 'app.a startsWith 1', message: 'invalid operation: startsWith (mismatched types interface {} and int)' },
+  { expr: 'app.a matches 1', message: 'invalid operation: matches (mismatched types interface {} and int)' },
+  { expr: 'app.metadata.name matches "("', message: 'error parsing regexp: missing closing ): `(`' },
+  { expr: 'app.metadata.name matches "(a)\\\\1"', message: 'error parsing regexp: invalid escape sequence: `\\1`' },
+  { expr: 'app.metadata.name matches "[z-a]"', message: 'error parsing regexp: invalid character class range: `z-a`' },
+  { expr: 'app.metadata.name matches "a**"', message: 'error parsing regexp: invalid nested repetition operator: `**`' },
+  { expr: '"a" .. 2', message: 'invalid operation: .. (mismatched types string and int)' },
+  { expr: 'len(1)', message: 'invalid argument for len (type int)' },
+  { expr: 'all(1, {true})', message: 'builtin all takes only array (got int)' },
+  { expr: 'filter("abc", {true})', message: 'builtin filter takes only array (got string)' },
+  { expr: 'any(app.items, {"yes"})', message: 'predicate should return boolean (got string)' },
+  { expr: 'all(1..3, {# + "a" == "b"})', message: 'invalid operation: + (mismatched types int and string)' },
+  { expr: '1 ? true : false', message: 'non-bool expression (type int) used as condition' },
+  { expr: '[1, 2]["a"]', message: 'array elements can only be selected using an integer (got string)', acceptedBy189: 'expr 1.8.9 checks map keys and array indexes of literals only when it runs; 1.17 when it compiles' },
+  { expr: '{a: 1}[1]', message: 'cannot use int to get an element from map[string]interface {}', acceptedBy189: 'expr 1.8.9 checks map keys and array indexes of literals only when it runs; 1.17 when it compiles' },
+  { expr: '[1, 2][1:"a"]', message: 'non-integer slice index string' },
+  { expr: '(1)[0:1]', message: 'cannot slice int' },
+  { expr: '(nil).a', message: 'type nil has no field a' },
+  { expr: '(true).a', message: 'type bool has no field a' },
+  // Compile alone, but not as the operand of `and`.
+  { expr: '1', message: 'the condition is of type int, not true or false', asCondition: true },
+  { expr: '"yes"', message: 'the condition is of type string, not true or false', asCondition: true },
+  { expr: 'nil', message: 'the condition is of type nil, not true or false', asCondition: true },
+  { expr: '[true]', message: 'the condition is of type []interface {}, not true or false', asCondition: true },
+];

@@ -147,6 +147,50 @@ describe('custom', () => {
     expect(condition.oncePer).toBe(written);
   });
 
+  test.each([
+    ['app.metadata.name == "x";', 'app.metadata.name == "x"'],
+    ['true; // done', 'true'],
+    ['let n = app.metadata.name; n != "";\n', 'let n = app.metadata.name; n != ""'],
+  ])('a final ";" of %j is not written before the ")" the library adds', (when, written) => {
+    const c = chart();
+    notifications(c, { triggers: [BackstageTrigger.custom({ event: 'paused', when, title: 'Paused: {app}', oncePer: OncePer.of(when) })] });
+    expect(validationErrors(c)).toEqual([]);
+    const condition = YAML.parse(configData(synth(c))['trigger.on-paused-backstage'])[0];
+    expect(condition.when).toMatch(new RegExp(`and \\(${written.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
+    expect(condition.oncePer).toBe(written);
+  });
+
+  test.each([
+    ['app.metadata.name matches "^(?!test-).*"', /the "when" condition of trigger "on-paused-backstage" does not compile in expr \(error parsing regexp: invalid or unsupported Perl syntax/],
+    ['app.metadata.name matches "("', /error parsing regexp: missing closing \)/],
+    ['1', /the condition is of type int, not true or false/],
+    ['"yes"', /the condition is of type string, not true or false/],
+    ['nil', /the condition is of type nil/],
+    ['app.metadata.name == "a" and 1 + "a" == "b"', /invalid operation: \+ \(mismatched types int and string\) at 1:32/],
+    ['true == 1', /mismatched types bool and int/],
+    ['app.a in 1', /invalid operation: in/],
+    ['len(1) > 0', /invalid argument for len \(type int\)/],
+    ['all(1, {true})', /builtin all takes only array \(got int\)/],
+    ['[1, 2][1:"a"] == []', /non-integer slice index string/],
+    ['app.n % 0 == 1', /integer divide by zero/],
+  ])('the condition %j, which expr does not compile, is an error at synth', (when, message) => {
+    const c = chart();
+    notifications(c, { triggers: [BackstageTrigger.custom({ event: 'paused', when, title: 'Paused: {app}' })] });
+    expect(validationErrors(c)).toContainEqual(expect.stringMatching(message));
+  });
+
+  test('an oncePer of any type compiles, but not one that is wrong whatever app holds', () => {
+    const errors = (expr: string) => {
+      const c = chart();
+      notifications(c, { triggers: [BackstageTrigger.custom({ event: 'paused', when: 'true', title: 'Paused: {app}', oncePer: OncePer.of(expr) })] });
+      return validationErrors(c);
+    };
+    expect(errors('app.status.sync.revision')).toEqual([]);
+    expect(errors('1')).toEqual([]);
+    expect(errors('app.metadata.generation + "x"')).toEqual([]);
+    expect(errors('1 + "x"')).toContainEqual(expect.stringMatching(/the oncePer expression of trigger "on-paused-backstage" does not compile in expr \(invalid operation: \+ \(mismatched types int and string\)/));
+  });
+
   test('a well-formed custom trigger has no problems', () => {
     expect(custom()._problems()).toEqual([]);
   });

@@ -5,6 +5,7 @@
  */
 import { ArgoCdVersion, compareVersions } from '../argocd-version';
 import { EXPR_FEATURES, formatExprError, parseExpr, stripExprComments } from './expr-parser';
+import { checkExprTypes } from './expr-types';
 
 export interface ConditionCheck {
   /** Errors: the expression would not compile, so the whole configuration would fail to load. */
@@ -25,13 +26,23 @@ function oldestArgoCdWith(since: string): string {
  * quotes the expression and points at the position; syntax newer than the
  * target's expr is a problem, or a warning when no target is declared.
  */
-export function checkExpression(what: string, expression: string, target: ArgoCdVersion | undefined): ConditionCheck {
+export function checkExpression(what: string, expression: string, target: ArgoCdVersion | undefined, requireBool = false): ConditionCheck {
   const parsed = parseExpr(expression);
   if (!parsed.ok) {
     const { message, position } = parsed.error;
     const excerpt = formatExprError(expression, parsed.error).split('\n').slice(1).join('\n');
     return {
       problems: [`${what} is not a valid expr expression (${message} at ${position.line}:${position.column}), so Argo CD would fail to load the whole notifications configuration, and no notification at all would be sent, Slack and email included: fix the expression\n${excerpt}`],
+      warnings: [],
+    };
+  }
+  // expr type-checks what it compiles: what is wrong whatever app holds fails the configuration too.
+  const typeError = checkExprTypes(parsed.ast, requireBool);
+  if (typeError) {
+    const { message, position } = typeError;
+    const excerpt = formatExprError(expression, { message, position }).split('\n').slice(1).join('\n');
+    return {
+      problems: [`${what} does not compile in expr (${message} at ${position.line}:${position.column}), so Argo CD would fail to load the whole notifications configuration, and no notification at all would be sent, Slack and email included: fix the expression\n${excerpt}`],
       warnings: [],
     };
   }
@@ -58,9 +69,12 @@ export function checkExpression(what: string, expression: string, target: ArgoCd
 /**
  * The expression as written into the configuration: comments removed (an
  * older expr cannot parse them, and a `//` comment would swallow the `)` the
- * library wraps around a condition) and surrounding blanks trimmed. Blanks at
- * either end are outside any string of a valid expression.
+ * library wraps around a condition), surrounding blanks trimmed and a final
+ * ";" removed. Blanks at either end, and a final ";", are outside any string
+ * of a valid expression.
  */
 export function renderExpression(expression: string): string {
-  return stripExprComments(expression).trim();
+  // A top-level sequence may end in ";" (`a;`), which is outside any string
+  // and would come before the ")" of the wrapping: `(a;)` does not parse.
+  return stripExprComments(expression).trim().replace(/;\s*$/, '').trimEnd();
 }

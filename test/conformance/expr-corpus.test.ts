@@ -14,7 +14,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseExpr } from '../../src/private/expr-parser';
-import { invalid, valid } from '../expr-corpus';
+import { checkExprTypes } from '../../src/private/expr-types';
+import { invalid, typeInvalid, valid } from '../expr-corpus';
 
 const SOURCE_DIR = path.join(__dirname, 'exprcheck');
 const BIN = path.join(__dirname, 'bin', 'exprcheck');
@@ -51,9 +52,12 @@ function checkWithGo(exprs: string[]): GoResult[] {
   return JSON.parse(out.toString('utf-8'));
 }
 
-const results = checkWithGo([...valid.map(v => v.expr), ...invalid.map(v => v.expr)]);
+/** A type-invalid expression as Argo CD compiles it: a condition the library joins to its guard with `and`. */
+const asWritten = (v: { expr: string; asCondition?: boolean }) => (v.asCondition ? `app.metadata != nil and (${v.expr})` : v.expr);
+const results = checkWithGo([...valid.map(v => v.expr), ...invalid.map(v => v.expr), ...typeInvalid.map(asWritten)]);
 const validResults = results.slice(0, valid.length);
-const invalidResults = results.slice(valid.length);
+const invalidResults = results.slice(valid.length, valid.length + invalid.length);
+const typeInvalidResults = results.slice(valid.length + invalid.length);
 
 function label(expr: string): string {
   return expr.length > 100 ? `${expr.slice(0, 100)}… (${expr.length} characters)` : expr;
@@ -101,6 +105,19 @@ describe('invalid expressions fail on expr 1.8.9 too', () => {
 
   test.each(cases.filter(v => v.acceptedBy189).map(v => [label(v.expr), v] as const))('%s is accepted by 1.8.9 only', (_, v) => {
     expect(parseExpr(v.expr).ok).toBe(false);
+    expect({ compiled: v.go.compiled, error: v.go.error }).toEqual({ compiled: true, error: undefined });
+  });
+});
+
+describe('expressions that parse but do not type-check fail on expr 1.8.9 too', () => {
+  const cases = typeInvalid.map((v, i) => ({ ...v, go: typeInvalidResults[i] }));
+  test.each(cases.filter(v => !v.acceptedBy189).map(v => [asWritten(v), v] as const))('%s', (_, v) => {
+    const parsed = parseExpr(v.expr);
+    expect(parsed.ok && checkExprTypes(parsed.ast, v.asCondition ?? false)?.message).toEqual(expect.stringMatching(/./));
+    expect(v.go.compiled).toBe(false);
+  });
+
+  test.each(cases.filter(v => v.acceptedBy189).map(v => [asWritten(v), v] as const))('%s is accepted by 1.8.9 only', (_, v) => {
     expect({ compiled: v.go.compiled, error: v.go.error }).toEqual({ compiled: true, error: undefined });
   });
 });

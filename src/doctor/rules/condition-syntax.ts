@@ -6,13 +6,15 @@
  * conditions that can never do anything: no `when` (false), no `send`.
  *
  * The expressions are parsed with the library's own expr parser (a port of
- * expr 1.17.8's, which also reports the syntax older expr versions lack).
+ * expr 1.17.8's, which also reports the syntax older expr versions lack),
+ * and type-checked as expr's checker does without an environment.
  * Unlike the library, which removes comments before it writes a condition,
  * a hand-written condition reaches Argo CD as written: comments count.
  */
 import { ArgoCdVersion, compareVersions } from '../../argocd-version';
 import { checkExpression } from '../../private/conditions';
 import { EXPR_FEATURES, ExprFeature, parseExpr } from '../../private/expr-parser';
+import { checkExprTypes } from '../../private/expr-types';
 import { isBlank } from '../condition-analysis';
 import { ConditionDef, ExprText, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
 import { Report, Rule } from '../model';
@@ -65,6 +67,20 @@ function checkExpr(
       message: `${label} does not compile: ${message} at ${position.line}:${position.column} of the expression (near "${excerpt(expr.text, position.offset)}")`,
       impact: LOAD_IMPACT,
       fix: `correct the expression at ${position.line}:${position.column}; conditions are expr expressions such as app.status.operationState != nil and app.status.operationState.phase in ['Succeeded']`,
+    });
+    return;
+  }
+  // expr type-checks what it compiles: `1 + "a"`, `not 1`, a bad `matches` pattern fail to load too.
+  const typeError = checkExprTypes(parsed.ast, false);
+  if (typeError) {
+    const { message, position } = typeError;
+    report({
+      severity: 'error',
+      where: config.where(expr.span.lineOf(position.offset)),
+      key: trigger.entry.key,
+      message: `${label} does not compile: ${message} at ${position.line}:${position.column} of the expression (near "${excerpt(expr.text, position.offset)}")`,
+      impact: LOAD_IMPACT,
+      fix: `correct the expression at ${position.line}:${position.column}: expr rejects values of the wrong type even before app is known`,
     });
     return;
   }
