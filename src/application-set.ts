@@ -8,7 +8,7 @@ import { applicationSetModule, memo } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
-import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { yamlUnsafeStrings } from './private/yaml-safety';
 import { BackstageTrigger } from './trigger';
 
@@ -129,7 +129,11 @@ export class NotifyingApplicationSet extends Construct {
   /** Problems with the ApplicationSet's own labels and annotations. */
   private metadataProblems(): string[] {
     const metadata = this.apiObject.metadata.toJson();
-    return [...checkLabels('label', metadata.labels ?? {}), ...checkAnnotations('annotation', metadata.annotations ?? {})];
+    return [
+      ...checkLabels('label', metadata.labels ?? {}),
+      ...checkAnnotations('annotation', metadata.annotations ?? {}),
+      ...checkFinalizers('finalizer', metadata.finalizers ?? []),
+    ];
   }
 
   /** The triggers the generated Applications subscribe to. */

@@ -8,9 +8,9 @@ import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { appCollisions, registerFleetClass, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
-import { checkAnnotations, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { addWarning } from './private/warnings';
-import { yamlUnsafeCharacter, yamlUnsafeStrings } from './private/yaml-safety';
+import { yamlMisread, yamlUnsafeCharacter, yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
 
@@ -44,7 +44,7 @@ function labelsAndAnnotations(metadata: ApiObjectMetadataDefinition): { labels: 
  */
 function inspect(value: unknown, found: { plain: boolean; unsafe: boolean }): void {
   if (typeof value === 'string') {
-    if (!found.unsafe && yamlUnsafeCharacter(value) !== undefined) found.unsafe = true;
+    if (!found.unsafe && (yamlUnsafeCharacter(value) !== undefined || yamlMisread(value) !== undefined)) found.unsafe = true;
     return;
   }
   if (value === null || typeof value !== 'object') {
@@ -312,6 +312,8 @@ export class NotifyingApplication extends Application {
   private metadataProblems(): string[] {
     const { labels, annotations } = labelsAndAnnotations(this.metadata);
     const problems = [...checkLabels('label', labels), ...checkAnnotations('annotation', annotations)];
+    const finalizers = (this.metadata as unknown as { finalizers?: unknown }).finalizers;
+    if (Array.isArray(finalizers) && finalizers.length > 0) problems.push(...checkFinalizers('finalizer', finalizers));
     const selector = this.catalogLink.labelKey;
     if (selector !== undefined && labels[selector] !== undefined && labels[selector] !== this.name) {
       problems.push(`catalogLink selects the application by label "${selector}=${this.name}", but its label "${selector}" is "${labels[selector]}", so the catalog entity would not find it: remove that label, or use another labelKey`);

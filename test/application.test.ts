@@ -317,6 +317,58 @@ describe('metadata, as cdk8s-plus resources have it', () => {
     });
     expect(find(synth(c), 'Application').metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
   });
+
+  test.each([
+    [['resources-finalizer.argocd.argoproj.io/background'], undefined],
+    [['resources-finalizer.argocd.argoproj.io', 'example.com/x_y'], undefined],
+    [['a\u2028b'], /finalizer "a\u2028b" contains U\+2028/],
+    [['x\uffff'], /contains U\+FFFF/],
+    [['not a qualified name!'], /finalizer "not a qualified name!" is invalid/],
+    [['example.com/'], /finalizer "example.com\/" is invalid/],
+    [['0o17'], /finalizer "0o17" is written unquoted, and the YAML parser of kubectl and Argo CD reads it as an integer/],
+  ])('finalizers %j, also added later, are checked', (finalizers, message) => {
+    for (const later of [false, true]) {
+      const c = chart();
+      const app = new NotifyingApplication(c, 'App', {
+        notifications: notifications(c),
+        entityRef: 'component:default/order-service',
+        spec: SPEC,
+        metadata: later ? {} : { finalizers },
+      });
+      if (later) app.metadata.addFinalizers(...finalizers);
+      if (message === undefined) expect(validationErrors(c)).toEqual([]);
+      else expect(validationErrors(c)).toContainEqual(expect.stringMatching(message));
+    }
+  });
+});
+
+describe('strings that the YAML parsers of kubectl and Argo CD read as numbers', () => {
+  // cdk8s writes YAML 1.1 and quotes 0x1f and 1_000, but not 0o17, 0X1F or 0B101, which yaml.v2 reads with Go's ParseInt.
+  test.each(['0o17', '0O17', '0B101', '0X1F', '+0X1f', '-0O7', '0o1_7'])('%s is refused wherever it would be written unquoted', value => {
+    const errors = (metadata: any, spec: any = SPEC) => {
+      const c = chart();
+      new NotifyingApplication(c, 'App', { notifications: notifications(c), entityRef: 'component:default/order-service', spec, metadata });
+      return validationErrors(c);
+    };
+    const readAs = /is written unquoted, and the YAML parser of kubectl and Argo CD reads it as an integer, not a string/;
+    expect(errors({ annotations: { note: value } })).toContainEqual(expect.stringMatching(readAs));
+    expect(errors({}, { ...SPEC, source: { ...SPEC.source, targetRevision: value } })).toContainEqual(expect.stringMatching(/spec source.targetRevision "/));
+    expect(errors({}, { ...SPEC, source: { ...SPEC.source, helm: { valuesObject: { [value]: 'x' } } } })).toContainEqual(expect.stringMatching(readAs));
+    if (/^[0-9a-zA-Z]+$/.test(value)) expect(errors({ labels: { version: value } })).toContainEqual(expect.stringMatching(readAs));
+    if (/^[0-9a-z]+$/.test(value)) expect(errors({ name: value })).toContainEqual(expect.stringMatching(/application name "/));
+  });
+
+  test.each(['0x1f', '1_000', '017', '1.10', '1e3', '0b101', '2024-01-01', '1.2.3', 'v0o17'])('%s is written quoted or read as a string, and accepted', value => {
+    const c = chart();
+    new NotifyingApplication(c, 'App', {
+      notifications: notifications(c),
+      entityRef: 'component:default/order-service',
+      spec: { ...SPEC, source: { ...SPEC.source, targetRevision: value } },
+      metadata: { annotations: { note: value } },
+    });
+    expect(validationErrors(c)).toEqual([]);
+    expect(find(synth(c), 'Application').spec.source.targetRevision).toBe(value);
+  });
 });
 
 test('lazy label and annotation values are resolved before they are checked', () => {

@@ -1,4 +1,5 @@
-import { checkYamlSafe, yamlUnsafeCharacter } from './yaml-safety';
+import { checkYamlMisread, checkYamlSafe, yamlMisread, yamlUnsafeCharacter } from './yaml-safety';
+import { resolveV2 } from './yaml-v2-scalar';
 
 /**
  * Pure checks shared by the constructs. Each returns `undefined` when the
@@ -42,14 +43,36 @@ export function checkObjectName(what: string, value: string): string | undefined
   if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
     return `${what} "${value}" is not a valid kubernetes object name: use at most 253 lowercase letters, digits, '-' and '.'`;
   }
-  return undefined;
+  return checkYamlMisread(what, value);
 }
 
 export function checkNamespace(what: string, value: string): string | undefined {
   if (value.length > 63 || !DNS_LABEL.test(value)) {
     return `${what} "${value}" is not a valid kubernetes namespace: use 1-63 lowercase letters, digits and '-'`;
   }
-  return undefined;
+  return checkYamlMisread(what, value);
+}
+
+/**
+ * Problems with finalizers, by Kubernetes' rule (qualified names, as Argo
+ * CD's `resources-finalizer.argocd.argoproj.io/background`) and the YAML the
+ * parsers of kubectl and Argo CD read.
+ */
+export function checkFinalizers(what: string, finalizers: readonly unknown[]): string[] {
+  const problems: string[] = [];
+  for (const finalizer of finalizers) {
+    if (typeof finalizer !== 'string') {
+      problems.push(`${what} ${JSON.stringify(finalizer)} is not a string: finalizers are qualified names`);
+      continue;
+    }
+    const problem = checkYamlSafe(`${what} "${finalizer}"`, finalizer) ?? checkYamlMisread(what, finalizer);
+    if (problem) {
+      problems.push(problem);
+    } else if (!validQualifiedKey(finalizer)) {
+      problems.push(`${what} "${finalizer}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, as in resources-finalizer.argocd.argoproj.io`);
+    }
+  }
+  return problems;
 }
 
 export function checkSecretKey(value: string): string | undefined {
@@ -198,10 +221,12 @@ export function checkPlainScalar(what: string, value: string): string | undefine
     /\s$/.test(value) ||
     /[\n\r\t]/.test(value) ||
     value.includes(': ') ||
+    value.endsWith(':') ||
     value.includes(' #') ||
-    /^(true|false|yes|no|on|off|null|~|[-+]?[0-9.]+)$/i.test(value);
+    /^(true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9.]+)$/i.test(value) ||
+    resolveV2(value) !== 'str';
   if (unsafe) {
-    return `${what} "${value}" cannot be written as an unquoted YAML value, which is how the OpenShift GitOps operator renders context: use a plain URL without quotes, ": ", " #" or leading special characters`;
+    return `${what} "${value}" cannot be written as an unquoted YAML value, which is how the OpenShift GitOps operator renders context: use a plain URL without quotes, ": ", " #", a final ":" or leading special characters`;
   }
   return undefined;
 }
@@ -214,13 +239,15 @@ export function checkLabels(what: string, labels: Record<string, string>): strin
   let problems: string[] | undefined;
   for (const key in labels) {
     const value = labels[key];
-    if (validKeys.has(key) && typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value)) continue;
+    if (validKeys.has(key) && typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value) && yamlMisread(value) === undefined) continue;
     problems = problems ?? [];
     if (!validQualifiedKey(key)) {
-      problems.push(`${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.'`);
+      problems.push(checkYamlMisread(`${what} key`, key) ?? `${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.'`);
     }
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
       problems.push(`${what} "${key}" has the invalid value "${value}": use at most 63 letters, digits, '-', '_' and '.'`);
+    } else if (yamlMisread(value) !== undefined) {
+      problems.push(checkYamlMisread(`${what} "${key}" has the value`, value)!);
     }
   }
   return problems ?? NO_PROBLEMS;
@@ -237,7 +264,7 @@ export function checkAnnotations(what: string, annotations: Record<string, strin
     const value = annotations[key];
     if (!validQualifiedKey(key)) {
       problems = problems ?? [];
-      problems.push(`${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+      problems.push(checkYamlMisread(`${what} key`, key) ?? `${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
     }
     if (typeof value !== 'string') {
       problems = problems ?? [];
@@ -248,6 +275,9 @@ export function checkAnnotations(what: string, annotations: Record<string, strin
     if (yamlUnsafeCharacter(value) !== undefined) {
       problems = problems ?? [];
       problems.push(checkYamlSafe(`${what} "${key}"`, value)!);
+    } else if (yamlMisread(value) !== undefined) {
+      problems = problems ?? [];
+      problems.push(checkYamlMisread(`${what} "${key}" has the value`, value)!);
     }
   }
   if (total > ANNOTATIONS_MAX_BYTES) {
@@ -269,7 +299,9 @@ function validQualifiedKey(key: string): boolean {
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const valid = (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) && name.length <= 63 && QUALIFIED_NAME.test(name);
+  // A key yaml.v2 reads as a number (0o17) would become another key ("15").
+  const valid = (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) && name.length <= 63 && QUALIFIED_NAME.test(name)
+    && yamlMisread(key) === undefined;
   if (valid && validKeys.size < VALID_KEYS_MAX) validKeys.add(key);
   return valid;
 }

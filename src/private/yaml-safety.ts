@@ -14,6 +14,9 @@
  * double-quoted scalars, which yaml.v2 reads back. The conformance tier reads
  * every file with yaml.v2 to keep this list honest.
  */
+import { Yaml } from 'cdk8s';
+import { resolveV2 } from './yaml-v2-scalar';
+
 const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const NAMES: Record<string, string> = {
@@ -54,14 +57,15 @@ export function yamlUnsafeStrings(what: string, value: unknown, path = ''): stri
   // escapes.
   if (path === '' && typeof value === 'object' && value !== null) {
     const json = JSON.stringify(value);
-    if (!UNSAFE.test(json) && !/\\u[dD][89a-fA-F]/.test(json)) return [];
+    // Strings that start like a number may be read back as one (yamlMisread).
+    if (!UNSAFE.test(json) && !/\\u[dD][89a-fA-F]/.test(json) && !/"[-+.]?[0-9]/.test(json)) return [];
   }
   return walk(what, value, path);
 }
 
 function walk(what: string, value: unknown, path: string): string[] {
   if (typeof value === 'string') {
-    const problem = checkYamlSafe(path ? `${what} ${path}` : what, value);
+    const problem = checkYamlSafe(path ? `${what} ${path}` : what, value) ?? checkYamlMisread(path ? `${what} ${path}` : what, value);
     return problem ? [problem] : [];
   }
   if (Array.isArray(value)) {
@@ -71,11 +75,43 @@ function walk(what: string, value: unknown, path: string): string[] {
     const problems: string[] = [];
     for (const [k, v] of Object.entries(value)) {
       const at = path ? `${path}.${k}` : k;
-      const keyProblem = checkYamlSafe(`${what} key ${JSON.stringify(at)}`, k);
+      const keyProblem = checkYamlSafe(`${what} key ${JSON.stringify(at)}`, k) ?? checkYamlMisread(`${what} key ${JSON.stringify(at)}`, k);
       if (keyProblem) problems.push(keyProblem);
       problems.push(...walk(what, v, at));
     }
     return problems;
   }
   return [];
+}
+
+/** Whether cdk8s writes a string unquoted, by value: a fleet repeats the same few. */
+const writtenPlain = new Map<string, boolean>();
+
+/**
+ * What yaml.v2 reads a string as, when it is not a string: "an integer" or
+ * "a number". cdk8s writes YAML 1.1, which quotes `0x1f`, `1_000`, `yes` and
+ * `null`, but leaves `0o17`, `0X1F` and `0B101` unquoted, which yaml.v2 (Go's
+ * strconv.ParseInt with base 0) reads as integers: a string field then fails
+ * its schema, and a map key becomes another key.
+ */
+export function yamlMisread(value: string): string | undefined {
+  const c = value.charCodeAt(0);
+  // Only what starts like a number: yaml.v2's booleans and nulls are YAML 1.1's, which cdk8s quotes.
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return undefined;
+  const kind = resolveV2(value);
+  if (kind !== 'int' && kind !== 'float') return undefined;
+  let plain = writtenPlain.get(value);
+  if (plain === undefined) {
+    plain = Yaml.stringify(value).trimEnd() === value;
+    if (writtenPlain.size < 10_000) writtenPlain.set(value, plain);
+  }
+  if (!plain) return undefined;
+  return kind === 'int' ? 'an integer' : 'a number';
+}
+
+/** A problem when `value` would be read back as a number by Kubernetes' YAML parser. */
+export function checkYamlMisread(what: string, value: string): string | undefined {
+  const as = yamlMisread(value);
+  if (as === undefined) return undefined;
+  return `${what} "${value}" is written unquoted, and the YAML parser of kubectl and Argo CD reads it as ${as}, not a string, so the object is rejected or changed: write the number in decimal, or add a character that is not part of a number`;
 }

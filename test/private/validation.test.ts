@@ -48,6 +48,11 @@ test.each([
   ['x\ny', false],
   ['x ', false],
   ['- x', false],
+  ['https://argocd.example.com/a:', false],
+  ['0o17', false],
+  ['0X1F', false],
+  ['1_000', false],
+  ['https://argocd.example.com/a:b', true],
 ])('checkPlainScalar(%j) safe=%s', (value, safe) => {
   expect(checkPlainScalar('v', value) === undefined).toBe(safe);
 });
