@@ -127,12 +127,22 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
   }
   if (args.migrate) {
     // The rules do not run: migrating needs only what the inputs hold.
-    const migration = migrate(buildInventory(sources, { argocdVersion: args.argocdVersion }));
+    let migration;
+    try {
+      migration = migrate(buildInventory(sources, { argocdVersion: args.argocdVersion }));
+    } catch (e) {
+      return failed(io, e);
+    }
     io.stdout(migration.code);
     for (const note of migration.notCarried) io.stderr(`not carried over: ${note}\n`);
     return 0;
   }
-  const result = runDoctor(sources, { argocdVersion: args.argocdVersion });
+  let result;
+  try {
+    result = runDoctor(sources, { argocdVersion: args.argocdVersion });
+  } catch (e) {
+    return failed(io, e);
+  }
   if (args.format === 'json') {
     io.stdout(JSON.stringify(toJsonReport(result), undefined, 2) + '\n');
   } else {
@@ -140,3 +150,17 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
   }
   return result.errors > 0 ? 1 : 0;
 }
+
+/**
+ * An input the doctor could not take apart (nested YAML with an alias to no
+ * anchor, nesting deeper than it follows): exit 2, as for any input it cannot
+ * read, so that CI does not take it for findings (1) or a pass (0).
+ */
+function failed(io: CliIo, e: unknown): number {
+  const message = e instanceof InputError ? e.message : `could not check the inputs: ${e instanceof Error ? e.message : String(e)}`;
+  io.stderr(`${COMMAND} doctor: ${message}\n`);
+  return 2;
+}
+
+// Run as a script (`node lib/doctor/cli.js doctor ...`), as the bin does.
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -382,8 +382,65 @@ function entryAt(object: KubeObject, path: YamlPath, key: string): ConfigEntry {
   };
 }
 
-function parseEntry(entry: ConfigEntry): { view?: YamlView; error?: ParseError } {
-  const parsed = parseYamlSpan(entry.span, '1.1');
+/**
+ * The struct fields of what Argo CD decodes an entry into, where a key is
+ * matched to a field as encoding/json does (sigs.k8s.io/yaml turns the YAML
+ * into JSON first): exactly, or else regardless of case. `Method:` and `When:`
+ * work in Argo CD, so the doctor reads them as `method` and `when`.
+ */
+interface FieldSchema {
+  readonly fields?: Readonly<Record<string, FieldSchema>>;
+  /** The schema of every value of a map keyed by name (webhook services). */
+  readonly values?: FieldSchema;
+  /** The schema of every item of a list. */
+  readonly items?: FieldSchema;
+}
+
+const LEAF: FieldSchema = {};
+const TEMPLATE_SCHEMA: FieldSchema = {
+  fields: {
+    message: LEAF,
+    title: LEAF,
+    webhook: { values: { fields: { method: LEAF, body: LEAF, path: LEAF } } },
+  },
+};
+const TRIGGER_SCHEMA: FieldSchema = { items: { fields: { when: LEAF, oncePer: LEAF, send: LEAF, description: LEAF } } };
+const SERVICE_SCHEMA: FieldSchema = {
+  fields: {
+    url: LEAF,
+    headers: { items: { fields: { name: LEAF, value: LEAF } } },
+    basicAuth: { fields: { username: LEAF, password: LEAF } },
+    insecureSkipVerify: LEAF,
+    retryWaitMin: LEAF,
+    retryWaitMax: LEAF,
+    retryMax: LEAF,
+  },
+};
+
+/** Renames keys that match a field regardless of case to the field's name, unless the field is also given as it is. */
+function canonicalKeys(node: unknown, schema: FieldSchema): void {
+  if (isMap(node)) {
+    const present = new Set(node.items.map(pair => (isScalar(pair.key) ? String(pair.key.value) : '')));
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      if (schema.values) {
+        canonicalKeys(pair.value, schema.values);
+        continue;
+      }
+      if (!schema.fields) continue;
+      const field = Object.keys(schema.fields).find(f => f === key) ?? Object.keys(schema.fields).find(f => f.toLowerCase() === key.toLowerCase());
+      if (field === undefined) continue;
+      if (field !== key && !present.has(field)) pair.key.value = field;
+      canonicalKeys(pair.value, schema.fields[field]);
+    }
+  } else if (isSeq(node) && schema.items) {
+    for (const item of node.items) canonicalKeys(item, schema.items);
+  }
+}
+
+function parseEntry(entry: ConfigEntry, schema?: FieldSchema): { view?: YamlView; error?: ParseError } {
+  const parsed = parseYamlSpan(entry.span, '1.1', schema && (node => canonicalKeys(node, schema)));
   return parsed.ok ? { view: parsed.view } : { error: { message: parsed.error, line: parsed.line } };
 }
 
@@ -450,7 +507,7 @@ function addEntry(config: NotificationsConfig, entry: ConfigEntry): void {
       error: parsed.error ?? (parsed.view && !Array.isArray(list) && list !== null ? { message: `${key} must be a list of trigger names`, line: entry.line } : undefined),
     });
   } else if (key.startsWith('template.')) {
-    const parsed = parseEntry(entry);
+    const parsed = parseEntry(entry, TEMPLATE_SCHEMA);
     const view = parsed.view;
     const webhook = view?.value?.webhook;
     config.templates.push({
@@ -462,7 +519,7 @@ function addEntry(config: NotificationsConfig, entry: ConfigEntry): void {
       webhookServices: webhook && typeof webhook === 'object' && !Array.isArray(webhook) ? Object.keys(webhook) : [],
     });
   } else if (key.startsWith('trigger.')) {
-    const parsed = parseEntry(entry);
+    const parsed = parseEntry(entry, TRIGGER_SCHEMA);
     const view = parsed.view;
     let conditions: ConditionDef[] | undefined;
     let error = parsed.error;
@@ -481,7 +538,7 @@ function addEntry(config: NotificationsConfig, entry: ConfigEntry): void {
       config.badKeys.push(entry);
       return;
     }
-    const parsed = parseEntry(entry);
+    const parsed = parseEntry(entry, parts[1] === 'webhook' ? SERVICE_SCHEMA : undefined);
     config.services.push({ name: parts[2] ?? parts[1], type: parts[1], entry, view: parsed.view, error: parsed.error });
   }
 }

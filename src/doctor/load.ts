@@ -201,7 +201,15 @@ export function parseSource(file: string, bytes: Buffer | string): SourceFile {
     if (doc.contents === null) continue;
     // Values as Kubernetes reads them (yaml.v2), not as the yaml package's YAML 1.1 schema does.
     applyV2(doc.contents as any);
-    documents.push(new YamlView(doc.contents as any, span, doc.toJS({ maxAliasCount: 10000 })));
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 10000 });
+    } catch (e: any) {
+      // An alias to no anchor, a merge of a non-map, an alias bomb: yaml.v2 refuses them too.
+      const line = span.lineOf(doc.contents.range?.[0] ?? 0);
+      throw new InputError(`${file}:${line}: not YAML that Kubernetes can read: ${String(e?.message ?? e).split('\n')[0]}`);
+    }
+    documents.push(new YamlView(doc.contents as any, span, value));
   }
   if (documents.length > 0 && documents.every(d => d.value === null || typeof d.value !== 'object')) {
     // Plain text read as one YAML string: not manifests, nor any configuration.

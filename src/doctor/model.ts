@@ -180,7 +180,7 @@ export type YamlVersion = '1.1' | '1.2';
 export type ParsedYaml = { readonly ok: true; readonly view: YamlView } | { readonly ok: false; readonly error: string; readonly line: number };
 
 /** Parses a span as one YAML document. */
-export function parseYamlSpan(span: TextSpan, version: YamlVersion = '1.1'): ParsedYaml {
+export function parseYamlSpan(span: TextSpan, version: YamlVersion = '1.1', rewrite?: (node: YamlNode | null) => void): ParsedYaml {
   const doc = parseDocument(span.text, { version, prettyErrors: false, strict: true });
   const error = doc.errors[0];
   if (error) {
@@ -188,7 +188,15 @@ export function parseYamlSpan(span: TextSpan, version: YamlVersion = '1.1'): Par
   }
   // Argo CD and Kubernetes read YAML 1.1 with yaml.v2, whose plain scalars differ from the yaml package's in places.
   if (version === '1.1') applyV2(doc.contents as YamlNode | null);
-  return { ok: true, view: new YamlView(doc.contents as YamlNode | null, span, doc.toJS({ maxAliasCount: 10000 })) };
+  rewrite?.(doc.contents as YamlNode | null);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 10000 });
+  } catch (e: any) {
+    // An alias to no anchor, a merge of a non-map: yaml.v2 refuses them too.
+    return { ok: false, error: String(e?.message ?? e).split('\n')[0], line: span.lineOf((doc.contents as YamlNode | null)?.range?.[0] ?? 0) };
+  }
+  return { ok: true, view: new YamlView(doc.contents as YamlNode | null, span, value) };
 }
 
 /**

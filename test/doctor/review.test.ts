@@ -1,0 +1,153 @@
+/**
+ * What a hostile review of the doctor found: inputs that crashed it, keys
+ * Argo CD reads regardless of case, and conditions that parse but do not
+ * compile.
+ */
+import { doctorText, findingsOf, runCli } from './util';
+
+const CM = (data: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-notifications-cm
+  namespace: argocd
+data:
+${data}`;
+
+const SERVICE = `  service.webhook.backstage: |
+    url: https://backstage.example.com/api/notifications/notifications
+    headers:
+      - name: Content-Type
+        value: application/json
+      - name: Authorization
+        value: Bearer $backstage-token
+`;
+
+describe('inputs the doctor cannot take apart exit 2 with a message, not a stack trace', () => {
+  test.each([
+    ['an alias to no anchor', 'a: *nope\n'],
+    ['a merge of a scalar', 'x: &s 1\ny:\n  <<: *s\n'],
+    ['an alias bomb', `a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 6 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`).join('\n')}\n`],
+  ])('%s', (_, text) => {
+    const run = runCli(['doctor', '-'], text);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^cdk8s-argocd-backstage-notifications doctor: <stdin>:\d+: not YAML that Kubernetes can read: /);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a bad alias inside a template is a config-load finding', () => {
+    const result = doctorText(CM(`${SERVICE}  template.x: |
+    message: *nope
+`));
+    expect(findingsOf(result, 'config-load').map(f => f.message).join('\n')).toMatch(/template.x/);
+  });
+
+  test('nesting deeper than the checks follow: exit 2, not a crash', () => {
+    const deep = `${'('.repeat(20000)}true${')'.repeat(20000)}`;
+    const run = runCli(['doctor', '-'], CM(`${SERVICE}  trigger.on-x: |
+    - when: ${deep}
+      send: [x]
+`));
+    expect([0, 1, 2]).toContain(run.status);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('keys Argo CD matches regardless of case (encoding/json) are read as it reads them', () => {
+  test('Method: and Body: are the webhook method and body', () => {
+    const result = doctorText(CM(`${SERVICE}  template.app-x: |
+    webhook:
+      backstage:
+        Method: POST
+        Body: |
+          {"recipients": {"type": "broadcast"}, "payload": {"title": "{{ .app.status.operationState.message }}"}}
+  trigger.on-x: |
+    - When: app.status.operationState != nil and app.status.operationState.phase == 'Failed'
+      Send: [app-x]
+`));
+    const messages = result.findings.map(f => `${f.rule}: ${f.message}`).join('\n');
+    expect(messages).not.toMatch(/sets no method/);
+    expect(messages).not.toMatch(/has no when/);
+    expect(findingsOf(result, 'json-escaping').length).toBeGreaterThan(0);
+  });
+
+  test('URL: and Headers: of a webhook service', () => {
+    const result = doctorText(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-notifications-cm
+  namespace: argocd
+data:
+  context: |
+    argocdUrl: https://argocd.mycorp.io
+  service.webhook.backstage: |
+    URL: https://backstage.mycorp.io/api/notifications/notifications
+    Headers:
+      - Name: Content-Type
+        value: application/json
+      - name: Authorization
+        value: Bearer $backstage-token
+  template.bs-sync-failed: |
+    webhook:
+      backstage:
+        method: POST
+        body: |
+          {
+            "recipients": {"type": "entity", "entityRef": {{ index .app.metadata.annotations "backstage.io/entity-ref" | toJson }}},
+            "payload": {
+              "title": {{ printf "%.200s" (printf "%v - Sync Failed" .app.metadata.name) | toJson }},
+              "description": {{ printf "%.1000s" .app.status.operationState.message | toJson }},
+              "link": {{ printf "%s/applications/%s" .context.argocdUrl .app.metadata.name | toJson }},
+              "severity": "high",
+              "topic": "argocd.sync.failed"
+            }
+          }
+  trigger.on-bs-sync-failed: |
+    - when: app.metadata.annotations != nil and app.metadata.annotations["backstage.io/entity-ref"] != nil and app.metadata.annotations["backstage.io/entity-ref"] != "" and app.status != nil and app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']
+      oncePer: app.status.operationState.startedAt
+      send: [bs-sync-failed]
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: argocd-notifications-secret
+  namespace: argocd
+type: Opaque
+stringData:
+  backstage-token: not-a-real-token
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: order-service
+  namespace: argocd
+  annotations:
+    backstage.io/entity-ref: component:default/order-service
+    notifications.argoproj.io/subscribe.on-bs-sync-failed.backstage: ""
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/x/y
+    path: k8s
+    targetRevision: HEAD
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: orders
+`);
+    const messages = findingsOf(result, 'webhook-service').map(f => f.message).join('\n');
+    expect(messages).not.toMatch(/has no url|no Authorization header|no Content-Type header/);
+  });
+});
+
+describe('conditions that parse but that expr does not compile', () => {
+  test.each([
+    ['app.metadata.name matches "^(?!test-).*"', /error parsing regexp: invalid or unsupported Perl syntax/],
+    ['app.status.sync.status == "Synced" and 1 + "a" == "b"', /invalid operation: \+ \(mismatched types int and string\)/],
+    ['all(1, {true})', /builtin all takes only array/],
+  ])('%s', (when, message) => {
+    const result = doctorText(CM(`${SERVICE}  trigger.on-x: |
+    - when: ${when}
+      send: [app-x]
+`));
+    expect(findingsOf(result, 'condition-syntax').map(f => f.message)).toContainEqual(expect.stringMatching(message));
+  });
+});
