@@ -151,3 +151,12 @@ describe('conditions that parse but that expr does not compile', () => {
     expect(findingsOf(result, 'condition-syntax').map(f => f.message)).toContainEqual(expect.stringMatching(message));
   });
 });
+
+test("a helper written as a function gets the call of Argo CD's helpers as its fix", () => {
+  const result = doctorText(CM(`${SERVICE}  template.app-x: |
+    message: '{{ strings.ReplaceAll .app.metadata.name "-" " " }} at {{ time.Now }}'
+`));
+  const finding = findingsOf(result, 'template-parse')[0];
+  expect(finding.message).toMatch(/strings.ReplaceAll is one of Argo CD's helpers/);
+  expect(finding.fix).toBe('call it as a field of the data: {{ call .strings.ReplaceAll .app.metadata.name "-" " " }}');
+});
