@@ -160,3 +160,26 @@ test("a helper written as a function gets the call of Argo CD's helpers as its f
   expect(finding.message).toMatch(/strings.ReplaceAll is one of Argo CD's helpers/);
   expect(finding.fix).toBe('call it as a field of the data: {{ call .strings.ReplaceAll .app.metadata.name "-" " " }}');
 });
+
+test('keys of a NotificationsConfiguration without their prefix are reported: the operator copies them as they are', () => {
+  const result = doctorText(`apiVersion: argoproj.io/v1alpha1
+kind: NotificationsConfiguration
+metadata:
+  name: default-notifications-configuration
+  namespace: openshift-gitops
+spec:
+  templates:
+    bs-sync-failed: |
+      message: failed
+    template.ok: |
+      message: ok
+  triggers:
+    on-x: |
+      - when: "true"
+        send: [ok]
+`);
+  const messages = findingsOf(result, 'config-load').map(f => `${f.key}: ${f.fix}`);
+  expect(messages).toContainEqual('bs-sync-failed: rename the key to "template.bs-sync-failed"');
+  expect(messages).toContainEqual('on-x: rename the key to "trigger.on-x"');
+  expect(messages.some(m => m.startsWith('template.ok'))).toBe(false);
+});

@@ -110,6 +110,20 @@ class Checker {
       const head = entry.key.split('.')[0];
       if (known.includes(head)) continue;
       const meant = known.find(k => k.toLowerCase() === head.toLowerCase() || `${k}s` === head.toLowerCase() || k.toLowerCase() === head.toLowerCase().replace(/s$/, ''));
+      // spec.templates of a NotificationsConfiguration holds whole keys (template.<name>), which the operator copies as they are.
+      const field = this.config.source === 'ConfigMap' ? undefined : String(entry.path[1]);
+      const prefix = field === undefined ? undefined : ({ templates: 'template', triggers: 'trigger', services: 'service' } as Record<string, string>)[field];
+      if (!meant && prefix !== undefined) {
+        this.report({
+          severity: 'warning',
+          where: this.config.where(entry.line),
+          key: entry.key,
+          message: `Argo CD does not read the key ${quoted(entry.key)} of spec.${field}: the operator copies the keys as they are, and Argo CD reads only keys that start with ${quoted(`${prefix}.`)}`,
+          impact: 'what it defines does not exist for Argo CD: triggers or templates that use it fail, subscriptions to it send nothing',
+          fix: `rename the key to ${quoted(`${prefix}.${entry.key}`)}`,
+        });
+        continue;
+      }
       if (!meant) continue;
       const fixed = [meant, ...entry.key.split('.').slice(1)].join('.');
       this.report({
