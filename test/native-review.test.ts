@@ -52,7 +52,7 @@ describe('custom scopes must name the application', () => {
   });
 
   test('one problem at a time: a scope with template delimiters is not also told to add {app}', () => {
-    expect(NotificationScope.of('{{ .app.metadata.name }}')._problems('scope')).toEqual([expect.stringMatching(/Go template delimiters/)]);
+    expect(NotificationScope.of('{{ .app.metadata.name }}')._problems('scope')).toEqual([expect.stringMatching(/Go template delimiter "{{"/)]);
   });
 
   test('the built-in scopes are documented and unchanged', () => {

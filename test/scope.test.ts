@@ -70,7 +70,7 @@ test('an Application subscribes with the copy the configuration holds', () => {
 test.each([
   [NotificationScope.of(''), /scope of trigger "on-x-backstage" is empty, so every notification of every application would update one item/],
   [NotificationScope.of('{app}/{phases}'), /scope of trigger "on-x-backstage" uses the unknown placeholder \{phases\}/],
-  [NotificationScope.of('{{ .app.metadata.name }}'), /scope of trigger "on-x-backstage" contains Go template delimiters/],
+  [NotificationScope.of('{{ .app.metadata.name }}'), /scope of trigger "on-x-backstage" contains the Go template delimiter "{{"/],
   [NotificationScope.of('{app}\u2028'), /scope of trigger "on-x-backstage" contains U\+2028/],
 ])('a bad custom scope is a synth error: %#', (scope, message) => {
   const c = chart();

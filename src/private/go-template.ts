@@ -54,8 +54,9 @@ const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 /** Problems with a piece of notification text, or an empty list. */
 export function checkText(what: string, text: string): string[] {
   const problems: string[] = [];
-  if (text.includes('{{') || text.includes('}}')) {
-    problems.push(`${what} contains Go template delimiters "{{" or "}}": use placeholders such as {app} instead (${placeholderList()})`);
+  // Texts are written inside Go string literals, where "}}" is plain text; "{{" means Go template syntax was meant.
+  if (text.includes('{{')) {
+    problems.push(`${what} contains the Go template delimiter "{{": Go template syntax is not read here, use placeholders such as {app} instead (${placeholderList()})`);
   }
   for (const match of text.matchAll(PLACEHOLDER)) {
     if (!(match[1] in PLACEHOLDERS)) {

@@ -62,7 +62,7 @@ test('printf verbs, quotes, backslashes and multi-byte characters in a scope and
     event: 'hostile',
     when: 'true',
     title: '%d %s %% "q" \\ ü 日本 {instance}/{app}',
-    description: '{instance} {revision} %!',
+    description: '{instance} {revision} %! {"a":{"b":1}} }}',
     topic: 'T {instance}',
     scope: NotificationScope.of('%d %s %% "q" \\ ü 日本 {instance} {app}'),
   });
@@ -71,7 +71,7 @@ test('printf verbs, quotes, backslashes and multi-byte characters in a scope and
   expect(validate(body)).toBe(true);
   expect(body.payload).toMatchObject({
     title: '%d %s %% "q" \\ ü 日本 argoInstance1/order-service',
-    description: 'argoInstance1 c0ffee1, 1.2.3 %!',
+    description: 'argoInstance1 c0ffee1, 1.2.3 %! {"a":{"b":1}} }}',
     topic: 'T argoInstance1',
     scope: 'argocd/argoInstance1/argocd/%d %s %% "q" \\ ü 日本 argoInstance1 order-service',
   });

@@ -33,13 +33,17 @@ describe('jsonStringAction', () => {
 });
 
 describe('checkText', () => {
+  test('accepts "}}", which is plain text in the Go string literal a text is written as', () => {
+    expect(checkText('t', '{"a":{"b":1}} }}')).toEqual([]);
+  });
+
   test('accepts every placeholder', () => {
     expect(checkText('t', Object.keys(PLACEHOLDERS).map(p => `{${p}}`).join(' '))).toEqual([]);
   });
 
   test.each([
-    ['{{ .app.metadata.name }}', /contains Go template delimiters/],
-    ['x }}', /contains Go template delimiters/],
+    ['{{ .app.metadata.name }}', /contains the Go template delimiter "{{"/],
+    ['x {{', /contains the Go template delimiter/],
     ['{appName}', /unknown placeholder \{appName\}/],
     ['\udc00', /lone UTF-16 surrogate/],
     ['a\u2028b', /U\+2028 \(line separator\), which the YAML parser of kubectl and Argo CD cannot read/],
