@@ -106,6 +106,19 @@ function checkCredential(doc: ConfigDoc, path: YamlPath, option: 'token' | 'secr
   }
   const { refs, literal, fallbacks } = parseSubstitution(value);
   let ok = true;
+  const shellStyle = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(value.trim());
+  if (refs.length === 0 && shellStyle) {
+    // Backstage substitutes ${VAR} only: $VAR is the literal text, which no client ever sends.
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `options.${option} is "${value.trim()}", which Backstage does not substitute (only \${${shellStyle[1]}} is read from the environment), so the ${name} is that text itself`,
+      impact: `every request with the real ${option} is refused with 401`,
+      fix: `write options.${option}: "\${${shellStyle[1]}}"`,
+    });
+    return { ok: false };
+  }
   if (refs.length === 0) {
     report({
       severity: 'error',

@@ -48,6 +48,15 @@ describe('external-access', () => {
     expect(JSON.stringify(findings)).not.toContain(TOKEN);
   });
 
+  test('a shell-style $VAR, which Backstage does not substitute, is named as such', () => {
+    const findings = run(appConfig(GOOD_ENTRY.replace('${ARGOCD_NOTIFICATIONS_TOKEN}', '$ARGOCD_NOTIFICATIONS_TOKEN')));
+    expect(findings.map(f => [f.severity, f.message, f.fix])).toEqual([[
+      'error',
+      'options.token is "$ARGOCD_NOTIFICATIONS_TOKEN", which Backstage does not substitute (only ${ARGOCD_NOTIFICATIONS_TOKEN} is read from the environment), so the static token is that text itself',
+      'write options.token: "${ARGOCD_NOTIFICATIONS_TOKEN}"',
+    ]]);
+  });
+
   test.each([
     ['a space', `token: "${TOKEN.slice(0, 10)} ${TOKEN.slice(10)}"`],
     ['a folded line break', `token: >-\n            ${TOKEN.slice(0, 10)}\n            ${TOKEN.slice(10)}`],
