@@ -183,3 +183,16 @@ spec:
   expect(messages).toContainEqual('on-x: rename the key to "trigger.on-x"');
   expect(messages.some(m => m.startsWith('template.ok'))).toBe(false);
 });
+
+test('a ConfigMap whose data is a list is reported: Kubernetes rejects it', () => {
+  const result = doctorText(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-notifications-cm
+  namespace: argocd
+data:
+  - a
+  - b
+`);
+  expect(findingsOf(result, 'config-load').map(f => [f.where.line, f.message])).toEqual([[6, 'data is a list, not a map of keys to strings']]);
+});

@@ -144,7 +144,14 @@ class Checker {
    */
   public nonStrings(): void {
     const object = this.config.object;
-    if (this.config.source === 'ConfigMap') return;
+    if (this.config.source === 'ConfigMap') {
+      const data = object.view.at(['data'])?.value;
+      if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+        this.fail(object.view.lineAt(['data']), 'data', `data is ${describeKind(kindOf(data))}, not a map of keys to strings`, 'write data as a map: template.<name>, trigger.<name>, service.<type>.<name>, context',
+          'Kubernetes rejects the ConfigMap, so this configuration is never applied');
+      }
+      return;
+    }
     const value = object.view.at(['spec', 'context'])?.value;
     if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
       this.fail(object.view.lineAt(['spec', 'context']), 'context', `spec.context is ${describeKind(kindOf(value))}, not a map of strings`, 'write spec.context as a map of names to strings',
