@@ -320,7 +320,7 @@ class Checker {
     const types = args.map(a => this.visit(a));
     if (name === 'len' && types.length === 1) {
       const t = types[0];
-      if (!isUnknown(t) && !isString(t) && t.kind !== 'array' && t.kind !== 'map') this.fail(`invalid argument for len (type ${goName(t)})`, position);
+      if (!isUnknown(t) && !isString(t) && t.kind !== 'array' && t.kind !== 'map' && t.kind !== 'bytes') this.fail(`invalid argument for len (type ${goName(t)})`, position);
       return INT;
     }
     return UNKNOWN;

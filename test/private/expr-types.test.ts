@@ -18,7 +18,7 @@ describe('what expr compiles passes the type check', () => {
     'app.a + 1 > 2',
     '1 + 2.5 == 3.5',
     '"a" + "b" == "ab"',
-    'len("abc") > 2 and len([1]) == 1 and len({a: 1}) == 1',
+    'len("abc") > 2 and len([1]) == 1 and len({a: 1}) == 1 and len(b"ab") == 2',
     'all(1..3, {# > 0})',
     'map([1, 2], {# * 2})[0] == 2',
     'filter(app.items, {.name == "x"})[0].name == "x"',
