@@ -117,10 +117,23 @@ export class TextSpan {
         }
       }
       const firstLine = this.lineOf(start);
+      // Each line of the value is the end of its source line (after the indentation): map
+      // an offset to the same character of the source, which may itself span lines (a
+      // literal block inside a double-quoted value, as kubectl writes it).
+      const valueLineStarts = [0];
+      for (let i = 0; i < value.length; i++) if (value[i] === '\n') valueLineStarts.push(i + 1);
       return new TextSpan(value, offset => {
         let n = 0;
-        for (let i = 0; i < offset && i < value.length; i++) if (value[i] === '\n') n++;
-        return n < lineStarts.length ? this.lineOf(lineStarts[n]) : firstLine + 1 + n;
+        while (n + 1 < valueLineStarts.length && valueLineStarts[n + 1] <= offset) n++;
+        if (n >= lineStarts.length) return firstLine + 1 + n;
+        const valueLineEnd = value.indexOf('\n', valueLineStarts[n]);
+        const valueLine = value.slice(valueLineStarts[n], valueLineEnd < 0 ? value.length : valueLineEnd);
+        let sourceEnd = this.text.indexOf('\n', lineStarts[n]);
+        if (sourceEnd < 0) sourceEnd = this.text.length;
+        if (this.text[sourceEnd - 1] === '\r') sourceEnd--;
+        const contentStart = sourceEnd - valueLine.length;
+        if (contentStart < lineStarts[n] || this.text.slice(contentStart, sourceEnd) !== valueLine) return this.lineOf(lineStarts[n]);
+        return this.lineOf(contentStart + Math.min(offset - valueLineStarts[n], valueLine.length));
       });
     }
     const end = node.range?.[1] ?? start;
@@ -159,18 +172,56 @@ export class TextSpan {
       if (i === 0 && node.type === 'BLOCK_FOLDED') return;
       let text = raw.replace(/\r$/, '');
       if (i === 0 && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) text = text.slice(1);
-      text = text.trim();
-      if (node.type === 'QUOTE_DOUBLE') text = text.split('\\')[0].split('"')[0];
+      if (node.type === 'QUOTE_DOUBLE') text = unescapeDoubleQuotedLine(text);
       if (node.type === 'QUOTE_SINGLE') text = text.split("'")[0];
       text = text.trim();
       if (text === '') return;
-      const at = value.indexOf(text, cursor);
+      let at = value.indexOf(text, cursor);
       if (at < 0) return;
-      anchors.push([at, this.lineOf(lineStart)]);
       cursor = at + text.length;
+      // The indentation before the text, on the same line of the value, belongs to this line too.
+      const valueLineStart = value.lastIndexOf('\n', at - 1) + 1;
+      if (valueLineStart >= (anchors.length > 0 ? anchors[anchors.length - 1][0] + 1 : 0) && value.slice(valueLineStart, at).trim() === '') at = valueLineStart;
+      anchors.push([at, this.lineOf(lineStart)]);
     });
     return anchors;
   }
+}
+
+const DOUBLE_QUOTED_ESCAPES: Record<string, string> = {
+  '"': '"', '\\': '\\', '/': '/', ' ': ' ', '\t': '\t', 't': '\t', 'n': '\n', 'r': '\r', '0': '\0', 'a': '\x07', 'b': '\b', 'e': '\x1b',
+  'f': '\f', 'v': '\v', 'N': '\u0085', '_': '\u00a0', 'L': '\u2028', 'P': '\u2029',
+};
+
+/**
+ * What one source line of a double-quoted scalar contributes to its value:
+ * escapes decoded, up to the closing quote or a line-continuing backslash (or
+ * an escape it does not know).
+ */
+function unescapeDoubleQuotedLine(line: string): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') break;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const next = line[i + 1];
+    if (next === undefined) break;
+    const hex = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+    if (hex > 0) {
+      const digits = line.slice(i + 2, i + 2 + hex);
+      if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== hex) break;
+      out += String.fromCodePoint(parseInt(digits, 16));
+      i += 1 + hex;
+      continue;
+    }
+    if (!(next in DOUBLE_QUOTED_ESCAPES)) break;
+    out += DOUBLE_QUOTED_ESCAPES[next];
+    i++;
+  }
+  return out;
 }
 
 /** Options of a YAML parse: Kubernetes and Argo CD read YAML 1.1 (yaml.v2), Backstage YAML 1.2. */

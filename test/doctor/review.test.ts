@@ -3,7 +3,7 @@
  * Argo CD reads regardless of case, and conditions that parse but do not
  * compile.
  */
-import { doctorText, findingsOf, runCli } from './util';
+import { doctorPaths, doctorText, findingsOf, fixture, runCli } from './util';
 
 const CM = (data: string) => `apiVersion: v1
 kind: ConfigMap
@@ -195,4 +195,27 @@ data:
   - b
 `);
   expect(findingsOf(result, 'config-load').map(f => [f.where.line, f.message])).toEqual([[6, 'data is a list, not a map of keys to strings']]);
+});
+
+describe('lines of faults inside values written in every scalar style', () => {
+  const lines = (file: string, rule: string) =>
+    findingsOf(doctorPaths([fixture('input', file)]), rule).map(f => [f.key, f.where.line, f.message.split(/ in (payload|recipients)/)[0].replace('webhook.backstage.body: ', '')]);
+
+  test('folded, double-quoted, indented, flow and kept blocks: the line of the action', () => {
+    expect(lines('scalar-styles.yaml', 'json-escaping')).toEqual([
+      ['template.folded', 28, '{{.app.status.operationState.message}}'],
+      ['template.dq', 32, '{{.app.status.operationState.message}}'],
+      ['template.indent', 45, '{{.app.status.operationState.message}}'],
+      ['template.flowbody', 50, '{{.app.status.operationState.message}}'],
+      ['template.keep', 60, '{{.app.status.operationState.message}}'],
+    ]);
+  });
+
+  test("kubectl's double-quoted values, continued with \\ and escaped spaces: the line of the action", () => {
+    const found = lines('kubectl-style.yaml', 'json-escaping');
+    expect(found).toContainEqual(['template.app-sync-failed-backstage', 33, '{{.app.status.operationState.message}}']);
+    expect(found).toContainEqual(['template.app-sync-succeeded-backstage', 42, '{{.app.status.sync.revision}}']);
+    expect(found).toContainEqual(['template.app-deployed-backstage', 12, '{{index .app.metadata.annotations "backstage.io/entity-ref"}}']);
+    expect(findingsOf(doctorPaths([fixture('input', 'kubectl-style.yaml')]), 'title-bound').map(f => f.where.line)).toEqual([13, 21, 30, 39]);
+  });
 });
