@@ -59,7 +59,7 @@ function describeCharacter(c: string): string {
 }
 
 /** Lists the files a path stands for: a file, or the YAML files under a folder (sorted, hidden entries and node_modules skipped). */
-function expand(p: string): string[] {
+function expand(p: string, visited: Set<string> = new Set()): string[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(p);
@@ -67,15 +67,29 @@ function expand(p: string): string[] {
     throw new InputError(`cannot read ${p}: ${e.code === 'ENOENT' ? 'no such file or folder' : e.message}`);
   }
   if (!stat.isDirectory()) return [p];
+  // Symlinked folders are followed, each real folder once (a link to a parent would loop).
+  const real = fs.realpathSync(p);
+  if (visited.has(real)) return [];
+  visited.add(real);
   const out: string[] = [];
   const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const child = path.join(p, entry.name);
-    if (entry.isDirectory()) out.push(...expand(child));
+    const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && isFolder(child));
+    if (isDirectory) out.push(...expand(child, visited));
     else if (YAML_FILE.test(entry.name)) out.push(child);
   }
   return out;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    // A dangling link: read as a file, whose error names it.
+    return false;
+  }
 }
 
 function decode(file: string, bytes: Buffer): { text: string; problems: YamlProblem[] } {

@@ -103,6 +103,18 @@ describe('input', () => {
     expect(files).toEqual(['a.yaml', path.join('b', 'two.yml')]);
   });
 
+  test('a symlinked folder is followed, once, even when it links back to a parent', () => {
+    const dir = tmpdir();
+    const shared = tmpdir();
+    fs.writeFileSync(path.join(shared, 'cm.yaml'), 'a: 1\n');
+    fs.symlinkSync(shared, path.join(dir, 'linked'));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.symlinkSync(dir, path.join(dir, 'sub', 'loop'));
+    fs.writeFileSync(path.join(dir, 'top.yaml'), 'a: 1\n');
+    const files = readInputs([dir]).map(s => path.relative(dir, s.file));
+    expect(files).toEqual([path.join('linked', 'cm.yaml'), 'top.yaml']);
+  });
+
   test('a file named twice is read once', () => {
     const file = fixture('input', 'list.yaml');
     expect(readInputs([file, file]).length).toBe(1);
