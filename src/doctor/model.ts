@@ -123,8 +123,7 @@ export class TextSpan {
       const valueLineStarts = [0];
       for (let i = 0; i < value.length; i++) if (value[i] === '\n') valueLineStarts.push(i + 1);
       return new TextSpan(value, offset => {
-        let n = 0;
-        while (n + 1 < valueLineStarts.length && valueLineStarts[n + 1] <= offset) n++;
+        const n = lastAtOrBefore(valueLineStarts, offset);
         if (n >= lineStarts.length) return firstLine + 1 + n;
         const valueLineEnd = value.indexOf('\n', valueLineStarts[n]);
         const valueLine = value.slice(valueLineStarts[n], valueLineEnd < 0 ? value.length : valueLineEnd);
@@ -141,14 +140,8 @@ export class TextSpan {
     if (anchors.length === 0) {
       return TextSpan.atLine(value, this.lineOf(start) + (node.type === 'BLOCK_FOLDED' ? 1 : 0));
     }
-    return new TextSpan(value, offset => {
-      let line = anchors[0][1];
-      for (const [at, l] of anchors) {
-        if (at > offset) break;
-        line = l;
-      }
-      return line;
-    });
+    const starts = anchors.map(([at]) => at);
+    return new TextSpan(value, offset => anchors[Math.max(0, lastAtOrBefore(starts, offset))][1]);
   }
 
   /**
@@ -186,6 +179,23 @@ export class TextSpan {
     });
     return anchors;
   }
+}
+
+/** The index of the last of the ascending `values` that is at most `target`, or -1 (a binary search: bodies have thousands of lines). */
+function lastAtOrBefore(values: readonly number[], target: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (values[mid] <= target) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
 }
 
 const DOUBLE_QUOTED_ESCAPES: Record<string, string> = {
