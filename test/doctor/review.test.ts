@@ -3,15 +3,9 @@
  * Argo CD reads regardless of case, and conditions that parse but do not
  * compile.
  */
-import { doctorPaths, doctorText, findingsOf, fixture, runCli } from './util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap, runCli } from './util';
 
-const CM = (data: string) => `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: argocd-notifications-cm
-  namespace: argocd
-data:
-${data}`;
+const CM = (data: string) => notificationsConfigMap([data]);
 
 const SERVICE = `  service.webhook.backstage: |
     url: https://backstage.example.com/api/notifications/notifications

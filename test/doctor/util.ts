@@ -38,3 +38,13 @@ export function runCli(args: string[], stdin = ''): { status: number; stdout: st
   const status = main(args, { stdout: t => (stdout += t), stderr: t => (stderr += t), readStdin: () => stdin });
   return { status, stdout, stderr };
 }
+
+/** An argocd-notifications-cm ConfigMap in namespace argocd whose data is the given lines (already indented under data:). */
+export function notificationsConfigMap(data: readonly string[]): string {
+  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-notifications-cm', '  namespace: argocd', 'data:', ...data].join('\n');
+}
+
+/** The data lines of template `t`, which sends `body` (lines) to the webhook service `backstage`. */
+export function webhookBodyTemplate(body: readonly string[]): string[] {
+  return ['  template.t: |', '    webhook:', '      backstage:', '        method: POST', '        body: |', ...body.map(l => `          ${l}`)];
+}

@@ -1,21 +1,11 @@
 import { ArgoCdVersion } from '../../../src/argocd-version';
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'condition-syntax';
 
 /** A ConfigMap with one template and the given trigger entries (already indented under data). */
 function configMap(triggers: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: argocd-notifications-cm',
-    '  namespace: argocd',
-    'data:',
-    '  template.t: |',
-    '    message: x',
-    triggers,
-  ].join('\n');
+  return notificationsConfigMap(['  template.t: |', '    message: x', triggers]);
 }
 
 function trigger(body: string): string {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
 import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageTrigger, NotifyingApplication } from '../../../src';
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap, webhookBodyTemplate } from '../util';
 
 const RULE = 'json-escaping';
 
@@ -18,23 +18,7 @@ const SERVICE = [
  * body's first line is line 17 of the file (with the default service).
  */
 function withBody(body: string[], options: { service?: string[]; context?: string[] } = {}): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: argocd-notifications-cm',
-    '  namespace: argocd',
-    'data:',
-    ...(options.service ?? SERVICE),
-    ...(options.context ?? []),
-    '  template.t: |',
-    '    webhook:',
-    '      backstage:',
-    '        method: POST',
-    '        body: |',
-    ...body.map(l => `          ${l}`),
-    '',
-  ].join('\n');
+  return notificationsConfigMap([...(options.service ?? SERVICE), ...(options.context ?? []), ...webhookBodyTemplate(body), '']);
 }
 
 function findings(yaml: string) {

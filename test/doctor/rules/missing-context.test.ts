@@ -1,21 +1,15 @@
 import { placeholderReason } from '../../../src/doctor/rules/missing-context';
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'missing-context';
 
 function configMap(context: string | undefined, message: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: argocd-notifications-cm',
-    '  namespace: argocd',
-    'data:',
+  return notificationsConfigMap([
     ...(context === undefined ? [] : ['  context: |', ...context.split('\n').map(l => `    ${l}`)]),
     '  template.t: |',
     '    message: |',
     `      ${message}`,
-  ].join('\n');
+  ]);
 }
 
 test('a key context does not define is a warning at the line of the action (<no value> in a text)', () => {

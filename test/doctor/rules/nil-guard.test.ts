@@ -1,10 +1,6 @@
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'nil-guard';
-
-function configMap(entries: string[]): string {
-  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-notifications-cm', '  namespace: argocd', 'data:', ...entries].join('\n');
-}
 
 /** A trigger `on-x` with one condition sending template `t`. */
 function trigger(when: string, oncePer?: string): string[] {
@@ -16,7 +12,7 @@ function template(message: string): string[] {
 }
 
 function conditionFindings(when: string, oncePer?: string) {
-  return findingsOf(doctorText(configMap([...template('x'), ...trigger(when, oncePer)])), RULE);
+  return findingsOf(doctorText(notificationsConfigMap([...template('x'), ...trigger(when, oncePer)])), RULE);
 }
 
 test('the guide\'s quoted ConfigMap: its conditions read operationState and health unguarded', () => {
@@ -81,7 +77,7 @@ describe('conditions', () => {
   });
 
   test('with several conditions, one error skips the whole trigger', () => {
-    const text = configMap([
+    const text = notificationsConfigMap([
       ...template('x'),
       '  trigger.on-x: |',
       '    - when: app.status != nil and app.status.health != nil and app.status.health.status == \'Degraded\'',
@@ -98,7 +94,7 @@ describe('conditions', () => {
   test('annotations are present on applications subscribed through annotations, not on those the subscriptions key selects', () => {
     const read = JSON.stringify('app.metadata.annotations["backstage.io/entity-ref"] != nil');
     expect(conditionFindings(read)).toEqual([]);
-    const selected = configMap([
+    const selected = notificationsConfigMap([
       ...template('x'),
       ...trigger(read),
       '  subscriptions: |',
@@ -119,7 +115,7 @@ describe('templates', () => {
   const running = 'app.status != nil and app.status.operationState != nil and app.status.operationState.phase == \'Running\'';
 
   test('a field under a parent no sending condition proves renders <no value>: a warning at the action\'s line', () => {
-    const text = configMap([...template('revision {{.app.status.operationState.syncResult.revision}}'), ...trigger(JSON.stringify(running))]);
+    const text = notificationsConfigMap([...template('revision {{.app.status.operationState.syncResult.revision}}'), ...trigger(JSON.stringify(running))]);
     const [f, ...rest] = findingsOf(doctorText(text), RULE);
     expect(rest).toEqual([]);
     expect(f.severity).toBe('warning');
@@ -131,21 +127,21 @@ describe('templates', () => {
   });
 
   test('a field the sending conditions prove present passes', () => {
-    const text = configMap([...template('{{.app.status.operationState.phase}}: {{.app.status.operationState.message}}'), ...trigger(JSON.stringify(running))]);
+    const text = notificationsConfigMap([...template('{{.app.status.operationState.phase}}: {{.app.status.operationState.message}}'), ...trigger(JSON.stringify(running))]);
     expect(findingsOf(doctorText(text), RULE)).toEqual([]);
   });
 
   test('a Succeeded phase proves the sync result', () => {
     const succeeded = 'app.status != nil and app.status.operationState != nil and app.status.operationState.phase in [\'Succeeded\']';
-    const text = configMap([...template('{{.app.status.operationState.syncResult.revision}}'), ...trigger(JSON.stringify(succeeded))]);
+    const text = notificationsConfigMap([...template('{{.app.status.operationState.syncResult.revision}}'), ...trigger(JSON.stringify(succeeded))]);
     expect(findingsOf(doctorText(text), RULE)).toEqual([]);
     const failed = succeeded.replace('[\'Succeeded\']', '[\'Succeeded\', \'Error\']');
-    const other = configMap([...template('{{.app.status.operationState.syncResult.revision}}'), ...trigger(JSON.stringify(failed))]);
+    const other = notificationsConfigMap([...template('{{.app.status.operationState.syncResult.revision}}'), ...trigger(JSON.stringify(failed))]);
     expect(findingsOf(doctorText(other), RULE)).toHaveLength(1);
   });
 
   test('the proof must hold for every trigger that sends the template', () => {
-    const text = configMap([
+    const text = notificationsConfigMap([
       ...template('{{.app.status.operationState.message}}'),
       ...trigger(JSON.stringify(running)),
       '  trigger.on-y: |',
@@ -165,7 +161,7 @@ describe('templates', () => {
     ['toJson', '{{ .app.status.health.status | toJson }}'],
     ['a test', '{{ if .app.status.health.status }}x{{ end }}'],
   ])('a guard by %s passes', (_name, message) => {
-    const text = configMap([...template(message), ...trigger(JSON.stringify('app.metadata.deletionTimestamp != nil'))]);
+    const text = notificationsConfigMap([...template(message), ...trigger(JSON.stringify('app.metadata.deletionTimestamp != nil'))]);
     expect(findingsOf(doctorText(text), RULE)).toEqual([]);
   });
 
@@ -184,7 +180,7 @@ describe('templates', () => {
   });
 
   test('index of annotations is safe for applications subscribed through annotations', () => {
-    const text = configMap([
+    const text = notificationsConfigMap([
       ...template('{{ index .app.metadata.annotations "backstage.io/entity-ref" }}'),
       ...trigger(JSON.stringify('app.metadata.deletionTimestamp != nil')),
     ]);
@@ -192,7 +188,7 @@ describe('templates', () => {
   });
 
   test('index of a map under an absent parent is an error', () => {
-    const text = configMap([...template('{{ index .app.status.summary "images" }}'), ...trigger(JSON.stringify(running))]);
+    const text = notificationsConfigMap([...template('{{ index .app.status.summary "images" }}'), ...trigger(JSON.stringify(running))]);
     const [f] = findingsOf(doctorText(text), RULE);
     expect(f.severity).toBe('error');
     expect(f.message).toContain('app.status.summary can be absent');
@@ -201,7 +197,7 @@ describe('templates', () => {
 
 test('the library\'s own templates and conditions pass', () => {
   const guard = 'app.metadata.annotations != nil and app.metadata.annotations["backstage.io/entity-ref"] != nil and app.metadata.annotations["backstage.io/entity-ref"] != ""';
-  const text = configMap([
+  const text = notificationsConfigMap([
     '  template.t: |',
     '    webhook:',
     '      backstage:',

@@ -1,6 +1,6 @@
 import { RECOMMENDED_ONCE_PER } from '../../../src/doctor/rules/once-per';
 import { parseExpr } from '../../../src/private/expr-parser';
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'once-per';
 
@@ -8,13 +8,7 @@ const SUCCEEDED = 'app.status != nil and app.status.operationState != nil and ap
 const DEPLOYED = `${SUCCEEDED} and app.status.health != nil and app.status.health.status == 'Healthy'`;
 
 function configMap(when: string, oncePer?: string, extra: string[] = []): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: argocd-notifications-cm',
-    '  namespace: argocd',
-    'data:',
+  return notificationsConfigMap([
     '  template.t: |',
     '    message: x',
     '  trigger.on-x: |',
@@ -22,7 +16,7 @@ function configMap(when: string, oncePer?: string, extra: string[] = []): string
     ...(oncePer !== undefined ? [`      oncePer: ${JSON.stringify(oncePer)}`] : []),
     '      send: [t]',
     ...extra,
-  ].join('\n');
+  ]);
 }
 
 test('the guide\'s quoted ConfigMap: its sync and deploy triggers have no oncePer, its health trigger needs none', () => {

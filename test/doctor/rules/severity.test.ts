@@ -1,4 +1,4 @@
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap, webhookBodyTemplate } from '../util';
 
 const RULE = 'severity';
 
@@ -6,23 +6,7 @@ const SERVICE = ['  service.webhook.backstage: |', '    url: https://backstage.e
 
 /** A ConfigMap whose template `t` sends `body` (lines; the first is line 14) to `backstage`. */
 function withBody(body: string[], options: { service?: string[]; context?: string[] } = {}): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: argocd-notifications-cm',
-    '  namespace: argocd',
-    'data:',
-    ...(options.service ?? SERVICE),
-    ...(options.context ?? []),
-    '  template.t: |',
-    '    webhook:',
-    '      backstage:',
-    '        method: POST',
-    '        body: |',
-    ...body.map(l => `          ${l}`),
-    '',
-  ].join('\n');
+  return notificationsConfigMap([...(options.service ?? SERVICE), ...(options.context ?? []), ...webhookBodyTemplate(body), '']);
 }
 
 /** The findings for a payload.severity value, written on line 15. */

@@ -1,10 +1,10 @@
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'template-parse';
 
 /** A ConfigMap with one template whose value is `template` (YAML, indented by the caller). */
 function configMap(data: string): string {
-  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-notifications-cm', '  namespace: argocd', 'data:', data].join('\n');
+  return notificationsConfigMap([data]);
 }
 
 function findings(yaml: string) {
