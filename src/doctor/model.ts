@@ -4,6 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument, Scalar } from 'yaml';
 import { applyV2 } from './yaml-v2';
+import { lastAtOrBefore } from '../private/sorted';
 
 export type FindingSeverity = 'error' | 'warning';
 
@@ -120,19 +121,27 @@ export class TextSpan {
       // Each line of the value is the end of its source line (after the indentation): map
       // an offset to the same character of the source, which may itself span lines (a
       // literal block inside a double-quoted value, as kubectl writes it).
-      const valueLineStarts = [0];
-      for (let i = 0; i < value.length; i++) if (value[i] === '\n') valueLineStarts.push(i + 1);
-      return new TextSpan(value, offset => {
-        const n = lastAtOrBefore(valueLineStarts, offset);
-        if (n >= lineStarts.length) return firstLine + 1 + n;
-        const valueLineEnd = value.indexOf('\n', valueLineStarts[n]);
-        const valueLine = value.slice(valueLineStarts[n], valueLineEnd < 0 ? value.length : valueLineEnd);
+      const valueLines = value.split('\n');
+      const valueLineStarts: number[] = [];
+      // Per value line: where its first character is in the source, or undefined when the line is not found there.
+      const contentStarts: Array<number | undefined> = [];
+      let at = 0;
+      valueLines.forEach((valueLine, n) => {
+        valueLineStarts.push(at);
+        at += valueLine.length + 1;
+        if (n >= lineStarts.length) return;
         let sourceEnd = this.text.indexOf('\n', lineStarts[n]);
         if (sourceEnd < 0) sourceEnd = this.text.length;
         if (this.text[sourceEnd - 1] === '\r') sourceEnd--;
         const contentStart = sourceEnd - valueLine.length;
-        if (contentStart < lineStarts[n] || this.text.slice(contentStart, sourceEnd) !== valueLine) return this.lineOf(lineStarts[n]);
-        return this.lineOf(contentStart + Math.min(offset - valueLineStarts[n], valueLine.length));
+        contentStarts.push(contentStart >= lineStarts[n] && this.text.slice(contentStart, sourceEnd) === valueLine ? contentStart : undefined);
+      });
+      return new TextSpan(value, offset => {
+        const n = Math.max(0, lastAtOrBefore(valueLineStarts, offset));
+        if (n >= lineStarts.length) return firstLine + 1 + n;
+        const contentStart = contentStarts[n];
+        if (contentStart === undefined) return this.lineOf(lineStarts[n]);
+        return this.lineOf(contentStart + Math.min(offset - valueLineStarts[n], valueLines[n].length));
       });
     }
     const end = node.range?.[1] ?? start;
@@ -179,23 +188,6 @@ export class TextSpan {
     });
     return anchors;
   }
-}
-
-/** The index of the last of the ascending `values` that is at most `target`, or -1 (a binary search: bodies have thousands of lines). */
-function lastAtOrBefore(values: readonly number[], target: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (values[mid] <= target) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }
 
 const DOUBLE_QUOTED_ESCAPES: Record<string, string> = {

@@ -13,6 +13,7 @@
  * Tokens carry UTF-16 offsets (JavaScript string indexes); line and column
  * are 1-based, the column counted in code points.
  */
+import { lastAtOrBefore } from './sorted';
 
 /** A position in an expression. */
 export interface ExprPosition {
@@ -109,13 +110,7 @@ export function exprPositions(source: string): (offset: number) => ExprPosition 
   }
   return (offset: number) => {
     const o = Math.max(0, Math.min(offset, source.length));
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (lineStarts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBefore(lineStarts, o);
     return { offset, line: lo + 1, column: codePoints[o] - codePoints[lineStarts[lo]] + 1 };
   };
 }

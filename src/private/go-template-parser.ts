@@ -33,6 +33,7 @@
  * chain, and an `if`, `range` or `with` node is positioned at its pipeline.
  */
 import { Item, ItemType, Lexer, LEFT_DELIM, RIGHT_DELIM, goQuote, itemString, runeAt } from './go-template-lexer';
+import { lastAtOrBefore } from './sorted';
 import { GO_TEMPLATE_BUILTINS } from './template-functions';
 
 /** A place in the template text. */
@@ -921,13 +922,8 @@ class LineIndex {
   }
 
   public position(offset: number): TemplatePosition {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    // The first line when the offset is before the text, as for one at its start.
+    const lo = Math.max(0, lastAtOrBefore(this.starts, offset));
     return { offset, line: lo + 1, column: offset - this.starts[lo] + 1 };
   }
 }
