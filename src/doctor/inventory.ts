@@ -429,7 +429,8 @@ function canonicalKeys(node: unknown, schema: FieldSchema): void {
         continue;
       }
       if (!schema.fields) continue;
-      const field = Object.keys(schema.fields).find(f => f === key) ?? Object.keys(schema.fields).find(f => f.toLowerCase() === key.toLowerCase());
+      const fields = Object.keys(schema.fields);
+      const field = fields.includes(key) ? key : fields.find(f => f.toLowerCase() === key.toLowerCase());
       if (field === undefined) continue;
       if (field !== key && !present.has(field)) pair.key.value = field;
       canonicalKeys(pair.value, schema.fields[field]);

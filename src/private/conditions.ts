@@ -4,7 +4,7 @@
  * depends on the Argo CD release.
  */
 import { ArgoCdVersion, compareVersions } from '../argocd-version';
-import { EXPR_FEATURES, formatExprError, parseExpr, stripExprComments } from './expr-parser';
+import { EXPR_FEATURES, ExprSyntaxError, formatExprError, parseExpr, stripExprComments } from './expr-parser';
 import { checkExprTypes } from './expr-types';
 
 export interface ConditionCheck {
@@ -27,25 +27,20 @@ function oldestArgoCdWith(since: string): string {
  * target's expr is a problem, or a warning when no target is declared.
  */
 export function checkExpression(what: string, expression: string, target: ArgoCdVersion | undefined, requireBool = false): ConditionCheck {
-  const parsed = parseExpr(expression);
-  if (!parsed.ok) {
-    const { message, position } = parsed.error;
-    const excerpt = formatExprError(expression, parsed.error).split('\n').slice(1).join('\n');
+  /** A problem that stops the whole configuration, pointing at the position. */
+  const fails = (wrong: string, error: ExprSyntaxError): ConditionCheck => {
+    const { message, position } = error;
+    const excerpt = formatExprError(expression, error).split('\n').slice(1).join('\n');
     return {
-      problems: [`${what} is not a valid expr expression (${message} at ${position.line}:${position.column}), so Argo CD would fail to load the whole notifications configuration, and no notification at all would be sent, Slack and email included: fix the expression\n${excerpt}`],
+      problems: [`${what} ${wrong} (${message} at ${position.line}:${position.column}), so Argo CD would fail to load the whole notifications configuration, and no notification at all would be sent, Slack and email included: fix the expression\n${excerpt}`],
       warnings: [],
     };
-  }
+  };
+  const parsed = parseExpr(expression);
+  if (!parsed.ok) return fails('is not a valid expr expression', parsed.error);
   // expr type-checks what it compiles: what is wrong whatever app holds fails the configuration too.
   const typeError = checkExprTypes(parsed.ast, requireBool);
-  if (typeError) {
-    const { message, position } = typeError;
-    const excerpt = formatExprError(expression, { message, position }).split('\n').slice(1).join('\n');
-    return {
-      problems: [`${what} does not compile in expr (${message} at ${position.line}:${position.column}), so Argo CD would fail to load the whole notifications configuration, and no notification at all would be sent, Slack and email included: fix the expression\n${excerpt}`],
-      warnings: [],
-    };
-  }
+  if (typeError) return fails('does not compile in expr', typeError);
   // Comments are removed from what is written, so they need no expr support.
   const features = parsed.features.filter(f => f.name !== 'comment');
   if (features.length === 0) return { problems: [], warnings: [] };

@@ -196,7 +196,6 @@ class Checker {
   private binaryWith(node: Extract<ExprNode, { kind: 'binary' }>, l: Type): Type {
     const { operator } = node;
     const r = this.visit(node.right);
-    if (operator === '|') return UNKNOWN;
     const mismatch = () => this.fail(`invalid operation: ${operator} (mismatched types ${goName(l)} and ${goName(r)})`, node.position);
     switch (operator) {
       case '==':

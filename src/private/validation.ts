@@ -223,7 +223,8 @@ export function checkPlainScalar(what: string, value: string): string | undefine
     value.includes(': ') ||
     value.endsWith(':') ||
     value.includes(' #') ||
-    /^(true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9.]+)$/i.test(value) ||
+    /^(true|false|yes|no|on|off|null|~|[-+]?[0-9.]+)$/i.test(value) ||
+    // What yaml.v2 reads as another type: y, N, 0o17, 1_000, 1e3, ...
     resolveV2(value) !== 'str';
   if (unsafe) {
     return `${what} "${value}" cannot be written as an unquoted YAML value, which is how the OpenShift GitOps operator renders context: use a plain URL without quotes, ": ", " #", a final ":" or leading special characters`;
@@ -244,11 +245,11 @@ export function checkLabels(what: string, labels: Record<string, string>): strin
     if (!validQualifiedKey(key)) {
       problems.push(checkYamlMisread(`${what} key`, key) ?? `${what} key "${key}" is invalid: use an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' and '.'`);
     }
-    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-      problems.push(`${what} "${key}" has the invalid value "${value}": use at most 63 letters, digits, '-', '_' and '.'`);
-    } else if (yamlMisread(value) !== undefined) {
-      problems.push(checkYamlMisread(`${what} "${key}" has the value`, value)!);
-    }
+    const invalid = typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value);
+    const problem = invalid
+      ? `${what} "${key}" has the invalid value "${value}": use at most 63 letters, digits, '-', '_' and '.'`
+      : checkYamlMisread(`${what} "${key}" has the value`, value);
+    if (problem) problems.push(problem);
   }
   return problems ?? NO_PROBLEMS;
 }
@@ -272,6 +273,7 @@ export function checkAnnotations(what: string, annotations: Record<string, strin
       continue;
     }
     total += Buffer.byteLength(key) + Buffer.byteLength(value);
+    // Cheap tests first: a fleet checks every annotation of every Application.
     if (yamlUnsafeCharacter(value) !== undefined) {
       problems = problems ?? [];
       problems.push(checkYamlSafe(`${what} "${key}"`, value)!);

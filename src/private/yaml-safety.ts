@@ -65,7 +65,7 @@ export function yamlUnsafeStrings(what: string, value: unknown, path = ''): stri
 
 function walk(what: string, value: unknown, path: string): string[] {
   if (typeof value === 'string') {
-    const problem = checkYamlSafe(path ? `${what} ${path}` : what, value) ?? checkYamlMisread(path ? `${what} ${path}` : what, value);
+    const problem = checkYamlString(path ? `${what} ${path}` : what, value);
     return problem ? [problem] : [];
   }
   if (Array.isArray(value)) {
@@ -75,7 +75,7 @@ function walk(what: string, value: unknown, path: string): string[] {
     const problems: string[] = [];
     for (const [k, v] of Object.entries(value)) {
       const at = path ? `${path}.${k}` : k;
-      const keyProblem = checkYamlSafe(`${what} key ${JSON.stringify(at)}`, k) ?? checkYamlMisread(`${what} key ${JSON.stringify(at)}`, k);
+      const keyProblem = checkYamlString(`${what} key ${JSON.stringify(at)}`, k);
       if (keyProblem) problems.push(keyProblem);
       problems.push(...walk(what, v, at));
     }
@@ -114,4 +114,9 @@ export function checkYamlMisread(what: string, value: string): string | undefine
   const as = yamlMisread(value);
   if (as === undefined) return undefined;
   return `${what} "${value}" is written unquoted, and the YAML parser of kubectl and Argo CD reads it as ${as}, not a string, so the object is rejected or changed: write the number in decimal, or add a character that is not part of a number`;
+}
+
+/** A problem when a string written to a manifest is unreadable there (checkYamlSafe) or read back as a number (checkYamlMisread). */
+export function checkYamlString(what: string, value: string): string | undefined {
+  return checkYamlSafe(what, value) ?? checkYamlMisread(what, value);
 }
