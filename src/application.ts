@@ -14,25 +14,33 @@ import { yamlMisread, yamlUnsafeCharacter, yamlUnsafeStrings } from './private/y
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
 
+/** The parts of an Application's metadata that are checked at synth. */
+interface CheckedMetadata {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly finalizers: unknown[];
+}
+
 /**
- * The labels and annotations an ApiObjectMetadataDefinition holds, read
- * without resolving the whole metadata: validating every Application of a
- * fleet would otherwise resolve each one's metadata twice. Tokens (values
- * that resolve only at synth) and other cdk8s internals fall back to
- * resolving.
+ * The labels, annotations and finalizers an ApiObjectMetadataDefinition
+ * holds, read without resolving the whole metadata: validating every
+ * Application of a fleet would otherwise resolve each one's metadata twice.
+ * Tokens (values that resolve only at synth) and other cdk8s internals fall
+ * back to resolving.
  */
-function labelsAndAnnotations(metadata: ApiObjectMetadataDefinition): { labels: Record<string, string>; annotations: Record<string, string> } {
-  const internal = metadata as unknown as { labels?: unknown; annotations?: unknown };
+function metadataToCheck(metadata: ApiObjectMetadataDefinition): CheckedMetadata {
+  const internal = metadata as unknown as { labels?: unknown; annotations?: unknown; finalizers?: unknown };
   const plain = (record: unknown): record is Record<string, string> => {
     if (typeof record !== 'object' || record === null) return false;
     for (const key in record) if (typeof (record as Record<string, unknown>)[key] !== 'string') return false;
     return true;
   };
-  if (plain(internal.labels) && plain(internal.annotations)) {
-    return { labels: internal.labels, annotations: internal.annotations };
+  const finalizers = internal.finalizers;
+  if (plain(internal.labels) && plain(internal.annotations) && Array.isArray(finalizers) && finalizers.every(f => typeof f === 'string')) {
+    return { labels: internal.labels, annotations: internal.annotations, finalizers };
   }
   const resolved = metadata.toJson();
-  return { labels: resolved.labels ?? {}, annotations: resolved.annotations ?? {} };
+  return { labels: resolved.labels ?? {}, annotations: resolved.annotations ?? {}, finalizers: resolved.finalizers ?? [] };
 }
 
 /**
@@ -310,10 +318,9 @@ export class NotifyingApplication extends Application {
 
   /** Problems with the labels and annotations, including ones added after construction. */
   private metadataProblems(): string[] {
-    const { labels, annotations } = labelsAndAnnotations(this.metadata);
+    const { labels, annotations, finalizers } = metadataToCheck(this.metadata);
     const problems = [...checkLabels('label', labels), ...checkAnnotations('annotation', annotations)];
-    const finalizers = (this.metadata as unknown as { finalizers?: unknown }).finalizers;
-    if (Array.isArray(finalizers) && finalizers.length > 0) problems.push(...checkFinalizers('finalizer', finalizers));
+    if (finalizers.length > 0) problems.push(...checkFinalizers('finalizer', finalizers));
     const selector = this.catalogLink.labelKey;
     if (selector !== undefined && labels[selector] !== undefined && labels[selector] !== this.name) {
       problems.push(`catalogLink selects the application by label "${selector}=${this.name}", but its label "${selector}" is "${labels[selector]}", so the catalog entity would not find it: remove that label, or use another labelKey`);

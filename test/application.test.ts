@@ -342,6 +342,17 @@ describe('metadata, as cdk8s-plus resources have it', () => {
   });
 });
 
+test('a finalizer that resolves only at synth is checked as what it resolves to', () => {
+  const errors = (finalizer: string) => {
+    const c = chart();
+    const app = new NotifyingApplication(c, 'App', { notifications: notifications(c), entityRef: 'component:default/order-service', spec: SPEC });
+    app.metadata.addFinalizers(Lazy.any({ produce: () => finalizer }) as any);
+    return validationErrors(c);
+  };
+  expect(errors('resources-finalizer.argocd.argoproj.io')).toEqual([]);
+  expect(errors('a\u2028b')).toEqual([expect.stringMatching(/finalizer "a\u2028b" contains U\+2028/)]);
+});
+
 describe('strings that the YAML parsers of kubectl and Argo CD read as numbers', () => {
   // cdk8s writes YAML 1.1 and quotes 0x1f and 1_000, but not 0o17, 0X1F or 0B101, which yaml.v2 reads with Go's ParseInt.
   test.each(['0o17', '0O17', '0B101', '0X1F', '+0X1f', '-0O7', '0o1_7'])('%s is refused wherever it would be written unquoted', value => {
