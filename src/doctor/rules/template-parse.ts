@@ -180,9 +180,12 @@ function explain(template: TemplateDef, field: TemplateField, goMessage: string,
     const from = fnAt >= 0 ? fnAt : offset;
     const token = /^[^\s(){}|"`]+/.exec(text.slice(from))?.[0] ?? fn;
     const action = actionAround(text, from);
+    /** The action with the token written as `replacement` instead. */
+    const withToken = (replacement: string) =>
+      action ? `${text.slice(action.start, from)}${replacement}${text.slice(from + token.length, action.end)}` : replacement;
     if (['strings', 'time', 'repo', 'sync'].includes(fn) && token.startsWith(`${fn}.`)) {
       // Argo CD's helpers are values of the template's data, called with call: {{ call .strings.ReplaceAll ... }}.
-      const fixed = action ? `${text.slice(action.start, from)}call .${token}${text.slice(from + token.length, action.end)}` : `call .${token}`;
+      const fixed = withToken(`call .${token}`);
       return {
         severity: 'error',
         message: `${message} (${token} is one of Argo CD's helpers, which are fields of the data, not functions)`,
@@ -193,7 +196,7 @@ function explain(template: TemplateDef, field: TemplateField, goMessage: string,
     }
     if (token !== fn && /[./-]/.test(token.slice(fn.length, fn.length + 1))) {
       // An unquoted map key: Go reads `backstage` as a function and `.io` as a field of its result.
-      const fixed = action ? `${text.slice(action.start, from)}"${token}"${text.slice(from + token.length, action.end)}` : `"${token}"`;
+      const fixed = withToken(`"${token}"`);
       return {
         severity: 'error',
         message: `${message} (the map key ${token} is not quoted, so Go reads "${fn}" as a function)`,
