@@ -4,12 +4,14 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { CREATED_AT } from './fixtures';
 import {
   ArgoCdBackstageNotifications,
   ArgoCdBackstageNotificationsProps,
   ArgoCdFlavor,
   BackstageToken,
   BackstageTrigger,
+  CustomTriggerProps,
   NotifyingApplication,
   SubscriptionMode,
 } from '../../src';
@@ -106,4 +108,31 @@ export function editConfig(yaml: string, edit: (data: Record<string, string>) =>
     }
   }
   return docs.map(d => YAML.stringify(d, { lineWidth: 0 })).join('---\n');
+}
+
+/**
+ * A configuration with these triggers and one Application (created at
+ * CREATED_AT) subscribed to all of them; `at(status)` is that Application
+ * with a status.
+ */
+export function withTriggers(triggers: BackstageTrigger[]): { yaml: string; at: (status: any) => any } {
+  const app = Testing.app();
+  const chart = new Chart(app, 'triggers');
+  const notifications = new ArgoCdBackstageNotifications(chart, 'N', { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, triggers });
+  new NotifyingApplication(chart, 'App', { notifications, entityRef: ENTITY_REF, spec: { project: 'default', destination: {} } });
+  const yaml = app.synthYaml();
+  const application = YAML.parseAllDocuments(yaml).map(d => d.toJSON()).find(o => o.kind === 'Application');
+  application.metadata.creationTimestamp = CREATED_AT;
+  return { yaml, at: (status: any) => ({ ...JSON.parse(JSON.stringify(application)), status }) };
+}
+
+/** The indexes of the steps at which a trigger sent, once per request. */
+export function firing(steps: Array<{ requests: Array<{ trigger: string }> }>, trigger: string): number[] {
+  return steps.flatMap((s, i) => s.requests.filter(r => r.trigger === trigger).map(() => i));
+}
+
+/** DEPLOYED's definition, for custom copies that change one part. */
+export function deployedProps(): CustomTriggerProps {
+  const d = BackstageTrigger.DEPLOYED;
+  return { event: d.event, when: d.condition, title: d.title, description: d.description, oncePer: d.oncePer };
 }

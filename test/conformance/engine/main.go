@@ -47,6 +47,7 @@ const (
 	secretName        = "argocd-notifications-secret"
 	subscribePrefix   = "notifications.argoproj.io/subscribe."
 	notifiedHistoryMx = 100
+	notifiedKey       = "notified.notifications.argoproj.io"
 )
 
 // ---------------------------------------------------------------- manifests
@@ -602,6 +603,9 @@ type request struct {
 type stepResult struct {
 	Requests   []request  `json:"requests"`
 	SendErrors []string   `json:"sendErrors"`
+	// WhenErrors are the conditions that failed at runtime, "<trigger>: <error>"
+	// (the controller logs "failed to execute when condition: <error>"), and
+	// "<trigger> oncePer: <error>" for a oncePer that failed.
 	WhenErrors []string   `json:"whenErrors"`
 	Deliveries []delivery `json:"deliveries"`
 	// Skipped: Argo CD did not process the state (operation finished, status
@@ -685,7 +689,13 @@ func (fx fixture) clock(i int) (time.Time, error) {
 func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m *metrics) (fixtureResult, error) {
 	res := fixtureResult{Name: fx.Name}
 	st := state{}
+	if len(fx.States) > 0 {
+		st = stateOf(fx.States[0])
+	}
 	for i, app := range fx.States {
+		// The Application carries the state in its annotation, as the
+		// controller patched it: conditions and templates can read it.
+		app = withState(app, st)
 		if i < len(fx.Waits) && sendTo != "" {
 			time.Sleep(time.Duration(fx.Waits[i] * float64(time.Second)))
 		}
@@ -722,8 +732,14 @@ func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m
 				step.SendErrors = append(step.SendErrors, fmt.Sprintf("trigger %q is not configured", trigger))
 				continue
 			}
-			// api.RunTrigger evaluates every condition first; an error in any
-			// of them skips the trigger, with no metric and no state change.
+			// triggers.Service.Run (pkg/triggers/service.go) evaluates every
+			// condition. One whose when fails at runtime is logged ("failed to
+			// execute when condition: <error>") and counts as not triggered: it
+			// is counted in trigger_eval_total{triggered="false"} and clears
+			// the notified state of a condition without oncePer, like a false
+			// one. A oncePer that fails is logged ("failed to execute oncePer
+			// condition") and leaves the oncePer value empty, so the
+			// notification is keyed as if the condition had no oncePer.
 			type result struct {
 				condKey   string
 				triggered bool
@@ -731,30 +747,24 @@ func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m
 				send      []string
 			}
 			var results []result
-			failed := false
 			for i, c := range conds {
 				r := result{condKey: fmt.Sprintf("[%d].%s", i, hashWhen(c.When)), send: c.Send}
 				v, err := expr.Run(c.when, vars)
 				if err != nil {
 					step.WhenErrors = append(step.WhenErrors, fmt.Sprintf("%s: %v", trigger, err))
-					failed = true
-					break
+				} else {
+					b, ok := v.(bool)
+					r.triggered = ok && b
 				}
-				b, ok := v.(bool)
-				r.triggered = ok && b
 				if r.triggered && c.oncePer != nil {
 					v, err := expr.Run(c.oncePer, vars)
 					if err != nil {
 						step.WhenErrors = append(step.WhenErrors, fmt.Sprintf("%s oncePer: %v", trigger, err))
-						failed = true
-						break
+					} else {
+						r.oncePer = fmt.Sprintf("%v", v)
 					}
-					r.oncePer = fmt.Sprintf("%v", v)
 				}
 				results = append(results, r)
-			}
-			if failed {
-				continue
 			}
 			for _, r := range results {
 				m.TriggerEvaluations[fmt.Sprintf("%s|%t", trigger, r.triggered)]++
@@ -796,6 +806,50 @@ func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m
 		res.Steps = append(res.Steps, step)
 	}
 	return res, nil
+}
+
+// stateOf mirrors state.go's NewStateFromRes: the annotation's JSON, or
+// nothing when it is absent or unreadable.
+func stateOf(app object) state {
+	st := state{}
+	annotations, _ := mapAt(app, "metadata", "annotations")
+	if raw, ok := annotations[notifiedKey].(string); ok && raw != "" {
+		if err := json.Unmarshal([]byte(raw), &st); err != nil {
+			return state{}
+		}
+	}
+	return st
+}
+
+// withState is the Application with the state in its annotation, as
+// state.go's Persist writes it: removed when the state is empty.
+func withState(app object, st state) object {
+	metadata, _ := app["metadata"].(object)
+	annotations, _ := mapAt(app, "metadata", "annotations")
+	next := object{}
+	for k, v := range annotations {
+		next[k] = v
+	}
+	if len(st) == 0 {
+		delete(next, notifiedKey)
+	} else {
+		raw, _ := json.Marshal(map[string]int64(st))
+		next[notifiedKey] = string(raw)
+	}
+	if len(next) == 0 && annotations == nil {
+		return app
+	}
+	out := object{}
+	for k, v := range app {
+		out[k] = v
+	}
+	meta := object{}
+	for k, v := range metadata {
+		meta[k] = v
+	}
+	meta["annotations"] = next
+	out["metadata"] = meta
+	return out
 }
 
 func copyState(s state) map[string]int64 {
