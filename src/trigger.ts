@@ -1,6 +1,7 @@
 import { Yaml } from 'cdk8s';
 import { ArgoCdVersion } from './argocd-version';
 import { OncePer } from './once-per';
+import { NOTIFIED_ANNOTATION } from './private/argocd-sync';
 import { checkExpression, renderExpression } from './private/conditions';
 import { parseExpr } from './private/expr-parser';
 import {
@@ -46,10 +47,19 @@ const ENTITY_GUARD = [
 /**
  * How long after its creation an application can still be notified as
  * created: long enough for a notifications controller that restarts or lags,
- * far too short for the ~33 deployments it takes to push the created entry out
- * of Argo CD's 100-entry notification state.
+ * short enough that an application first subscribed later is not announced
+ * as new.
  */
 export const CREATED_WINDOW_MINUTES = 15;
+
+/**
+ * True until Argo CD records the first notification of the application in
+ * its notified-state annotation. The engine removes the annotation only when
+ * the state is empty, and its 100-entry cap never empties it, so once
+ * anything was notified this stays false, even after the created entry is
+ * evicted by newer ones.
+ */
+const NOTHING_NOTIFIED = `app.metadata.annotations["${NOTIFIED_ANNOTATION}"] == nil`;
 
 /** `operationState` is absent until the first sync. */
 const OPERATION_GUARD = 'app.status != nil and app.status.operationState != nil';
@@ -253,19 +263,23 @@ export class BackstageTrigger {
   });
 
   /**
-   * The application was created: fires within the first
-   * `CREATED_WINDOW_MINUTES` minutes of the application's life, once.
+   * The application was created: fires once, on the first reconcile that
+   * sees it within `CREATED_WINDOW_MINUTES` minutes of its creation, before
+   * anything else was notified for it.
    *
    * Argo CD keeps at most 100 entries of notification state per application
    * and drops the oldest first, so a plain once-per-application trigger (Argo
-   * CD's own `on-created`: `when: true`) fires again once about 33 deployments
-   * have pushed its entry out, and fires for every existing application when
-   * it is first subscribed. Bounding it by the creation time, with the `time`
-   * helpers Argo CD gives conditions, makes both impossible.
+   * CD's own `on-created`: `when: true`) fires again once newer entries have
+   * pushed its entry out (about 33 deployments with every trigger on), even
+   * within minutes, and fires for every existing application when it is
+   * first subscribed. This one also requires that the application's
+   * notification state is still empty: the engine never empties a state
+   * that holds an entry, so it cannot fire twice. An application the
+   * controller first sees after the window is not notified.
    */
   public static readonly CREATED = BackstageTrigger.builtIn({
     event: 'created',
-    when: `app.metadata.creationTimestamp != nil and time.Now().Sub(time.Parse(app.metadata.creationTimestamp)).Minutes() < ${CREATED_WINDOW_MINUTES}`,
+    when: `app.metadata.creationTimestamp != nil and time.Now().Sub(time.Parse(app.metadata.creationTimestamp)).Minutes() < ${CREATED_WINDOW_MINUTES} and ${NOTHING_NOTIFIED}`,
     oncePer: OncePer.APPLICATION,
     title: 'Created: {app}',
     description: 'Argo CD application {app} was created in project {project}.',

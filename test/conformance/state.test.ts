@@ -10,13 +10,14 @@ import { editConfig, FLAVORS, synthesize, TOKEN } from './setup';
 
 const minute = (i: number) => new Date(Date.parse(CREATED_AT) + i * 60_000).toISOString().replace('.000Z', 'Z');
 
-/** A deploy cycle per revision, one state a minute: running, synced but progressing, healthy. */
-function deployments(app: any, count: number) {
+/** A deploy cycle per revision, one state every `seconds` (a minute by default): running, synced but progressing, healthy. */
+function deployments(app: any, count: number, seconds = 60) {
   const states: any[] = [];
   const times: string[] = [];
+  const at = (i: number) => new Date(Date.parse(CREATED_AT) + i * seconds * 1000).toISOString().replace('.000Z', 'Z');
   for (let d = 0; d < count; d++) {
     const rev = `rev${String(d).padStart(4, '0')}`;
-    const startedAt = minute(states.length);
+    const startedAt = at(states.length);
     const op = (phase: string) => ({
       phase,
       startedAt,
@@ -24,15 +25,15 @@ function deployments(app: any, count: number) {
       ...(phase === 'Running' ? {} : { finishedAt: startedAt, syncResult: { revision: rev } }),
     });
     for (const [phase, health] of [['Running', 'Healthy'], ['Succeeded', 'Progressing'], ['Succeeded', 'Healthy']]) {
-      times.push(minute(states.length));
+      times.push(at(states.length));
       states.push({
         ...JSON.parse(JSON.stringify(app)),
-        status: { sync: { status: 'Synced', revision: rev }, health: { status: health }, operationState: op(phase), reconciledAt: minute(states.length) },
+        status: { sync: { status: 'Synced', revision: rev }, health: { status: health }, operationState: op(phase), reconciledAt: at(states.length) },
       });
     }
   }
   for (const s of states) s.metadata.creationTimestamp = CREATED_AT;
-  return { name: `${count} deployments`, states, times };
+  return { name: `${count} deployments, one state every ${seconds} s`, states, times };
 }
 
 describe.each(FLAVORS)('%s', (_name, flavor) => {
@@ -61,6 +62,41 @@ describe.each(FLAVORS)('%s', (_name, flavor) => {
     expect(created.length).toBeGreaterThan(1);
     expect(created[0]).toBe(0);
     process.stdout.write(`${flavor.name}: a once-per-application trigger fires again at states ${created.slice(1, 4).join(', ')}… of ${steps.length}\n`);
+  });
+
+  test('created fires once even when deployments within its window evict its own entry', () => {
+    // One state every 5 s: 60 deployments, 180 entries of state, within the 15-minute window.
+    const fast = deployments(synth.app, 60, 5);
+    const steps = replay(synth.yaml, [fast], { token: TOKEN }).fixtures[0].steps;
+    const created = steps.flatMap((s, i) => s.requests.filter(r => r.trigger === 'on-created-backstage').map(() => i));
+    expect(created).toEqual([0]);
+    // The created entry was evicted: only the state's emptiness before the first notification keeps it from firing again.
+    const evicted = steps.findIndex(s => !Object.keys(s.notified).some(k => k.includes(':on-created-backstage:')));
+    expect(evicted).toBeGreaterThan(0);
+    expect(Date.parse(fast.times[evicted]) - Date.parse(CREATED_AT)).toBeLessThan(15 * 60_000);
+    expect(steps.flatMap(s => s.requests).filter(r => r.trigger === 'on-deployed-backstage')).toHaveLength(60);
+    expect(steps.flatMap(s => [...s.whenErrors, ...s.sendErrors])).toEqual([]);
+
+    // The window alone, without the empty-state test, fires again within the window once the entry is evicted.
+    const windowOnly = editConfig(synth.yaml, data => {
+      const key = 'trigger.on-created-backstage';
+      if (data[key]) data[key] = data[key].replace(' and app.metadata.annotations["notified.notifications.argoproj.io"] == nil', '');
+    });
+    expect(windowOnly).not.toContain('["notified.notifications.argoproj.io"] == nil');
+    const again = replay(windowOnly, [fast], { token: TOKEN }).fixtures[0].steps
+      .flatMap((s, i) => s.requests.filter(r => r.trigger === 'on-created-backstage').map(() => i));
+    expect(again.length).toBeGreaterThan(1);
+    expect(Date.parse(fast.times[again[1]]) - Date.parse(CREATED_AT)).toBeLessThan(15 * 60_000);
+    process.stdout.write(`${flavor.name}: the window alone fires created again at deployment ${Math.floor(again[1] / 3) + 1} (state ${again[1]}, `
+      + `${(Date.parse(fast.times[again[1]]) - Date.parse(CREATED_AT)) / 1000} s after creation); the library's created fires once\n`);
+  });
+
+  test('created does not fire for an application that already has notification state, even within its window', () => {
+    const first = JSON.parse(JSON.stringify(fixture.states[0]));
+    first.metadata.annotations['notified.notifications.argoproj.io'] = JSON.stringify({ 'on-health-missing-backstage:[0].x:backstage:': Date.parse(CREATED_AT) / 1000 });
+    const steps = replay(synth.yaml, [{ name: 'notified before', states: [first, ...fixture.states.slice(1, 3)] }], { token: TOKEN }).fixtures[0].steps;
+    expect(steps.flatMap(s => s.requests).map(r => r.trigger)).not.toContain('on-created-backstage');
+    expect(steps.flatMap(s => s.requests).map(r => r.trigger)).toContain('on-deployed-backstage');
   });
 
   test('created does not fire for an application created before the window, nor after it', () => {
