@@ -11,7 +11,10 @@ export class OncePer {
    * Once per synced revision. Multi-source applications are keyed by their
    * list of revisions (their single `revision` is always empty); while a sync
    * is still running, by the requested revision. A resync of the same
-   * revision, or a health blip, does not notify again.
+   * revision, or a health blip, does not notify again. An operation whose
+   * revision is not known at all is keyed by its start time, so it notifies
+   * once per operation: an empty key would make Argo CD treat the trigger as
+   * one without `oncePer`, and notify again after every health blip.
    */
   public static readonly REVISION = new OncePer(revisionExpression());
 
@@ -40,7 +43,8 @@ export class OncePer {
 /**
  * The synced revision, nil-safe without `?.`: syncResult.revisions (multi-source),
  * syncResult.revision, then the requested operation.sync revisions or revision,
- * and '' (no dedup key) when none is known yet.
+ * then the operation's start time (required by the Application CRD whenever
+ * there is an operation), and '' (no dedup key) without an operation.
  */
 function revisionExpression(): string {
   const op = 'app.status.operationState';
@@ -53,7 +57,8 @@ function revisionExpression(): string {
     `(${hasResult} and ${result}.revisions != nil and len(${result}.revisions) > 0) ? ${result}.revisions : (`,
     `(${hasResult} and ${result}.revision != nil and ${result}.revision != "") ? ${result}.revision : (`,
     `(${hasSync} and ${sync}.revisions != nil and len(${sync}.revisions) > 0) ? ${sync}.revisions : (`,
-    `(${hasSync} and ${sync}.revision != nil and ${sync}.revision != "") ? ${sync}.revision : ""`,
-    ')))',
+    `(${hasSync} and ${sync}.revision != nil and ${sync}.revision != "") ? ${sync}.revision : (`,
+    `(${hasOp} and ${op}.startedAt != nil) ? ${op}.startedAt : ""`,
+    '))))',
   ].join('');
 }

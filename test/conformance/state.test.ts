@@ -6,7 +6,8 @@
  */
 import { replay } from './engine';
 import { CREATED_AT } from './fixtures';
-import { editConfig, FLAVORS, synthesize, TOKEN } from './setup';
+import { deployedProps, editConfig, firing, FLAVORS, synthesize, TOKEN, withTriggers } from './setup';
+import { BackstageTrigger, OncePer } from '../../src';
 
 const minute = (i: number) => new Date(Date.parse(CREATED_AT) + i * 60_000).toISOString().replace('.000Z', 'Z');
 
@@ -118,3 +119,32 @@ describe.each(FLAVORS)('%s', (_name, flavor) => {
     expect(steps[2].requests.map(r => r.trigger).sort()).toEqual(['on-created-backstage', 'on-deployed-backstage', 'on-sync-succeeded-backstage']);
   });
 });
+
+describe('an empty oncePer value (notifications-engine pkg/controller/state.go StateItemKey)', () => {
+  /** A deployed state whose operation names no revision anywhere. */
+  const unknownRevision = (health: string) => ({
+    sync: { status: 'Synced' },
+    health: { status: health },
+    operationState: { phase: 'Succeeded', startedAt: CREATED_AT, finishedAt: CREATED_AT, operation: { sync: {} }, syncResult: { revision: '' } },
+    reconciledAt: CREATED_AT,
+  });
+  const blip = [unknownRevision('Healthy'), unknownRevision('Degraded'), unknownRevision('Healthy')];
+  // REVISION as it was before the operation's start time became its last fallback: "" when no revision is known.
+  const emptyFallback = OncePer.REVISION.expression.replace(
+    ': ((app.status != nil and app.status.operationState != nil and app.status.operationState.startedAt != nil) ? app.status.operationState.startedAt : ""))))',
+    ': "")))',
+  );
+
+  test('an empty value keys the notification as if there were no oncePer: it notifies again after a health blip', () => {
+    expect(emptyFallback).not.toContain('startedAt');
+    const deployedEmpty = BackstageTrigger.custom({ ...deployedProps(), event: 'deployed-empty', oncePer: OncePer.of(emptyFallback) });
+    const { yaml, at } = withTriggers([deployedEmpty, BackstageTrigger.DEPLOYED]);
+    const steps = replay(yaml, [{ name: 'unknown revision, health blip', states: blip.map(at) }], { token: TOKEN }).fixtures[0].steps;
+    expect(firing(steps, 'on-deployed-empty-backstage')).toEqual([0, 2]);
+    expect(Object.keys(steps[0].notified).find(k => k.includes('on-deployed-empty-backstage'))).toMatch(/^on-deployed-empty-backstage:\[0\]\./);
+    // The library's REVISION keys such an operation by its start time: once per operation.
+    expect(firing(steps, 'on-deployed-backstage')).toEqual([0]);
+    expect(Object.keys(steps[2].notified).find(k => k.includes(':on-deployed-backstage:'))).toMatch(new RegExp(`^${CREATED_AT}:on-deployed-backstage:`));
+  });
+});
+
