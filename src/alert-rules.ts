@@ -3,11 +3,16 @@ import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from './imports/prometheus-rule-monitoring.coreos.com';
 import { ArgoCdBackstageNotifications } from './notifications';
 import { claimObject, objectCollisions } from './private/object-registry';
+import { checkPromLabelName, checkPromLabelValue, promString, templateText } from './private/prometheus';
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
+import { checkYamlSafe } from './private/yaml-safety';
 
 /** Alert names, for routing them in Alertmanager. */
 export const DELIVERY_FAILED_ALERT = 'ArgoCdBackstageNotificationsFailed';
 export const TRIGGERS_NOT_EVALUATED_ALERT = 'ArgoCdBackstageTriggersNotEvaluated';
+
+/** The labels of notifications-engine's counters, which the rules select on themselves. */
+const ENGINE_LABELS = ['trigger', 'service', 'succeeded', 'name', 'triggered'];
 
 /**
  * Properties of `NotificationsAlertRules`.
@@ -45,6 +50,10 @@ export interface NotificationsAlertRulesProps {
    * Labels that select this Argo CD's notifications controller among the
    * scraped series. A ServiceMonitor or PodMonitor adds `namespace`, so the
    * default tells two Argo CD instances of one cluster apart.
+   *
+   * Names are Prometheus label names (letters, digits and `_`): a Kubernetes
+   * label such as `app.kubernetes.io/part-of` reaches Prometheus as
+   * `app_kubernetes_io_part_of`. Values are any non-empty string.
    *
    * @default - { namespace: <the namespace of notifications> }
    */
@@ -91,9 +100,13 @@ export interface NotificationsAlertRulesProps {
  *
  * The metric labels are those of notifications-engine's
  * `pkg/controller/metrics.go` (`trigger`, `service`, `succeeded`; `name`,
- * `triggered`), not the older ones in Argo CD's monitoring docs. A trigger whose
- * condition fails to evaluate increments neither metric: the controller only
- * logs it and records a warning event.
+ * `triggered`), not the older ones in Argo CD's monitoring docs. The engine
+ * creates each series on its first increment, so a series first appears with
+ * value 1, and `increase()` alone reads 0 over it: both alerts also count a
+ * series that appeared within the window, by its whole value. A trigger whose
+ * condition fails at runtime is counted as evaluated and not triggered
+ * (`triggered="false"`); the controller logs `failed to execute when
+ * condition: <error>` and records no event.
  */
 export class NotificationsAlertRules extends Construct {
   /** The PrometheusRule. */
@@ -113,18 +126,31 @@ export class NotificationsAlertRules extends Construct {
     const maybe = (p: string | undefined) => p && problems.push(p);
     maybe(checkObjectName('name', name));
     maybe(checkNamespace('namespace', namespace));
-    problems.push(...checkLabels('label', props.labels ?? {}), ...checkLabels('metric label', metricLabels));
+    problems.push(...checkLabels('label', props.labels ?? {}), ...metricLabelProblems(metricLabels));
     maybe(checkWindow('deliveryFailureWindow', deliveryWindow));
     maybe(checkWindow('notEvaluatedWindow', evalWindow));
     if (!/^[a-z]+$/.test(severity)) {
       problems.push(`severity "${severity}" is invalid: use a lowercase word such as "warning" or "critical"`);
     }
+    // The construct path is written into an alert text: the YAML parser of kubectl must read it.
+    maybe(checkYamlSafe(`the path of ${n.node.path}`, n.node.path));
 
     const selector = (extra: Record<string, string>, triggerLabel: string) => {
-      const matchers = Object.entries({ ...metricLabels, ...extra }).map(([k, v]) => `${k}="${v}"`);
-      matchers.push(`${triggerLabel}=~"${n.triggers.map(t => t.triggerName).join('|')}"`);
+      const matchers = Object.entries({ ...metricLabels, ...extra }).map(([k, v]) => `${k}=${promString(v)}`);
+      matchers.push(`${triggerLabel}=~${promString(n.triggers.map(tr => tr.triggerName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))}`);
       return `{${matchers.join(',')}}`;
     };
+    /**
+     * What a counter counted within a window: a series that appeared within
+     * it (the engine creates each at 1, where increase() reads 0) by its
+     * whole value, any other by increase(), which also counts across a
+     * counter reset (a controller restart).
+     */
+    const counted = (series: string, window: string) => `(${series} unless ${series} offset ${window}) or increase(${series}[${window}])`;
+    // Selected when synthesized: triggers may be added after construction.
+    const failed = () => `argocd_notifications_deliveries_total${selector({ service: n.serviceName, succeeded: 'false' }, 'trigger')}`;
+    const evaluated = () => `argocd_notifications_trigger_eval_total${selector({}, 'name')}`;
+    const t = templateText;
 
     this.resource = new PrometheusRule(this, 'Resource', {
       metadata: { name, namespace, labels: props.labels },
@@ -136,25 +162,21 @@ export class NotificationsAlertRules extends Construct {
               rules: [
                 {
                   alert: DELIVERY_FAILED_ALERT,
-                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
-                    `sum by (trigger) (increase(argocd_notifications_deliveries_total${selector({ service: n.serviceName, succeeded: 'false' }, 'trigger')}[${promDuration(deliveryWindow)}])) > 0`,
-                  ),
+                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`sum by (trigger) (${counted(failed(), promDuration(deliveryWindow))}) > 0`),
                   labels: { severity },
                   annotations: {
-                    summary: `Argo CD could not deliver {{ $labels.trigger }} notifications to Backstage (service ${n.serviceName})`,
-                    description: `{{ $value | humanize }} notification(s) of trigger {{ $labels.trigger }} to the "${n.serviceName}" service failed in the last ${promDuration(deliveryWindow)}. Argo CD never resends a failed notification of a trigger with oncePer (deployed, sync and created triggers), so the team was not told. Check the notifications controller log in namespace ${n.namespace} for the status Backstage answered (401: token mismatch; 5xx or connection errors: Backstage down longer than the retry budget of ${n.retryBudget.toSeconds()} s).`,
+                    summary: `Argo CD could not deliver {{ $labels.trigger }} notifications to Backstage (service ${t(n.serviceName)})`,
+                    description: `{{ $value | humanize }} notification(s) of trigger {{ $labels.trigger }} to the "${t(n.serviceName)}" service failed in the last ${promDuration(deliveryWindow)}. Argo CD never resends a failed notification of a trigger with oncePer (deployed, sync and created triggers), so the team was not told. Check the notifications controller log in namespace ${t(n.namespace)} for the status Backstage answered (401: token mismatch; 5xx or connection errors: Backstage down longer than the retry budget of ${n.retryBudget.toSeconds()} s, more when it answers with Retry-After).`,
                   },
                 },
                 {
                   alert: TRIGGERS_NOT_EVALUATED_ALERT,
-                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
-                    `(sum(increase(argocd_notifications_trigger_eval_total${selector({}, 'name')}[${promDuration(evalWindow)}])) or vector(0)) == 0`,
-                  ),
+                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`(sum(${counted(evaluated(), promDuration(evalWindow))}) or vector(0)) == 0`),
                   for: '5m',
                   labels: { severity },
                   annotations: {
-                    summary: `No Backstage notification trigger of Argo CD in namespace ${n.namespace} was evaluated for ${promDuration(evalWindow)}`,
-                    description: `Argo CD evaluates every subscribed Application's triggers at least once a minute. None of ${n.node.path}'s triggers was evaluated in ${promDuration(evalWindow)}: the notifications configuration may have failed to load (one bad template, trigger or service disables all of them: look for config errors in the notifications controller log), no Application may be subscribed any more, or the controller is down. A trigger whose condition fails to evaluate is counted nowhere: look for "Failed to execute condition" in the log and warning events on the Applications.`,
+                    summary: `No Backstage notification trigger of Argo CD in namespace ${t(n.namespace)} was evaluated for ${promDuration(evalWindow)}`,
+                    description: `Argo CD evaluates every subscribed Application's triggers at least once a minute. None of ${t(n.node.path)}'s triggers was evaluated in ${promDuration(evalWindow)}: the notifications configuration may have failed to load (one bad template, trigger or service disables all of them: look for config errors in the notifications controller log), no Application may be subscribed any more, or the controller is down. A condition that fails at runtime still counts as evaluated (not triggered): look for "failed to execute when condition" in the log.`,
                   },
                 },
               ],
@@ -172,6 +194,21 @@ export class NotificationsAlertRules extends Construct {
 function promDuration(d: Duration): string {
   const seconds = d.toSeconds({ integral: false });
   return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}
+
+/** Label names and values of metricLabels, by Prometheus' rules. */
+function metricLabelProblems(labels: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(labels)) {
+    const nameProblem = checkPromLabelName('metric label', name);
+    if (nameProblem) problems.push(nameProblem);
+    else if (ENGINE_LABELS.includes(name)) {
+      problems.push(`metric label "${name}" is a label of the engine's counters, which the rules select on themselves: a second matcher on it would select nothing, so the alerts would never fire; remove it`);
+    }
+    const valueProblem = checkPromLabelValue(`metric label "${name}"`, value);
+    if (valueProblem) problems.push(valueProblem);
+  }
+  return problems;
 }
 
 function checkWindow(what: string, d: Duration): string | undefined {
