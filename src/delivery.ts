@@ -6,14 +6,20 @@ import { Duration } from 'cdk8s';
  * Argo CD's webhook service sends through go-retryablehttp: it retries on
  * connection errors, 429 and 5xx (except 501), waiting
  * `min(retryWaitMax, retryWaitMin * 2^i)` before retry `i` (from 0), and gives
- * up after `retryMax` retries. A 4xx such as 401 or 400 is not retried.
+ * up after `retryMax` retries. A 4xx such as 401 or 400 is not retried. A 429
+ * or 503 answer with a `Retry-After` header replaces that wait with the
+ * header's, however long: the budget is then a lower bound.
  *
  * A failed send of a trigger with `oncePer` (sync, deploy, created and
  * deleted triggers) is never sent again: Argo CD has already recorded it as
  * notified (notifications-engine `pkg/controller/state.go`). So the retry
- * budget, the sum of the waits, must outlast a Backstage restart. The defaults
- * wait 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30 = 121 seconds over 9 attempts; Argo
- * CD's own defaults (1 s, 5 s, 3 retries) give up after 7 seconds.
+ * budget, the sum of the waits, must outlast a Backstage restart: below 60
+ * seconds is a synth warning. It must not block the notifications
+ * controller, which sends one notification at a time and waits out the whole
+ * budget on each failing one: above 10 minutes is a warning, above an hour
+ * an error. The defaults wait 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30 = 121 seconds
+ * over 9 attempts; Argo CD's own defaults (1 s, 5 s, 3 retries) give up after
+ * 7 seconds.
  */
 export interface WebhookDeliveryOptions {
   /**
@@ -71,6 +77,20 @@ export function retryBudgetMillis(options: WebhookDeliveryOptions): number {
   return total;
 }
 
+/**
+ * Below this, a Backstage restart (a minute or more; RHDH restarts after
+ * every change of its configuration) outlasts the retries.
+ */
+export const MIN_RETRY_BUDGET_MS = 60_000;
+/**
+ * Above this, a Backstage outage stops the notifications controller, which
+ * waits out the budget on each failing notification before it sends anything
+ * else, for longer than a restart explains.
+ */
+export const LONG_RETRY_BUDGET_MS = 10 * 60_000;
+/** Above this, one outage stops every notification of the instance for hours. */
+export const MAX_RETRY_BUDGET_MS = 60 * 60_000;
+
 /** The longest Go duration: int64 nanoseconds, in milliseconds. */
 const MAX_GO_DURATION_MS = 9_223_372_036_854;
 
@@ -88,8 +108,36 @@ export function deliveryProblems(options: WebhookDeliveryOptions): string[] {
   }
   if (options.retryMax !== undefined && (!Number.isInteger(options.retryMax) || options.retryMax < 1 || options.retryMax > 100)) {
     problems.push(`delivery retryMax ${options.retryMax} is invalid: use a whole number from 1 to 100 (the engine reads 0 as its own default, 3)`);
+  } else if (problems.length === 0 && retryBudgetMillis(options) > MAX_RETRY_BUDGET_MS) {
+    problems.push(`${budgetText(options)} is longer than an hour: during a Backstage outage the notifications controller, which sends one notification at a time, would wait that long on each failing notification and send nothing else meanwhile, to Backstage or any other service: lower retryMax or retryWaitMax (keep the budget between ${MIN_RETRY_BUDGET_MS / 1000} and ${LONG_RETRY_BUDGET_MS / 1000} s)`);
   }
   return problems;
+}
+
+/**
+ * Warnings about a retry budget that is valid but too short for a Backstage
+ * restart, or so long that an outage stops the controller.
+ * @internal
+ */
+export function deliveryWarnings(options: WebhookDeliveryOptions): string[] {
+  if (deliveryProblems(options).length > 0) return [];
+  const budget = retryBudgetMillis(options);
+  if (budget < MIN_RETRY_BUDGET_MS) {
+    return [`${budgetText(options)} is shorter than a Backstage restart (a minute or more; RHDH restarts after every change of its configuration), so a notification of a trigger with oncePer sent meanwhile is lost for good: raise retryMax or retryWaitMax for a budget of at least ${MIN_RETRY_BUDGET_MS / 1000} s (the default is 121 s)`];
+  }
+  if (budget > LONG_RETRY_BUDGET_MS) {
+    return [`${budgetText(options)} is longer than ${LONG_RETRY_BUDGET_MS / 60_000} minutes: during a Backstage outage the notifications controller, which sends one notification at a time (--processors-count 1 by default), waits that long on each failing notification before it sends anything else: keep it at most ${LONG_RETRY_BUDGET_MS / 1000} s, or raise --processors-count`];
+  }
+  return [];
+}
+
+/** "the delivery retry budget of 1 s (retryMax 1, ...)", for messages. */
+function budgetText(options: WebhookDeliveryOptions): string {
+  const seconds = retryBudgetMillis(options) / 1000;
+  const shown = seconds >= 86_400 ? `${seconds.toLocaleString('en-US')} s (${(seconds / 86_400).toFixed(1)} days)` : `${seconds.toLocaleString('en-US')} s`;
+  const min = options.retryWaitMin?.toMilliseconds({ integral: false }) ?? DEFAULT_RETRY_WAIT_MIN_MS;
+  const max = options.retryWaitMax?.toMilliseconds({ integral: false }) ?? DEFAULT_RETRY_WAIT_MAX_MS;
+  return `the delivery retry budget of ${shown} (${options.retryMax ?? DEFAULT_RETRY_MAX} retries waiting ${min / 1000} s doubling up to ${max / 1000} s)`;
 }
 
 /**

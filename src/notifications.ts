@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdVersion } from './argocd-version';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
-import { deliveryFields, deliveryProblems, retryBudgetMillis, WebhookDeliveryOptions } from './delivery';
+import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis, WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { ArgoCdInstance } from './instance';
@@ -22,7 +22,7 @@ import {
   duplicates,
   parseBaseUrl,
 } from './private/validation';
-import { warnDuringValidation } from './private/warnings';
+import { addWarning, warnDuringValidation } from './private/warnings';
 import { NotificationScope } from './scope';
 import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
 import { BackstageTrigger } from './trigger';
@@ -345,6 +345,10 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    * backoff waits: the sum over each retry i of min(retryWaitMax,
    * retryWaitMin * 2^i). An outage of Backstage longer than this loses the
    * notifications of triggers with `oncePer`.
+   *
+   * A lower bound when Backstage (or a proxy before it) answers 429 or 503
+   * with a `Retry-After` header: go-retryablehttp then waits what the header
+   * says instead, however long, and `retryWaitMax` does not cap it.
    */
   public readonly retryBudget: Duration;
   /** The Backstage base URL, without a trailing slash. */
@@ -421,6 +425,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     }
 
     problems.push(...deliveryProblems(this.delivery));
+    for (const warning of deliveryWarnings(this.delivery)) addWarning(this, warning);
     const versionProblem = this.argocdVersion?._problem();
     if (versionProblem) problems.push(versionProblem);
     const instanceProblem = checkObjectName('argocdInstanceName', this.argocdInstanceName);

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { chart, configData, notifications, synth, validationErrors, YAML } from './util';
-import { deliveryFields, deliveryProblems, retryBudgetMillis } from '../src/delivery';
+import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from '../src/delivery';
+import { warningsOf } from '../src/private/warnings';
 
 test('durations are emitted as integer nanoseconds, the form the engine decodes', () => {
   expect(deliveryFields({ retryWaitMin: Duration.seconds(5), retryWaitMax: Duration.minutes(1), retryMax: 5 })).toEqual({
@@ -65,4 +66,44 @@ test.each([
   const c = chart();
   notifications(c, { delivery: options });
   expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
+});
+
+describe('the retry budget is bounded at both ends', () => {
+  const minute = Duration.seconds(60);
+  const warnings = (delivery: any) => {
+    const c = chart();
+    const n = notifications(c, { delivery });
+    expect(validationErrors(c)).toEqual([]);
+    return warningsOf(n);
+  };
+
+  test.each([
+    [{ retryMax: 1 }, /the delivery retry budget of 1 s \(1 retries waiting 1 s doubling up to 30 s\) is shorter than a Backstage restart.*lost for good: raise retryMax or retryWaitMax for a budget of at least 60 s/],
+    // Argo CD's own defaults.
+    [{ retryMax: 3, retryWaitMax: Duration.seconds(5) }, /budget of 7 s .* is shorter than a Backstage restart/],
+    [{ retryWaitMin: Duration.millis(59_999), retryWaitMax: Duration.millis(59_999), retryMax: 1 }, /budget of 59.999 s/],
+    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 11 }, /budget of 660 s .* is longer than 10 minutes: .*one notification at a time .*raise --processors-count/],
+    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 60 }, /budget of 3,600 s .* is longer than 10 minutes/],
+  ])('%j warns', (delivery, message) => {
+    expect(warnings(delivery)).toEqual([expect.stringMatching(message)]);
+    expect(deliveryWarnings(delivery)).toHaveLength(1);
+  });
+
+  test.each([
+    [{}],
+    [{ retryWaitMin: Duration.seconds(10), retryWaitMax: Duration.seconds(10), retryMax: 6 }],
+    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 10 }],
+  ])('%j (60 s to 10 minutes) neither warns nor fails', delivery => {
+    expect(warnings(delivery)).toEqual([]);
+  });
+
+  test.each([
+    [{ retryMax: 100, retryWaitMax: Duration.hours(6) }, /budget of 1,868,767 s \(21.6 days\) .* is longer than an hour: .*send nothing else meanwhile.*lower retryMax or retryWaitMax/],
+    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 61 }, /budget of 3,660 s .* is longer than an hour/],
+  ])('%j fails', (delivery, message) => {
+    const c = chart();
+    const n = notifications(c, { delivery });
+    expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
+    expect(warningsOf(n)).toEqual([]);
+  });
 });

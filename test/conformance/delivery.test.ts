@@ -16,12 +16,12 @@
  */
 import * as http from 'http';
 import * as net from 'net';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { EngineOutput, replayAsync } from './engine';
 import { CREATED_AT } from './fixtures';
 import { ARGOCD_URL, BACKSTAGE_URL, ENTITY_REF, TOKEN } from './setup';
-import { ArgoCdBackstageNotifications, BackstageTrigger, NotifyingApplication } from '../../src';
+import { ArgoCdBackstageNotifications, BackstageTrigger, NotifyingApplication, WebhookDeliveryOptions } from '../../src';
 
 /** A Backstage stand-in that is unavailable until a moment, then stores what it gets. */
 class FlakyBackstage {
@@ -80,10 +80,10 @@ function freePort(): Promise<number> {
   });
 }
 
-function setup(triggers: BackstageTrigger[]) {
+function setup(triggers: BackstageTrigger[], delivery?: WebhookDeliveryOptions) {
   const app = Testing.app();
   const chart = new Chart(app, 'delivery');
-  const notifications = new ArgoCdBackstageNotifications(chart, 'N', { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, triggers });
+  const notifications = new ArgoCdBackstageNotifications(chart, 'N', { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, triggers, delivery });
   new NotifyingApplication(chart, 'App', { notifications, entityRef: ENTITY_REF, spec: { project: 'default', destination: {} } });
   const yaml = app.synthYaml();
   const application = YAML.parseAllDocuments(yaml).map(d => d.toJSON()).find(o => o.kind === 'Application');
@@ -162,4 +162,69 @@ describe('with the default delivery settings', () => {
     expect(beyondHealth.received.map(b => b.payload.title)).toEqual(['Degraded: order-service']);
     expect(results[2].metrics.deliveries).toEqual({ 'on-health-degraded-backstage|backstage|false': 1, 'on-health-degraded-backstage|backstage|true': 1 });
   });
+});
+
+/** A Backstage stand-in that answers the first `busy` requests (or all) with a status and a Retry-After header. */
+async function retryAfterServer(status: number, retryAfter: string, busy: number) {
+  const port = await freePort();
+  let seen = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen++;
+      if (seen <= busy) res.writeHead(status, { 'Retry-After': retryAfter }).end();
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
+    });
+  });
+  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', () => resolve()));
+  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise<void>(resolve => server.close(() => resolve())) };
+}
+
+describe('Retry-After overrides retryWaitMax, so the reported budget is a lower bound', () => {
+  // A 3-second budget: 1 s before each of 3 retries.
+  const short = setup([BackstageTrigger.DEPLOYED], { retryWaitMin: Duration.seconds(1), retryWaitMax: Duration.seconds(1), retryMax: 3 });
+
+  test('503 with Retry-After: 4 twice, then 200: delivered after 8 s, beyond the 3-second budget', async () => {
+    const server = await retryAfterServer(503, '4', 2);
+    try {
+      const out = await replayAsync(short.yaml, [{ name: 'retry-after', states: [at(short.application, deployed('r1'))] }], { token: TOKEN, sendTo: server.url });
+      const [d] = out.fixtures[0].steps[0].deliveries;
+      expect(short.budgetMs).toBe(3_000);
+      expect(d).toMatchObject({ status: 200, attempts: 3 });
+      expect(d.tries.map(t => [t.status, t.retryAfter ?? ''])).toEqual([[503, '4'], [503, '4'], [200, '']]);
+      // Each wait is the header's 4 s, not retryWaitMax's 1 s.
+      expect(d.tries[1].at - d.tries[0].at).toBeGreaterThanOrEqual(4);
+      expect(d.tries[2].at - d.tries[1].at).toBeGreaterThanOrEqual(4);
+      expect(d.seconds).toBeGreaterThan(short.budgetMs / 1000);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  test('429 with Retry-After: 3 on every attempt: gives up after 3 retries and 9 s, three times the budget', async () => {
+    const server = await retryAfterServer(429, '3', Infinity);
+    try {
+      const out = await replayAsync(short.yaml, [{ name: 'rate-limited', states: [at(short.application, deployed('r1'))] }], { token: TOKEN, sendTo: server.url });
+      const step = out.fixtures[0].steps[0];
+      const [d] = step.deliveries;
+      expect(d).toMatchObject({ attempts: 4 });
+      expect(d.tries.map(t => t.status)).toEqual([429, 429, 429, 429]);
+      expect(d.seconds).toBeGreaterThanOrEqual(9);
+      expect(step.sendErrors).toEqual([expect.stringMatching(/giving up after 4 attempt\(s\)/)]);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  test('without the header the same server is retried within the budget', async () => {
+    const server = await retryAfterServer(503, '', 2);
+    try {
+      const out = await replayAsync(short.yaml, [{ name: 'no header', states: [at(short.application, deployed('r1'))] }], { token: TOKEN, sendTo: server.url });
+      const [d] = out.fixtures[0].steps[0].deliveries;
+      expect(d).toMatchObject({ status: 200, attempts: 3 });
+      expect(d.seconds).toBeLessThan(short.budgetMs / 1000);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -42,12 +42,21 @@ export interface EngineRequest {
   readonly body: string;
 }
 
+/** One attempt of a send: seconds after the send started, and what it got. */
+export interface EngineTry {
+  readonly at: number;
+  readonly status?: number;
+  readonly retryAfter?: string;
+  readonly error?: string;
+}
+
 /** What happened to a request really sent (engine run with sendTo). */
 export interface EngineDelivery {
   readonly status: number;
   readonly attempts: number;
   readonly error?: string;
   readonly seconds: number;
+  readonly tries: EngineTry[];
 }
 
 export interface EngineStep {
