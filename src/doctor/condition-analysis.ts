@@ -19,71 +19,24 @@
  */
 import { AppDef, ConditionDef, Inventory, NotificationsConfig, selectorMatches, SUBSCRIBE_PREFIX, SubscriptionDef, TemplateDef, TriggerDef } from './inventory';
 import { OutputAction, TemplateAnalysis, FieldRef, analyzeTemplate, formatPath } from './template-analysis';
+import { DataPath, exprPath, PathSet, pathKey, provesFalse, provesTrue, samePath, UnguardedRead, unguardedReads } from '../private/expr-guards';
 import { ExprNode, ExprParseResult, memberPaths, parseExpr } from '../private/expr-parser';
 import { ENTITY_REF_ANNOTATION } from '../private/go-template';
 import { PipeNode } from '../private/go-template-parser';
 
 export { ENTITY_REF_ANNOTATION };
-
-/** A path of data from the root, such as `['app', 'status', 'operationState']`. */
-export type DataPath = readonly string[];
+// The analysis of expressions lives in src/private/expr-guards.ts, which the
+// library's own check of custom conditions shares; the doctor's rules keep
+// importing it from here.
+export { exprPath, PathSet, pathKey, provesFalse, provesTrue, samePath };
+export type { DataPath, UnguardedRead };
 
 /** `app.metadata.annotations["backstage.io/entity-ref"]`. */
 export const ENTITY_REF_PATH: DataPath = ['app', 'metadata', 'annotations', ENTITY_REF_ANNOTATION];
 
-/** The key of a path in a set. */
-export function pathKey(path: DataPath): string {
-  return JSON.stringify(path);
-}
-
-/** Whether two paths are equal. */
-export function samePath(a: DataPath | undefined, b: DataPath): boolean {
-  return a !== undefined && a.length === b.length && a.every((p, i) => p === b[i]);
-}
-
 /** A path as written in messages: `app.status.operationState`, `app.metadata.annotations["backstage.io/entity-ref"]`. */
 export function showPath(path: DataPath): string {
   return formatPath(path);
-}
-
-/**
- * A set of paths known to be present (non-nil). A present path implies its
- * ancestors: a field of nil is never non-nil.
- */
-export class PathSet {
-  public static of(paths: Iterable<DataPath> = []): PathSet {
-    const set = new PathSet(new Set());
-    for (const p of paths) set.add(p);
-    return set;
-  }
-
-  private constructor(private readonly keys: Set<string>) {}
-
-  public has(path: DataPath): boolean {
-    return this.keys.has(pathKey(path));
-  }
-
-  /** Adds a path and its ancestors (in place). */
-  public add(path: DataPath): this {
-    for (let i = 1; i <= path.length; i++) this.keys.add(pathKey(path.slice(0, i)));
-    return this;
-  }
-
-  public union(other: PathSet): PathSet {
-    return new PathSet(new Set([...this.keys, ...other.keys]));
-  }
-
-  public intersect(other: PathSet): PathSet {
-    return new PathSet(new Set([...this.keys].filter(k => other.keys.has(k))));
-  }
-
-  public copy(): PathSet {
-    return new PathSet(new Set(this.keys));
-  }
-
-  public paths(): DataPath[] {
-    return [...this.keys].map(k => JSON.parse(k));
-  }
 }
 
 /**
@@ -111,6 +64,9 @@ export function canBeAbsent(path: DataPath, known: PathSet): boolean {
   return !(required && required.includes(last));
 }
 
+/** What the doctor counts as possibly absent: canBeAbsent, with no closures followed. */
+const DOCTOR_PRESENCE = { canBeAbsent };
+
 /** Why a parent can be absent, for messages. */
 export function whyAbsent(path: DataPath): string {
   const p = path.join('.');
@@ -134,20 +90,6 @@ export function whyAbsent(path: DataPath): string {
 
 // ------------------------------------------------------------------ expr
 
-/** A read that fails while a parent is absent. */
-export interface UnguardedRead {
-  /** What is read, as far as it is a path (`app.status.operationState.phase`). */
-  readonly path: DataPath;
-  /** The parents (or the value itself, for `len`, `contains`, ...) that can be absent, outermost first. */
-  readonly absent: DataPath[];
-  /** Offset of the read in the expression. */
-  readonly offset: number;
-  /** How it is read: a field, or an operation that needs the value itself. */
-  readonly kind: 'field' | 'operation';
-  /** The operation, for `kind: 'operation'` (`len`, `contains`, `>`). */
-  readonly operation?: string;
-}
-
 /** What an expression reads, proves and leaves unguarded. */
 export interface ExprFacts {
   readonly parsed: ExprParseResult;
@@ -157,359 +99,6 @@ export interface ExprFacts {
   readonly provesTrue: PathSet;
   /** Every `app` path the expression reads (as far as paths go). */
   readonly reads: DataPath[];
-}
-
-const COLLECTION_BUILTINS = new Set([
-  'len', 'all', 'none', 'any', 'one', 'filter', 'map', 'count', 'sum', 'find', 'findIndex', 'findLast', 'findLastIndex',
-  'groupBy', 'sortBy', 'reduce',
-]);
-const STRING_OPERATORS = new Set(['contains', 'startsWith', 'endsWith', 'matches']);
-const ORDERING = new Set(['<', '>', '<=', '>=']);
-const LITERALS = new Set(['string', 'integer', 'float', 'bool', 'bytes', 'array', 'map']);
-
-interface ChainStep {
-  readonly name: string | undefined;
-  readonly optional: boolean;
-  readonly node: ExprNode;
-  readonly computed?: ExprNode;
-}
-
-/** A member chain from its root: the root node and each step. */
-function chainOf(node: ExprNode): { root: ExprNode; steps: ChainStep[] } {
-  const steps: ChainStep[] = [];
-  let cur: ExprNode = node;
-  while (cur.kind === 'member') {
-    const p = cur.property;
-    const name = p.kind === 'string' ? p.value : p.kind === 'integer' ? p.value.toString() : undefined;
-    steps.unshift({ name, optional: cur.optional, node: cur, computed: name === undefined ? p : undefined });
-    cur = cur.object;
-  }
-  return { root: cur, steps };
-}
-
-/** The `app` path an expression is, when it is a plain member chain with literal keys. */
-export function exprPath(node: ExprNode): DataPath | undefined {
-  if (node.kind === 'identifier') return node.name === 'app' ? ['app'] : undefined;
-  if (node.kind !== 'member') return undefined;
-  const { root, steps } = chainOf(node);
-  if (root.kind !== 'identifier' || root.name !== 'app') return undefined;
-  if (steps.some(s => s.name === undefined)) return undefined;
-  return ['app', ...steps.map(s => s.name!)];
-}
-
-function isNonNilLiteral(node: ExprNode): boolean {
-  if (node.kind === 'array') return node.elements.every(isNonNilLiteral);
-  return LITERALS.has(node.kind);
-}
-
-/** Paths dereferenced whenever the node is evaluated without error. */
-function derefs(node: ExprNode): PathSet {
-  const out = PathSet.of();
-  const add = (p: DataPath | undefined) => {
-    if (p) out.add(p);
-  };
-  const walk = (n: ExprNode): void => {
-    switch (n.kind) {
-      case 'member': {
-        const { root, steps } = chainOf(n);
-        const rootPath: DataPath | undefined = root.kind === 'identifier' && root.name === 'app' ? ['app'] : undefined;
-        if (!rootPath) walk(root);
-        let path: string[] | undefined = rootPath ? [...rootPath] : undefined;
-        for (const step of steps) {
-          if (step.computed) walk(step.computed);
-          if (step.optional) return;
-          if (path) add(path);
-          path = path && step.name !== undefined ? [...path, step.name] : undefined;
-        }
-        return;
-      }
-      case 'binary':
-        if (['and', '&&', 'or', '||', '??'].includes(n.operator)) {
-          walk(n.left);
-          return;
-        }
-        walk(n.left);
-        walk(n.right);
-        if (STRING_OPERATORS.has(n.operator) || ORDERING.has(n.operator)) {
-          add(exprPath(n.left));
-          add(exprPath(n.right));
-        }
-        return;
-      case 'conditional':
-        walk(n.test);
-        return;
-      case 'unary':
-        walk(n.operand);
-        return;
-      case 'builtin':
-        n.arguments.forEach((a, i) => {
-          if (a.kind === 'predicate') return;
-          walk(a);
-          if (i === 0 && COLLECTION_BUILTINS.has(n.name)) add(exprPath(a));
-        });
-        return;
-      case 'call':
-        if (n.callee.kind === 'member') walk(n.callee.object);
-        n.arguments.forEach(walk);
-        return;
-      case 'array':
-        n.elements.forEach(walk);
-        return;
-      case 'map':
-        n.entries.forEach(e => {
-          walk(e.key);
-          walk(e.value);
-        });
-        return;
-      case 'slice':
-        walk(n.object);
-        if (n.from) walk(n.from);
-        if (n.to) walk(n.to);
-        return;
-      case 'sequence':
-        n.expressions.forEach(walk);
-        return;
-      case 'let':
-        walk(n.value);
-        walk(n.body);
-        return;
-      default:
-        return;
-    }
-  };
-  walk(node);
-  return out;
-}
-
-const PHASE: DataPath = ['app', 'status', 'operationState', 'phase'];
-const SYNC_RESULT: DataPath = ['app', 'status', 'operationState', 'syncResult'];
-
-/**
- * What a value of the Application implies: a sync whose phase is Succeeded
- * has recorded its result (Argo CD's sync sets operationState.syncResult
- * before it runs the sync tasks, and only then can the phase be Succeeded).
- */
-function implied(path: DataPath, values: ExprNode[], into: PathSet): void {
-  if (samePath(path, PHASE) && values.length > 0 && values.every(v => v.kind === 'string' && v.value === 'Succeeded')) into.add(SYNC_RESULT);
-}
-
-/** Paths present whenever the node evaluates to true. */
-export function provesTrue(node: ExprNode): PathSet {
-  const base = derefs(node);
-  switch (node.kind) {
-    case 'binary': {
-      const { operator, left, right } = node;
-      if (operator === 'and' || operator === '&&') return provesTrue(left).union(provesTrue(right));
-      if (operator === 'or' || operator === '||') return base.union(provesTrue(left).intersect(provesTrue(right)));
-      const lp = exprPath(left);
-      const rp = exprPath(right);
-      if (operator === '==') {
-        if (lp && isNonNilLiteral(right)) base.add(lp);
-        if (rp && isNonNilLiteral(left)) base.add(rp);
-        if (lp) implied(lp, [right], base);
-        if (rp) implied(rp, [left], base);
-        return base;
-      }
-      if (operator === '!=') {
-        if (lp && right.kind === 'nil') base.add(lp);
-        if (rp && left.kind === 'nil') base.add(rp);
-        return base;
-      }
-      if (operator === 'in') {
-        if (lp && right.kind === 'array' && right.elements.length > 0 && right.elements.every(isNonNilLiteral)) {
-          base.add(lp);
-          implied(lp, right.elements, base);
-        }
-        // "key" in app.metadata.annotations: the map and the key are present.
-        if (rp && left.kind === 'string') base.add([...rp, left.value]);
-        return base;
-      }
-      if (STRING_OPERATORS.has(operator) || ORDERING.has(operator)) {
-        if (lp) base.add(lp);
-        if (rp) base.add(rp);
-      }
-      return base;
-    }
-    case 'unary':
-      return node.operator === 'not' || node.operator === '!' ? base.union(provesFalse(node.operand)) : base;
-    case 'conditional':
-      return base.union(provesTrue(node.test).union(provesTrue(node.consequent)).intersect(provesFalse(node.test).union(provesTrue(node.alternate))));
-    case 'member': {
-      // A field used as a boolean is present when true.
-      const p = exprPath(node);
-      if (p) base.add(p);
-      return base;
-    }
-    case 'builtin':
-      // len(x) > 0 style tests are binary nodes; any(x, ...) / all(...) read x.
-      return base;
-    default:
-      return base;
-  }
-}
-
-/** Paths present whenever the node evaluates to false. */
-export function provesFalse(node: ExprNode): PathSet {
-  const base = derefs(node);
-  switch (node.kind) {
-    case 'binary': {
-      const { operator, left, right } = node;
-      if (operator === 'or' || operator === '||') return provesFalse(left).union(provesFalse(right));
-      if (operator === 'and' || operator === '&&') return base.union(provesFalse(left).intersect(provesTrue(left).union(provesFalse(right))));
-      const lp = exprPath(left);
-      const rp = exprPath(right);
-      if (operator === '==') {
-        if (lp && right.kind === 'nil') base.add(lp);
-        if (rp && left.kind === 'nil') base.add(rp);
-      }
-      if (operator === '!=') {
-        if (lp && isNonNilLiteral(right)) base.add(lp);
-        if (rp && isNonNilLiteral(left)) base.add(rp);
-      }
-      return base;
-    }
-    case 'unary':
-      return node.operator === 'not' || node.operator === '!' ? base.union(provesTrue(node.operand)) : base;
-    case 'conditional':
-      return base.union(
-        provesTrue(node.test).union(provesFalse(node.consequent)).intersect(provesFalse(node.test).union(provesFalse(node.alternate))),
-      );
-    default:
-      return base;
-  }
-}
-
-/**
- * Walks an expression in evaluation order and records the reads that fail
- * while a parent is absent, given what is known present beforehand.
- */
-function unguardedReads(ast: ExprNode, known: PathSet): UnguardedRead[] {
-  const out: UnguardedRead[] = [];
-  const seen = new Set<string>();
-  const record = (read: UnguardedRead) => {
-    const id = JSON.stringify([read.path, read.absent, read.kind, read.operation]);
-    if (seen.has(id)) return;
-    seen.add(id);
-    out.push(read);
-  };
-
-  /** Checks a value used by an operation that fails on nil. */
-  const needValue = (node: ExprNode, g: PathSet, operation: string) => {
-    const p = exprPath(node);
-    if (!p || !canBeAbsent(p, g)) return;
-    record({ path: p, absent: [p], offset: node.position.offset, kind: 'operation', operation });
-  };
-
-  const visit = (node: ExprNode, g: PathSet): PathSet => {
-    switch (node.kind) {
-      case 'member': {
-        const { root, steps } = chainOf(node);
-        const isApp = root.kind === 'identifier' && root.name === 'app';
-        let after = isApp ? g : visit(root, g);
-        let path: string[] | undefined = isApp ? ['app'] : undefined;
-        const local = after.copy();
-        const absent: DataPath[] = [];
-        let optionalSeen = false;
-        for (const step of steps) {
-          if (step.computed) after = visit(step.computed, after);
-          if (path && !step.optional && canBeAbsent(path, local)) absent.push([...path]);
-          if (path) local.add(path);
-          if (step.optional) optionalSeen = true;
-          if (path && !optionalSeen) after = after.copy().add(path);
-          path = path && step.name !== undefined ? [...path, step.name] : undefined;
-        }
-        if (absent.length > 0) {
-          const full = isApp ? ['app', ...steps.map(s => s.name ?? '*')] : [];
-          record({ path: full, absent, offset: node.position.offset, kind: 'field' });
-        }
-        return after;
-      }
-      case 'binary': {
-        const { operator, left, right } = node;
-        if (operator === 'and' || operator === '&&') {
-          const g1 = visit(left, g);
-          visit(right, g1.union(provesTrue(left)));
-          return g1;
-        }
-        if (operator === 'or' || operator === '||') {
-          const g1 = visit(left, g);
-          visit(right, g1.union(provesFalse(left)));
-          return g1;
-        }
-        if (operator === '??') {
-          const g1 = visit(left, g);
-          visit(right, g1);
-          return g1;
-        }
-        const g1 = visit(left, g);
-        const g2 = visit(right, g1);
-        if (STRING_OPERATORS.has(operator) || ORDERING.has(operator)) {
-          needValue(left, g2, operator);
-          needValue(right, g2, operator);
-        }
-        return g2.union(derefs(node));
-      }
-      case 'conditional': {
-        const g1 = visit(node.test, g);
-        visit(node.consequent, g1.union(provesTrue(node.test)));
-        visit(node.alternate, g1.union(provesFalse(node.test)));
-        return g1;
-      }
-      case 'unary':
-        return visit(node.operand, g);
-      case 'builtin': {
-        let cur = g;
-        node.arguments.forEach((a, i) => {
-          if (a.kind === 'predicate') {
-            visit(a.body, cur);
-            return;
-          }
-          cur = visit(a, cur);
-          if (i === 0 && COLLECTION_BUILTINS.has(node.name)) {
-            needValue(a, cur, `${node.name}()`);
-            const p = exprPath(a);
-            if (p) cur = cur.copy().add(p);
-          }
-        });
-        return cur;
-      }
-      case 'call': {
-        let cur = node.callee.kind === 'member' ? visit(node.callee.object, g) : g;
-        for (const a of node.arguments) cur = visit(a, cur);
-        return cur;
-      }
-      case 'predicate':
-        visit(node.body, g);
-        return g;
-      case 'array': {
-        let cur = g;
-        for (const e of node.elements) cur = visit(e, cur);
-        return cur;
-      }
-      case 'map': {
-        let cur = g;
-        for (const e of node.entries) cur = visit(e.value, visit(e.key, cur));
-        return cur;
-      }
-      case 'slice': {
-        let cur = visit(node.object, g);
-        if (node.from) cur = visit(node.from, cur);
-        if (node.to) cur = visit(node.to, cur);
-        return cur;
-      }
-      case 'sequence': {
-        let cur = g;
-        for (const e of node.expressions) cur = visit(e, cur);
-        return cur;
-      }
-      case 'let':
-        return visit(node.body, visit(node.value, g));
-      default:
-        return g;
-    }
-  };
-  visit(ast, known);
-  return out;
 }
 
 /**
@@ -585,7 +174,12 @@ export function exprFacts(text: string, known: PathSet = PathSet.of()): ExprFact
   if (cached) return cached;
   const parsed = parseExpr(text);
   const facts: ExprFacts = parsed.ok
-    ? { parsed, unguarded: unguardedReads(parsed.ast, known), provesTrue: provesTrue(parsed.ast).union(known), reads: appReads(parsed.ast) }
+    ? {
+      parsed,
+      unguarded: unguardedReads(parsed.ast, known, DOCTOR_PRESENCE),
+      provesTrue: provesTrue(parsed.ast).union(known),
+      reads: appReads(parsed.ast),
+    }
     : { parsed, unguarded: [], provesTrue: known.copy(), reads: [] };
   if (factsCache.size > 2000) factsCache.clear();
   factsCache.set(cacheKey, facts);
