@@ -2,6 +2,7 @@ import { Yaml } from 'cdk8s';
 import { ArgoCdVersion } from './argocd-version';
 import { OncePer } from './once-per';
 import { NOTIFIED_ANNOTATION } from './private/argocd-sync';
+import { provedBy, unguardedReadsWarning } from './private/condition-guards';
 import { checkExpression, renderExpression } from './private/conditions';
 import { parseExpr } from './private/expr-parser';
 import {
@@ -83,9 +84,11 @@ export interface CustomTriggerProps {
    *
    * It is combined with a guard so that it only fires for Applications that
    * carry the `backstage.io/entity-ref` annotation. Guard absent fields with
-   * `!= nil` (`app.status != nil and app.status.operationState != nil and …`):
-   * Argo CD releases before expr 1.10 do not support `?.`, and a runtime error
-   * counts as not triggered.
+   * `!= nil` (`app.status != nil and app.status.operationState != nil and …`)
+   * and list elements with `len(…) > i`: Argo CD releases before expr 1.10 do
+   * not support `?.`, and a runtime error counts as not triggered, logged on
+   * every reconcile. A read that an ordinary Application can lack (by the
+   * Application CRD) is a synth warning that gives the guarded form.
    */
   readonly when: string;
 
@@ -456,17 +459,25 @@ export class BackstageTrigger {
     if (this.isReference || this.isBuiltIn) return { problems, warnings };
     if (this.condition.trim() !== '') expressions.push([`the "when" condition of trigger "${this.triggerName}"`, this.condition, true]);
     if (this.oncePer && this.oncePer.expression.trim() !== '') expressions.push([`the oncePer expression of trigger "${this.triggerName}"`, this.oncePer.expression, false]);
+    // What is present whenever each is evaluated: the entity guard's annotations, then what when proves for oncePer.
+    let known = provedBy(ENTITY_GUARD);
     for (const [what, expression, isWhen] of expressions) {
       const check = checkExpression(what, expression, target, isWhen);
       problems.push(...check.problems);
       warnings.push(...check.warnings);
+      if (check.problems.length > 0) break;
+      // Reads that fail on an application without the field: a warning with the guarded form.
+      const unguarded = unguardedReadsWarning(what, expression, known, target, isWhen);
+      if (unguarded) warnings.push(unguarded);
       // What is written must parse too: the condition joined to the entity guard.
-      if (isWhen && check.problems.length === 0) {
+      if (isWhen) {
         const written = this._renderedCondition();
         const parsed = parseExpr(written);
         if (!parsed.ok) {
           problems.push(`${what} cannot be written as the operand of the library's entity guard ("${written}": ${parsed.error.message}): report this with the condition, and rewrite it meanwhile`);
+          break;
         }
+        known = provedBy(written);
       }
     }
     return { problems, warnings };

@@ -372,12 +372,15 @@ export function provesFalse(node: ExprNode, el?: DataPath): PathSet {
   }
 }
 
+/** The element of a collection that a predicate runs on, as a path segment: `[...collection, ELEMENT]`. */
+export const ELEMENT = '#';
+
 /** What can be absent, for the walk of `unguardedReads`. */
 export interface Presence {
   /**
    * Follow the predicates of `all`, `any`, `filter`, ...: `#` and `.field`
-   * there read an element of the collection, `[...collection, '*']`, which
-   * exists while it is iterated.
+   * there read an element of the collection, `[...collection, ELEMENT]`,
+   * which exists while it is iterated.
    */
   readonly closures?: boolean;
   /**
@@ -488,7 +491,7 @@ export function unguardedReads(ast: ExprNode, known: PathSet, presence: Presence
             const p = exprPath(a, el);
             if (p) {
               cur = cur.copy().add(p);
-              element = [...p, '*'];
+              element = [...p, ELEMENT];
             }
           }
         });
