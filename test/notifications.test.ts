@@ -262,8 +262,14 @@ describe('gitops safety', () => {
     expect(build()).toBe(build());
   });
 
-  test('never emits the notified state annotation', () => {
-    expect(build()).not.toContain('notified.notifications.argoproj.io');
+  test('never emits the notified state annotation; only CREATED\'s condition reads it', () => {
+    const objects = YAML.parseAllDocuments(build()).map(d => d.toJSON()).filter(Boolean);
+    for (const o of objects) {
+      expect(Object.keys(o.metadata.annotations ?? {})).not.toContain('notified.notifications.argoproj.io');
+      expect(Object.keys(o.spec?.template?.metadata?.annotations ?? {})).not.toContain('notified.notifications.argoproj.io');
+    }
+    const mentions = objects.flatMap(o => Object.entries({ ...o.data, ...o.spec?.triggers }).filter(([, v]) => String(v).includes('notified.notifications.argoproj.io')).map(([k]) => k));
+    expect(mentions).toEqual(['trigger.on-created-backstage', 'trigger.on-created-backstage']);
   });
 
   test('never emits <no value> or Go template syntax outside templates', () => {
