@@ -3,12 +3,14 @@ import { Construct } from 'constructs';
 import type { ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
 import { appSetEntityRefProblems } from './private/appset-templates';
+import { applicationSetDeletionWarning } from './private/deletion';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { applicationSetModule, memo } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
+import { warnDuringValidation } from './private/warnings';
 import { yamlUnsafeStrings } from './private/yaml-safety';
 import { BackstageTrigger } from './trigger';
 
@@ -106,6 +108,14 @@ export class NotifyingApplicationSet extends Construct {
 
     claimObject(this, this.apiObject.apiVersion, this.apiObject.kind, this.namespace, this.name);
 
+    this.node.addValidation({
+      validate: () => {
+        // A deletion trigger needs a deletion Argo CD can see: a finalizer on the generated Applications.
+        const deletion = applicationSetDeletionWarning(this.triggers, props.spec);
+        if (deletion) warnDuringValidation(this, deletion);
+        return [];
+      },
+    });
     this.node.addValidation({
       validate: () => [
         ...problems,

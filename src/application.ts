@@ -4,12 +4,13 @@ import { CatalogInfoOptions, CatalogLink } from './catalog';
 import { Application, ApplicationSpec, toJson_ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
 import { ARGOCD_APP_NAME, ARGOCD_APP_NAMESPACE, ARGOCD_APP_SELECTOR, ARGOCD_INSTANCE_NAME, ARGOCD_TRACKING_LABEL, CATALOG_KINDS } from './private/catalog';
+import { applicationDeletionWarning } from './private/deletion';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { appCollisions, registerFleetClass, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
-import { addWarning } from './private/warnings';
+import { addWarning, warnDuringValidation } from './private/warnings';
 import { yamlMisread, yamlUnsafeCharacter, yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
@@ -337,7 +338,18 @@ export class NotifyingApplication extends Application {
     if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR && !this.notifications.selectsLabels(labels)) {
       problems.push(`subscribes by label selector, but no subscription of ${this.notifications.node.path} selects its labels ${JSON.stringify(labels)}, so it would never be notified: add matching labels, or call notifications.addSubscription({ matchLabels })`);
     }
+    // A deletion trigger needs a deletion Argo CD can see: a finalizer.
+    const deletion = applicationDeletionWarning(this.subscribedTriggers(labels), finalizers);
+    if (deletion) warnDuringValidation(this, deletion);
     return problems;
+  }
+
+  /** The triggers this Application is subscribed to, by whichever subscription mode. */
+  private subscribedTriggers(labels: Record<string, string>): BackstageTrigger[] {
+    if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR) return this.notifications.labelSubscriptionTriggers(labels);
+    // The short annotation subscribes to defaultTriggers, which lists every trigger of the configuration.
+    if (this.subscriptionMode === SubscriptionMode.DEFAULT_TRIGGERS) return this.notifications.triggers;
+    return this.triggers;
   }
 
   /**

@@ -104,6 +104,12 @@ export interface IArgoCdBackstageNotifications extends IConstruct {
   selectsLabels(labels: { [key: string]: string }): boolean;
 
   /**
+   * The triggers that label-selector subscriptions subscribe an Application
+   * with these labels to (none when no subscription selects it).
+   */
+  labelSubscriptionTriggers(labels: { [key: string]: string }): BackstageTrigger[];
+
+  /**
    * The subscription annotation key for a trigger and the service:
    * `notifications.argoproj.io/subscribe.<trigger>.<service>`.
    */
@@ -493,6 +499,14 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
   }
 
   /**
+   * The triggers that label-selector subscriptions (`addSubscription`)
+   * subscribe an Application with these labels to.
+   */
+  public labelSubscriptionTriggers(labels: { [key: string]: string }): BackstageTrigger[] {
+    return triggersSelecting(this._subscriptions, this._triggers, labels);
+  }
+
+  /**
    * Whether a trigger of that name is configured.
    */
   public hasTrigger(triggerName: string): boolean {
@@ -835,6 +849,10 @@ class ImportedNotifications extends Construct implements IArgoCdBackstageNotific
     return this._subscriptions.some(s => Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v));
   }
 
+  public labelSubscriptionTriggers(labels: { [key: string]: string }): BackstageTrigger[] {
+    return triggersSelecting(this._subscriptions, this._triggers, labels);
+  }
+
   public subscriptionAnnotation(trigger: BackstageTrigger): string {
     return subscriptionAnnotationKey(trigger.triggerName, this.serviceName);
   }
@@ -870,6 +888,20 @@ function maybe(problems: string[], problem: string | undefined): void {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** The triggers of the subscriptions that select these labels, each once, in order. */
+function triggersSelecting(
+  subscriptions: LabelSubscriptionOptions[],
+  all: BackstageTrigger[],
+  labels: { [key: string]: string },
+): BackstageTrigger[] {
+  const out = new Set<BackstageTrigger>();
+  for (const s of subscriptions) {
+    if (!Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v)) continue;
+    for (const t of s.triggers ?? all) out.add(t);
+  }
+  return [...out];
 }
 
 function selectorOf(labels: Record<string, string>): string {

@@ -290,7 +290,16 @@ export class BackstageTrigger {
     conditionDescription: 'Application is created.',
   });
 
-  /** The application is being deleted. Once per application. */
+  /**
+   * The application is being deleted. Once per application.
+   *
+   * Argo CD sees a deletion only while the Application still exists with a
+   * `deletionTimestamp`, which takes a finalizer: an Application without one
+   * is removed at once and this never fires. Subscribing one without a
+   * finalizer is a synth warning; the library never adds
+   * `resources-finalizer.argocd.argoproj.io` itself, since it makes the
+   * deletion cascade to the application's resources.
+   */
   public static readonly DELETED = BackstageTrigger.builtIn({
     event: 'deleted',
     when: 'app.metadata.deletionTimestamp != nil',
