@@ -201,8 +201,9 @@ function metricLabelProblems(labels: Record<string, string>): string[] {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(labels)) {
     const nameProblem = checkPromLabelName('metric label', name);
-    if (nameProblem) problems.push(nameProblem);
-    else if (ENGINE_LABELS.includes(name)) {
+    if (nameProblem) {
+      problems.push(nameProblem);
+    } else if (ENGINE_LABELS.includes(name)) {
       problems.push(`metric label "${name}" is a label of the engine's counters, which the rules select on themselves: a second matcher on it would select nothing, so the alerts would never fire; remove it`);
     }
     const valueProblem = checkPromLabelValue(`metric label "${name}"`, value);

@@ -42,6 +42,10 @@ describe('reads an ordinary Application can lack are warned, with the guarded fo
     // syncResult is absent while an operation runs.
     ['app.status != nil and app.status.operationState != nil and app.status.operationState.syncResult.revision == "abc"', 'app.status.operationState.syncResult != nil'],
     ['app.spec.destination.namespace startsWith "prod-"', 'app.spec.destination.namespace != nil'],
+    // A map of the CRD (additionalProperties): any key can be missing.
+    ['app.spec.source != nil and app.spec.source.kustomize != nil and app.spec.source.kustomize.commonLabels != nil and app.spec.source.kustomize.commonLabels.team matches "^o"', 'app.spec.source.kustomize.commonLabels["team"] != nil'],
+    // Lists of lists: the inner element needs its own length test.
+    ['app.status != nil and app.status.history != nil and len(app.status.history) > 0 and app.status.history[0].revisions[0] == "a"', 'app.status.history[0].revisions != nil and len(app.status.history[0].revisions) > 0'],
     // An or-branch does not guard the other branch.
     ['app.status == nil or app.status.health.status == "Degraded"', 'app.status.health != nil'],
   ])('%s', (expression, fix) => {
@@ -148,6 +152,9 @@ describe('what can be absent comes from the Application CRD', () => {
     [['metadata', 'annotations', 'example.com/x'], true],
     [['spec', 'source', 'plugin', 'env', '#', 'name'], false],
     [['spec', 'source', 'helm', 'parameters', '#', 'name'], true],
+    [['spec', 'source', 'kustomize', 'commonLabels', 'team'], true],
+    [['status', 'resources', '#', 'health', 'status'], true],
+    [['status', 'sync', 'comparedTo', 'destination'], false],
     [['nonsense'], true],
   ])('%j can be absent: %s', (p, expected) => {
     expect(absent(...(p as string[]))).toBe(expected);
