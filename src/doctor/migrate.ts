@@ -16,6 +16,7 @@
 import { Duration } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
 import { deliveryProblems, WebhookDeliveryOptions } from '../delivery';
+import { BACKSTAGE_NOTIFICATIONS_PATH as NOTIFICATIONS_PATH } from '../notifications';
 import * as applicationTypes from '../imports/argocd-application-argoproj.io';
 import { OncePer } from '../once-per';
 import { appSetEntityRefProblems } from '../private/appset-templates';
@@ -63,7 +64,6 @@ export interface Migration {
 /** The package the printed code imports from. */
 export const PACKAGE = 'cdk8s-argocd-backstage-notifications';
 
-const NOTIFICATIONS_PATH = '/api/notifications/notifications';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const TODO_BACKSTAGE_URL = 'https://todo.invalid';
 const TODO_ARGOCD_URL = 'https://todo.invalid';

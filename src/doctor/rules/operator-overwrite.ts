@@ -13,7 +13,8 @@
  * - With `spec.notifications.enabled` false (the default) no notifications
  *   controller runs, and the operator deletes `argocd-notifications-secret`.
  */
-import { Inventory, KubeObject, NOTIFICATIONS_CR, NotificationsConfig } from '../inventory';
+import { NOTIFICATIONS_CONFIGURATION_NAME } from '../../notifications';
+import { Inventory, KubeObject, NotificationsConfig } from '../inventory';
 import { Report, Rule } from '../model';
 import { quoted } from '../wiring';
 
@@ -57,14 +58,14 @@ export const rule: Rule = {
       if (cr || enabling) {
         const by = cr
           ? `NotificationsConfiguration ${quoted(cr.object.name)} (${cr.object.source.file}:${cr.object.where().line}) manages ${nsText(ns)}`
-          : `ArgoCD ${quoted(enabling!.name)} (${enabling!.source.file}:${enabling!.where().line}) enables notifications in ${nsText(ns)}, so the operator creates and manages NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} there`;
+          : `ArgoCD ${quoted(enabling!.name)} (${enabling!.source.file}:${enabling!.where().line}) enables notifications in ${nsText(ns)}, so the operator creates and manages NotificationsConfiguration ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} there`;
         report({
           severity: 'error',
           where,
           key: 'metadata.name',
           message: `argocd-notifications-cm is given by hand, but ${by}`,
           impact: 'the operator replaces the configmap\'s data with the notificationsconfiguration\'s on its next reconcile (argocd-operator#1714): these triggers, templates and services are reverted and their notifications stop',
-          fix: `move every key of the configmap into NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} (spec.triggers, spec.templates, spec.services, spec.subscriptions, spec.context) and stop applying the configmap`,
+          fix: `move every key of the configmap into NotificationsConfiguration ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} (spec.triggers, spec.templates, spec.services, spec.subscriptions, spec.context) and stop applying the configmap`,
         });
         continue;
       }
@@ -75,7 +76,7 @@ export const rule: Rule = {
           key: 'metadata.name',
           message: `argocd-notifications-cm is given by hand in ${nsText(ns)}, which OpenShift GitOps manages`,
           impact: 'when notifications are enabled on the openshift-gitops instance the operator writes this configmap from NotificationsConfiguration "default-notifications-configuration" and reverts hand edits',
-          fix: `put the configuration in NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} instead, and enable notifications on the ArgoCD instance (spec.notifications.enabled: true)`,
+          fix: `put the configuration in NotificationsConfiguration ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} instead, and enable notifications on the ArgoCD instance (spec.notifications.enabled: true)`,
         });
       }
     }
@@ -86,9 +87,9 @@ export const rule: Rule = {
         severity: 'error',
         where: config.object.where(['metadata', 'name']),
         key: 'metadata.name',
-        message: `NotificationsConfiguration ${quoted(config.object.name)} is not named ${quoted(NOTIFICATIONS_CR)}, the only one the operator reads`,
+        message: `NotificationsConfiguration ${quoted(config.object.name)} is not named ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)}, the only one the operator reads`,
         impact: 'the operator ignores it: none of its triggers, templates or services reach argocd-notifications-cm, so none of its notifications are sent',
-        fix: `name it ${quoted(NOTIFICATIONS_CR)} (one per namespace), merging it into the existing one if there is one`,
+        fix: `name it ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} (one per namespace), merging it into the existing one if there is one`,
       });
     }
 

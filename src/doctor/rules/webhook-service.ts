@@ -11,10 +11,10 @@
  * argocd-notifications-secret, referenced as `$key`; written in the ConfigMap
  * it is in plain text for everyone who can read it.
  */
+import { BACKSTAGE_NOTIFICATIONS_PATH } from '../../notifications';
 import { Inventory, NotificationsConfig, ServiceDef } from '../inventory';
 import { Report, Rule } from '../model';
 import {
-  BACKSTAGE_NOTIFICATIONS_PATH,
   isBackstageService,
   isNotificationsEndpoint,
   kindOf,
