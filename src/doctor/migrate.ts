@@ -16,9 +16,21 @@
 import { Duration } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
 import { deliveryProblems, WebhookDeliveryOptions } from '../delivery';
-import { BACKSTAGE_NOTIFICATIONS_PATH as NOTIFICATIONS_PATH } from '../notifications';
 import * as applicationTypes from '../imports/argocd-application-argoproj.io';
+import { BACKSTAGE_NOTIFICATIONS_PATH as NOTIFICATIONS_PATH } from '../notifications';
 import { OncePer } from '../once-per';
+import {
+  AppDef,
+  ConditionDef,
+  Inventory,
+  NotificationsConfig,
+  selectorMatches,
+  ServiceDef,
+  SUBSCRIBE_PREFIX,
+  SubscriptionOrigin,
+  SUBSCRIPTIONS_ANNOTATION,
+  TriggerDef,
+} from './inventory';
 import { appSetEntityRefProblems } from '../private/appset-templates';
 import { NOTIFIED_ANNOTATION } from '../private/argocd-sync';
 import { applicationSetModule } from '../private/lazy';
@@ -36,18 +48,6 @@ import { NotificationRecipients } from '../recipients';
 import { NotificationScope } from '../scope';
 import { NotificationSeverity } from '../severity';
 import { BackstageTrigger, CustomTriggerProps } from '../trigger';
-import {
-  AppDef,
-  ConditionDef,
-  Inventory,
-  NotificationsConfig,
-  selectorMatches,
-  ServiceDef,
-  SUBSCRIBE_PREFIX,
-  SubscriptionOrigin,
-  SUBSCRIPTIONS_ANNOTATION,
-  TriggerDef,
-} from './inventory';
 import { camelCase, Cast, Code, commentLines, isRecord, literal, Names, pascalCase, RESERVED_IDENTIFIERS, str } from './migrate-code';
 import { convertSpec, Declarations, holdsCode, kubeValue, Leftover, missingRequired, readDeclarations, Shape, shapeOf } from './migrate-spec';
 import { BodyTexts, BUILT_IN_CONSTANTS, matchBuiltIn, readBody, unwrapCondition } from './migrate-trigger';
