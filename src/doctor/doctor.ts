@@ -2,8 +2,7 @@
  * Runs every rule over what the inputs hold.
  */
 import { buildInventory, DoctorOptions, Inventory } from './inventory';
-import { SourceFile } from './load';
-import { Finding, FindingInput, Rule } from './model';
+import { Finding, FindingInput, Rule, SourceFile } from './model';
 import { RULES } from './rules';
 
 /** What a doctor run found. */

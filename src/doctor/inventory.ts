@@ -11,8 +11,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { ArgoCdVersion } from '../argocd-version';
 import { NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME } from '../notifications';
 import { NOTIFICATIONS_SECRET_NAME } from '../token';
-import { SourceFile } from './load';
-import { parseYamlSpan, TextSpan, Where, YamlPath, YamlView } from './model';
+import { parseYamlSpan, SourceFile, TextSpan, Where, YamlPath, YamlView } from './model';
 
 export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe.';
 export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';

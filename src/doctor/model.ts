@@ -47,6 +47,29 @@ export interface Rule {
   check(inventory: import('./inventory').Inventory, report: Report): void;
 }
 
+/** Something in a file that the YAML parsers of Kubernetes reject or read differently. */
+export interface YamlProblem {
+  readonly line: number;
+  readonly kind: 'character' | 'encoding' | 'duplicate-key' | 'syntax' | 'secret-value';
+  /** For a `secret-value` problem: the object and the key (`data.backstage-token`), never the value. */
+  readonly key?: string;
+  /** What is wrong, lowercase. */
+  readonly message: string;
+}
+
+/** One input file (or stdin), parsed. */
+export interface SourceFile {
+  /** The path as given (folders expanded), or `<stdin>`. */
+  readonly file: string;
+  /** The text, with the values of Secrets blanked out once read. */
+  readonly text: string;
+  readonly span: TextSpan;
+  /** The documents of the stream that parsed, in order. */
+  readonly documents: YamlView[];
+  /** Problems for the `yaml` rule. */
+  readonly problems: YamlProblem[];
+}
+
 /** A path to a node of a YAML document: map keys and sequence indexes. */
 export type YamlPath = ReadonlyArray<string | number>;
 

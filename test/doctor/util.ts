@@ -2,10 +2,10 @@
  * Helpers for the doctor's tests.
  */
 import * as path from 'path';
-import { main } from '../../src/doctor/cli';
+import { main } from '../../src/cli/cli';
 import { DoctorResult, runDoctor } from '../../src/doctor/doctor';
 import { DoctorOptions } from '../../src/doctor/inventory';
-import { parseSource, readInputs } from '../../src/doctor/load';
+import { parseSource, readInputs } from '../../src/cli/load';
 import { Finding } from '../../src/doctor/model';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');

@@ -16,8 +16,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, Node as YamlNode, Scalar } from 'yaml';
 import { Inventory, KubeObject } from '../inventory';
-import { SourceFile, YamlProblem } from '../load';
-import { Report, Rule, Where, YamlPath } from '../model';
+import { Report, Rule, SourceFile, Where, YamlPath, YamlProblem } from '../model';
 import { resolveV2, V2Kind } from '../yaml-v2';
 
 export { resolveV2 } from '../yaml-v2';

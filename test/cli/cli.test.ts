@@ -7,13 +7,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { visit } from 'yaml';
-import { doctorText, fixture, runCli } from './util';
+import { toJsonReport, toText } from '../../src/cli/format';
+import { parseSource, readInputs } from '../../src/cli/load';
 import { runDoctor } from '../../src/doctor/doctor';
-import { toJsonReport, toText } from '../../src/doctor/format';
 import { buildInventory } from '../../src/doctor/inventory';
-import { parseSource, readInputs } from '../../src/doctor/load';
 import { Rule } from '../../src/doctor/model';
 import { RULES } from '../../src/doctor/rules';
+import { doctorText, fixture, runCli } from '../doctor/util';
 
 const SECRET_VALUE = 's3cr3t-Value-That-Must-Not-Leak-0123456789';
 const SECRET_BASE64 = 'c2VjcmV0LWJhc2U2NC1WYWx1ZS1UaGF0LU11c3QtTm90LUxlYWs=';

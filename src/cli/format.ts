@@ -1,8 +1,8 @@
 /**
  * The doctor's two outputs: grouped text for people, JSON for machines.
  */
-import { DoctorResult } from './doctor';
-import { Finding } from './model';
+import { DoctorResult } from '../doctor/doctor';
+import { Finding } from '../doctor/model';
 
 /** One finding as `--format json` prints it. */
 export interface JsonFinding {

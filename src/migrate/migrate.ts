@@ -16,9 +16,6 @@
 import { Duration } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
 import { deliveryProblems, WebhookDeliveryOptions } from '../delivery';
-import * as applicationTypes from '../imports/argocd-application-argoproj.io';
-import { BACKSTAGE_NOTIFICATIONS_PATH as NOTIFICATIONS_PATH } from '../notifications';
-import { OncePer } from '../once-per';
 import {
   AppDef,
   ConditionDef,
@@ -30,9 +27,13 @@ import {
   SubscriptionOrigin,
   SUBSCRIPTIONS_ANNOTATION,
   TriggerDef,
-} from './inventory';
+} from '../doctor/inventory';
+import * as applicationTypes from '../imports/argocd-application-argoproj.io';
+import { BACKSTAGE_NOTIFICATIONS_PATH as NOTIFICATIONS_PATH } from '../notifications';
+import { OncePer } from '../once-per';
 import { appSetEntityRefProblems } from '../private/appset-templates';
 import { NOTIFIED_ANNOTATION } from '../private/argocd-sync';
+import { ENTITY_REF_ANNOTATION } from '../private/go-template';
 import { applicationSetModule } from '../private/lazy';
 import {
   ANNOTATION_NAME_MAX,
@@ -48,10 +49,9 @@ import { NotificationRecipients } from '../recipients';
 import { NotificationScope } from '../scope';
 import { NotificationSeverity } from '../severity';
 import { BackstageTrigger, CustomTriggerProps } from '../trigger';
-import { camelCase, Cast, Code, commentLines, isRecord, literal, Names, pascalCase, RESERVED_IDENTIFIERS, str } from './migrate-code';
-import { convertSpec, Declarations, holdsCode, kubeValue, Leftover, missingRequired, readDeclarations, Shape, shapeOf } from './migrate-spec';
-import { BodyTexts, BUILT_IN_CONSTANTS, matchBuiltIn, readBody, unwrapCondition } from './migrate-trigger';
-import { ENTITY_REF_ANNOTATION } from '../private/go-template';
+import { camelCase, Cast, Code, commentLines, isRecord, literal, Names, pascalCase, RESERVED_IDENTIFIERS, str } from './code';
+import { convertSpec, Declarations, holdsCode, kubeValue, Leftover, missingRequired, readDeclarations, Shape, shapeOf } from './spec';
+import { BodyTexts, BUILT_IN_CONSTANTS, matchBuiltIn, readBody, unwrapCondition } from './trigger';
 
 /** The printed chart, and what it could not carry over. */
 export interface Migration {

@@ -13,8 +13,8 @@
  */
 import * as fs from 'fs';
 import { isMap, isPair, isScalar, isSeq, Node as YamlNode } from 'yaml';
-import { Code, isRecord, str } from './migrate-code';
-import { resolveV2Value } from './yaml-v2';
+import { Code, isRecord, str } from './code';
+import { resolveV2Value } from '../doctor/yaml-v2';
 
 /** What the converter does with a field. */
 export type Shape =

@@ -3,12 +3,12 @@
  */
 import * as fs from 'fs';
 import { ArgoCdVersion } from '../argocd-version';
-import { runDoctor } from './doctor';
 import { toJsonReport, toText } from './format';
-import { buildInventory } from './inventory';
 import { InputError, readInputs } from './load';
-import { migrate } from './migrate';
-import { RULES } from './rules';
+import { runDoctor } from '../doctor/doctor';
+import { buildInventory } from '../doctor/inventory';
+import { RULES } from '../doctor/rules';
+import { migrate } from '../migrate/migrate';
 
 /** Where the command writes, and how it reads stdin (replaced in tests). */
 export interface CliIo {
@@ -162,5 +162,5 @@ function failed(io: CliIo, e: unknown): number {
   return 2;
 }
 
-// Run as a script (`node lib/doctor/cli.js doctor ...`), as the bin does.
+// Run as a script (`node lib/cli/cli.js doctor ...`), as the bin does.
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

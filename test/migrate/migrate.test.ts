@@ -9,7 +9,6 @@ import * as path from 'path';
 import { Chart, Testing, Yaml } from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
-import { fixture, runCli } from './util';
 import {
   ArgoCdBackstageNotifications,
   ArgoCdInstance,
@@ -22,10 +21,11 @@ import {
   OncePer,
   SubscriptionMode,
 } from '../../src';
+import { parseSource, readInputs } from '../../src/cli/load';
 import { buildInventory, Inventory, NotificationsConfig } from '../../src/doctor/inventory';
-import { parseSource, readInputs } from '../../src/doctor/load';
-import { migrate, Migration, PACKAGE } from '../../src/doctor/migrate';
-import { matchBuiltIn, readBody, unwrapCondition } from '../../src/doctor/migrate-trigger';
+import { migrate, Migration, PACKAGE } from '../../src/migrate/migrate';
+import { matchBuiltIn, readBody, unwrapCondition } from '../../src/migrate/trigger';
+import { fixture, runCli } from '../doctor/util';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SUBSCRIBE = 'notifications.argoproj.io/subscribe.';
