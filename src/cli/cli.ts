@@ -1,165 +1,75 @@
 /**
- * The package's command: `cdk8s-argocd-backstage-notifications doctor`.
+ * The package's command: `cdk8s-argocd-backstage-notifications COMMAND ...`,
+ * with the verbs `doctor` and `migrate`, the way `cdk8s synth` and
+ * `cdk8s import` are verbs of one command.
  */
 import * as fs from 'fs';
-import { ArgoCdVersion } from '../argocd-version';
-import { toJsonReport, toText } from './format';
-import { InputError, readInputs } from './load';
-import { runDoctor } from '../doctor/doctor';
-import { buildInventory } from '../doctor/inventory';
-import { RULES } from '../doctor/rules';
-import { migrate } from '../migrate/migrate';
+import * as path from 'path';
+import { CliIo, Command, COMMAND, helpText, OptionSpec, optionsHelp, parseCommandLine, PROCESS_IO, UsageError } from './command';
+import { doctorCommand } from './doctor-command';
+import { migrateCommand } from './migrate-command';
 
-/** Where the command writes, and how it reads stdin (replaced in tests). */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly readStdin: () => Buffer | string;
-}
+/** The verbs, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = [doctorCommand, migrateCommand];
 
-const PROCESS_IO: CliIo = {
-  stdout: text => process.stdout.write(text),
-  stderr: text => process.stderr.write(text),
-  readStdin: () => fs.readFileSync(0),
+/** The options before the verb. */
+const TOP_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  help: { type: 'boolean', short: 'h', help: ['print this help and exit (COMMAND --help: the command\'s)'] },
+  version: { type: 'boolean', help: ['print the version of the package and exit'] },
 };
 
-export const COMMAND = 'cdk8s-argocd-backstage-notifications';
+export const USAGE = `usage: ${COMMAND} COMMAND [options] PATH...
 
-export const USAGE = `usage: ${COMMAND} doctor [options] PATH...
+Checks Argo CD to Backstage notifications setups written by hand, and
+migrates them to this library.
 
-Finds known faults in an Argo CD to Backstage notifications setup: the
-argocd-notifications-cm ConfigMap or NotificationsConfiguration, the
-argocd-notifications-secret (key names only, values are never read out),
-Applications, ApplicationSets, and Backstage app-config, RHDH dynamic-plugins
-config and rhdh-operator Backstage resources.
-
-PATH is a file or folder of YAML (multi-document, kubectl -o yaml lists,
-Kustomize, Helm or cdk8s output); - reads stdin.
+commands:
+${(() => {
+  const width = Math.max(...COMMANDS.map(c => c.name.length)) + 2;
+  return COMMANDS.map(c => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
+})()}
 
 options:
-  --format text|json      output for people (default) or machines
-  --argocd-version X.Y    the Argo CD release the configuration runs on
-                          (default: check for every supported release)
-  --migrate               print a cdk8s chart that rebuilds the setup with
-                          this library's constructs, instead of findings
-  --list-rules            print the rules and exit
-  -h, --help              print this help and exit
+${optionsHelp(TOP_OPTIONS)}
 
-exit status: 0 no errors (warnings allowed), 1 errors found, 2 unusable input
+Run "${COMMAND} COMMAND --help" for the options of a command.
 `;
 
-class UsageError extends Error {}
-
-interface Args {
-  readonly paths: string[];
-  readonly format: 'text' | 'json';
-  readonly argocdVersion?: ArgoCdVersion;
-  readonly migrate: boolean;
-  readonly listRules: boolean;
-  readonly help: boolean;
+/** The package's version, from its package.json (two folders up from src/cli and lib/cli). */
+function version(): string {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).version;
 }
 
-function parseArgs(argv: string[]): Args {
-  const paths: string[] = [];
-  let format: 'text' | 'json' = 'text';
-  let formatGiven = false;
-  let argocdVersion: ArgoCdVersion | undefined;
-  let migrateMode = false;
-  let listRules = false;
-  let help = false;
-  let command: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (name: string): string => {
-      const eq = arg.indexOf('=');
-      if (eq >= 0) return arg.slice(eq + 1);
-      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
-      return argv[++i];
-    };
-    if (arg === '-h' || arg === '--help') {help = true;} else if (arg === '--format' || arg.startsWith('--format=')) {
-      const f = value('--format');
-      if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be "text" or "json", not "${f}"`);
-      format = f;
-      formatGiven = true;
-    } else if (arg === '--argocd-version' || arg.startsWith('--argocd-version=')) {
-      const v = ArgoCdVersion.of(value('--argocd-version'));
-      const problem = v._problem();
-      if (problem) throw new UsageError(problem.replace('argocdVersion', '--argocd-version').replace(/ArgoCdVersion\.of\('([^']*)'\)/, '$1'));
-      argocdVersion = v;
-    } else if (arg === '--migrate') {migrateMode = true;} else if (arg === '--list-rules') {listRules = true;} else if (arg === '-') {paths.push(arg);} else if (arg === '--') {paths.push(...argv.slice(i + 1)), (i = argv.length);} else if (arg.startsWith('-')) {throw new UsageError(`unknown option ${arg}`);} else if (command === undefined) {command = arg;} else {paths.push(arg);}
-  }
-  if (migrateMode && formatGiven) throw new UsageError('--format applies to findings; --migrate prints TypeScript: give one of them');
-  if (!help && command === undefined) throw new UsageError('no command: the command is "doctor"');
-  if (!help && command !== 'doctor') throw new UsageError(`unknown command "${command}": the command is "doctor"`);
-  return { paths, format, argocdVersion, migrate: migrateMode, listRules, help };
-}
-
-/** Runs the command; returns the exit status. */
+/** Runs the command line; returns the exit status. */
 export function main(argv: string[], io: CliIo = PROCESS_IO): number {
-  let args: Args;
+  // Options before the verb are the command's own; the verb's come after it.
+  const at = argv.findIndex(arg => !arg.startsWith('-'));
+  const verb = at < 0 ? undefined : argv[at];
+  const command = COMMANDS.find(c => c.name === verb);
   try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`${COMMAND}: ${e.message}\n\n${USAGE}`);
-      return 2;
+    const { values } = parseCommandLine(at < 0 ? argv : argv.slice(0, at), TOP_OPTIONS);
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
     }
-    throw e;
+    if (values.version) {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    if (verb === undefined) throw new UsageError(`no command: give one of ${COMMANDS.map(c => c.name).join(', ')}`);
+    if (!command) throw new UsageError(`unknown command "${verb}": the commands are ${COMMANDS.map(c => `"${c.name}"`).join(' and ')}`);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${COMMAND}: ${e.message}\n\n${USAGE}`);
+    return 2;
   }
-  if (args.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (args.listRules) {
-    const width = Math.max(...RULES.map(r => r.id.length));
-    io.stdout(RULES.map(r => `${r.id.padEnd(width)}  ${r.summary}\n`).join(''));
-    return 0;
-  }
-  let sources;
   try {
-    sources = readInputs(args.paths, io.readStdin);
+    return command.run(argv.slice(at + 1), io);
   } catch (e) {
-    if (e instanceof InputError) {
-      io.stderr(`${COMMAND} doctor: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${COMMAND} ${command.name}: ${e.message}\n\n${helpText(command)}`);
+    return 2;
   }
-  if (args.migrate) {
-    // The rules do not run: migrating needs only what the inputs hold.
-    let migration;
-    try {
-      migration = migrate(buildInventory(sources, { argocdVersion: args.argocdVersion }));
-    } catch (e) {
-      return failed(io, e);
-    }
-    io.stdout(migration.code);
-    for (const note of migration.notCarried) io.stderr(`not carried over: ${note}\n`);
-    return 0;
-  }
-  let result;
-  try {
-    result = runDoctor(sources, { argocdVersion: args.argocdVersion });
-  } catch (e) {
-    return failed(io, e);
-  }
-  if (args.format === 'json') {
-    io.stdout(JSON.stringify(toJsonReport(result), undefined, 2) + '\n');
-  } else {
-    io.stdout(toText(result));
-  }
-  return result.errors > 0 ? 1 : 0;
-}
-
-/**
- * An input the doctor could not take apart (nested YAML with an alias to no
- * anchor, nesting deeper than it follows): exit 2, as for any input it cannot
- * read, so that CI does not take it for findings (1) or a pass (0).
- */
-function failed(io: CliIo, e: unknown): number {
-  const message = e instanceof InputError ? e.message : `could not check the inputs: ${e instanceof Error ? e.message : String(e)}`;
-  io.stderr(`${COMMAND} doctor: ${message}\n`);
-  return 2;
 }
 
 // Run as a script (`node lib/cli/cli.js doctor ...`), as the bin does.

@@ -1,6 +1,5 @@
 /**
- * Argo CD specs as TypeScript props of the generated types, for
- * `doctor --migrate`.
+ * Argo CD specs as TypeScript props of the generated types, for `migrate`.
  *
  * The generated types (cdk8s import) name some fields differently from Argo
  * CD's JSON (`repoURL` is `repoUrl`), and their `toJson_*` converters map them

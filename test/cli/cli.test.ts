@@ -23,28 +23,82 @@ function tmpdir(): string {
 }
 
 describe('command line', () => {
-  test('--help prints the usage and exits 0', () => {
+  test('--help prints the commands and exits 0', () => {
     const run = runCli(['--help']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^usage: cdk8s-argocd-backstage-notifications doctor/);
-    expect(run.stdout).toContain('--format text|json');
+    expect(run.stdout).toMatch(/^usage: cdk8s-argocd-backstage-notifications COMMAND \[options\] PATH\.\.\./);
+    expect(run.stdout).toMatch(/\n {2}doctor {3}find known faults/);
+    expect(run.stdout).toMatch(/\n {2}migrate {2}print a cdk8s chart/);
+  });
+
+  test.each([['doctor'], ['migrate']])('%s --help prints the usage of the command and exits 0', command => {
+    const run = runCli([command, '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^usage: cdk8s-argocd-backstage-notifications ${command} \\[options\\] PATH\\.\\.\\.\n`));
+    expect(run.stdout).toContain('--argocd-version X.Y');
+    expect(run.stdout).toMatch(/\nexit status: /);
+    expect(run.stdout.includes('--format')).toBe(command === 'doctor');
+    expect(run.stderr).toBe('');
+  });
+
+  test('-h is --help, before or after the command', () => {
+    expect(runCli(['-h']).stdout).toBe(runCli(['--help']).stdout);
+    expect(runCli(['doctor', '-h']).stdout).toBe(runCli(['doctor', '--help']).stdout);
+  });
+
+  test('--version prints the version of the package', () => {
+    const run = runCli(['--version']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).version}\n`);
   });
 
   test.each([
-    [[], /no command: the command is "doctor"/],
-    [['lint', 'x.yaml'], /unknown command "lint"/],
-    [['doctor', '--frobnicate', 'x.yaml'], /unknown option --frobnicate/],
+    [[], /^cdk8s-argocd-backstage-notifications: no command: give one of doctor, migrate\n\nusage: cdk8s-argocd-backstage-notifications COMMAND/],
+    [['lint', 'x.yaml'], /^cdk8s-argocd-backstage-notifications: unknown command "lint": the commands are "doctor" and "migrate"/],
+    [['--format', 'json', 'doctor', 'x.yaml'], /^cdk8s-argocd-backstage-notifications: unknown option --format\n/],
+    [['doctor', '--frobnicate', 'x.yaml'], /^cdk8s-argocd-backstage-notifications doctor: unknown option --frobnicate\n\nusage: cdk8s-argocd-backstage-notifications doctor/],
     [['doctor', '--format', 'xml', 'x.yaml'], /--format must be "text" or "json", not "xml"/],
     [['doctor', '--format'], /--format needs a value/],
+    [['doctor', '--list-rules=yes'], /--list-rules takes no value/],
     [['doctor', '--argocd-version', 'latest', 'x.yaml'], /--argocd-version "latest" is not a version/],
     [['doctor', '--argocd-version=2.1', 'x.yaml'], /older than Argo CD 2.4/],
-    [['doctor'], /no input: give files or folders of YAML, or - to read stdin/],
-    [['doctor', '--migrate', '--format', 'json', 'x.yaml'], /--format applies to findings; --migrate prints TypeScript/],
+    [['doctor'], /^cdk8s-argocd-backstage-notifications doctor: no input: give files or folders of YAML, or - to read stdin\n$/],
+    [['migrate'], /^cdk8s-argocd-backstage-notifications migrate: no input: give files or folders of YAML, or - to read stdin\n$/],
+    [['migrate', '--format', 'json', 'x.yaml'], /^cdk8s-argocd-backstage-notifications migrate: unknown option --format\n\nusage: cdk8s-argocd-backstage-notifications migrate/],
+    [['migrate', '--argocd-version', '1.8', 'x.yaml'], /older than Argo CD 2.4/],
   ])('%j is unusable input: exit 2 with a clear message', (args, message) => {
     const run = runCli(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
+  });
+
+  test('doctor --migrate names the command that migrates', () => {
+    const run = runCli(['doctor', '--migrate', 'x.yaml']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^cdk8s-argocd-backstage-notifications doctor: --migrate is not an option: migrating is a command of its own, cdk8s-argocd-backstage-notifications migrate PATH\.\.\.\n/);
+    // The help does not offer it.
+    expect(runCli(['doctor', '--help']).stdout).not.toContain('--migrate');
+  });
+
+  test('-- ends the options: a file whose name starts with a dash', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, '--odd.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const run = runCli(['doctor', '--', '--odd.yaml']);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^read 1 file: /);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('migrate reads stdin too, and reports unusable input as migrate', () => {
+    const run = runCli(['migrate', '-'], 'a: *nope\n');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^cdk8s-argocd-backstage-notifications migrate: <stdin>:1: not YAML that Kubernetes can read: /);
   });
 
   test('a file that does not exist: exit 2, naming it', () => {

@@ -1,5 +1,5 @@
 /**
- * `doctor --migrate`: the printed chart is typechecked (strict, with the
+ * `migrate`: the printed chart is typechecked (strict, with the
  * repository's compiler options) against the library, run, and its
  * synthesized manifests compared with the input it was made from.
  */
@@ -326,7 +326,7 @@ describe('the guide\'s ConfigMap', () => {
   });
 
   test('the command prints the code and the notes', () => {
-    const res = runCli(['doctor', '--migrate', fixture('guide', 'standard-configmap-quoted.yaml')]);
+    const res = runCli(['migrate', fixture('guide', 'standard-configmap-quoted.yaml')]);
     expect(res.status).toBe(0);
     expect(res.stdout).toBe(cases.guide.migration.code);
     expect(res.stderr.trimEnd().split('\n')).toEqual(cases.guide.migration.notCarried.map(n => `not carried over: ${n}`));
