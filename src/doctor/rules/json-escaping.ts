@@ -13,18 +13,10 @@
  * quotes trimmed. `quote` is Go's %q, `js` writes \' and `replace` escapes
  * only what it names: none of them is JSON.
  */
+import { UnsafeKind, UnsafeSource, ValueInfo } from '../body-values';
 import { Inventory } from '../inventory';
-import {
-  actionText,
-  formatKeyPath,
-  lineOf,
-  ScannedAction,
-  UnsafeKind,
-  UnsafeSource,
-  ValueInfo,
-  webhookBodies,
-  WebhookBody,
-} from '../json-body';
+import { actionText, formatKeyPath, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { ScannedAction } from '../json-scan';
 import { Report, Rule } from '../model';
 
 const KIND_TEXT: Record<UnsafeKind, string> = {

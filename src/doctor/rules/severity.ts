@@ -12,8 +12,10 @@
  * writes (`ternary`, `default`, a `context` value); a value computed from the
  * Application's data is left alone.
  */
+import { alternativeValues } from '../body-regions';
 import { Inventory } from '../inventory';
-import { alternativeValues, formatKeyPath, JsonAlternative, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { formatKeyPath, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { JsonAlternative } from '../json-scan';
 import { Report, Rule } from '../model';
 
 /** The severities Backstage accepts. */

@@ -12,8 +12,11 @@
  * `trunc N`, `abbrev N`, `substr`, `printf "%.Ns"` cut what they receive.
  * Annotations, messages, revisions and lists have no bound.
  */
+import { regionBound } from '../body-regions';
+import { charCount } from '../body-values';
 import { Inventory } from '../inventory';
-import { actionText, charCount, decodeJsonString, formatKeyPath, JsonAlternative, lineOf, regionBound, webhookBodies, WebhookBody } from '../json-body';
+import { actionText, formatKeyPath, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { decodeJsonString, JsonAlternative } from '../json-scan';
 import { Report, Rule } from '../model';
 
 /** Backstage's varchar columns that a webhook body writes. */
