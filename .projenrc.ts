@@ -186,6 +186,11 @@ project.addTask('package-smoke', {
   steps: [{ spawn: 'compile' }, { spawn: 'package:js' }, { exec: 'bash test/package/smoke.sh' }],
 });
 
+project.addTask('docs:rules', {
+  description: "Write the doctor's table of rules in README.md and docs/doctor-rules.md from the rules' metadata (src/doctor/rules/)",
+  exec: 'node build-tools/doctor-rules-docs.js',
+});
+
 const example = project.addTask('example', {
   description: 'Synthesize the example apps: the platform\'s (both flavours) into example/manifests/, the app team\'s into example/app-team/manifests/',
   env: silenceNode20,

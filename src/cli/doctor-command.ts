@@ -17,6 +17,7 @@ import {
 import { toJsonReport, toText } from './format';
 import { readInputs } from './load';
 import { runDoctor } from '../doctor/doctor';
+import { plainText } from '../doctor/rule-docs';
 import { RULES } from '../doctor/rules';
 
 const FORMATS = ['text', 'json'] as const;
@@ -57,8 +58,8 @@ Kustomize, Helm or cdk8s output); - reads stdin.
       return 0;
     }
     if (values['list-rules']) {
-      const width = Math.max(...RULES.map(r => r.id.length));
-      io.stdout(RULES.map(r => `${r.id.padEnd(width)}  ${r.summary}\n`).join(''));
+      const width = Math.max(...RULES.map(r => r.meta.id.length));
+      io.stdout(RULES.map(({ meta }) => `${meta.id.padEnd(width)}  ${plainText(meta.summary)}\n`).join(''));
       return 0;
     }
     let result;

@@ -21,7 +21,7 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
   const seen = new Set<string>();
   for (const rule of rules) {
     rule.check(inventory, (input: FindingInput) => {
-      const finding: Finding = { rule: rule.id, ...input };
+      const finding: Finding = { rule: rule.meta.id, ...input };
       const id = JSON.stringify([finding.rule, finding.severity, finding.where, finding.key, finding.message]);
       if (seen.has(id)) return;
       seen.add(id);

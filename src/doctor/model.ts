@@ -38,12 +38,30 @@ export interface Finding extends FindingInput {
 /** Receives the findings of a rule. */
 export type Report = (finding: FindingInput) => void;
 
+/**
+ * A rule's documentation, one record per rule in the style of ESLint's
+ * `meta.docs` and kube-linter's check definitions: it writes `--list-rules`,
+ * the README's table of rules, docs/doctor-rules.md and the rules of SARIF
+ * output. Texts are Markdown (inline code in backticks).
+ */
+export interface RuleMeta {
+  /** The rule's id, as printed (`template-parse`): lowercase words joined by `-`. */
+  readonly id: string;
+  /** The severities its findings can have, `error` first. */
+  readonly severities: readonly FindingSeverity[];
+  /** What the rule finds, in one lowercase line without a final period. */
+  readonly summary: string;
+  /** What it checks and why, with the upstream code that behaves so: Markdown lines, paragraphs separated by empty lines. */
+  readonly description: readonly string[];
+  /** What happens at runtime when it finds something. */
+  readonly runtime: string;
+  /** How to fix what it finds, in general (each finding carries its own fix). */
+  readonly remediation: string;
+}
+
 /** One rule of the doctor: a module under `src/doctor/rules/`. */
 export interface Rule {
-  /** The rule's id, as printed (`template-parse`). */
-  readonly id: string;
-  /** What the rule finds, in one lowercase line. */
-  readonly summary: string;
+  readonly meta: RuleMeta;
   check(inventory: import('./inventory').Inventory, report: Report): void;
 }
 

@@ -118,7 +118,7 @@ describe('command line', () => {
     const run = runCli(['doctor', '--list-rules']);
     expect(run.status).toBe(0);
     const ids = run.stdout.trim().split('\n').map(line => line.split(/\s+/)[0]);
-    expect(ids).toEqual(RULES.map(r => r.id));
+    expect(ids).toEqual(RULES.map(r => r.meta.id));
     for (const id of ['template-parse', 'json-escaping', 'condition-syntax', 'nil-guard', 'once-per', 'no-webhook-section', 'builtin-name',
       'missing-context', 'secret-key', 'subscription', 'entity-ref', 'severity', 'title-bound', 'retry-duration', 'operator-overwrite',
       'external-access', 'plugins', 'yaml']) {
@@ -296,8 +296,14 @@ describe('input', () => {
 
 describe('output', () => {
   const rule: Rule = {
-    id: 'test-rule',
-    summary: 'a rule for the tests',
+    meta: {
+      id: 'test-rule',
+      severities: ['error', 'warning'],
+      summary: 'a rule for the tests',
+      description: ['A rule for the tests.'],
+      runtime: 'Nothing happens.',
+      remediation: 'Nothing to do.',
+    },
     check(inventory, report) {
       for (const app of inventory.apps) {
         report({ severity: 'error', where: app.object.where(['metadata', 'name']), key: 'metadata.name', message: 'the name is wrong', impact: 'nothing is sent', fix: 'rename it' });

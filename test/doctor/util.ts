@@ -3,9 +3,9 @@
  */
 import * as path from 'path';
 import { main } from '../../src/cli/cli';
+import { parseSource, readInputs } from '../../src/cli/load';
 import { DoctorResult, runDoctor } from '../../src/doctor/doctor';
 import { DoctorOptions } from '../../src/doctor/inventory';
-import { parseSource, readInputs } from '../../src/cli/load';
 import { Finding } from '../../src/doctor/model';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');

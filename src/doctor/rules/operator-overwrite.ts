@@ -1,22 +1,29 @@
 /**
- * `operator-overwrite`: notifications configuration the argocd-operator (and
- * so OpenShift GitOps) replaces, ignores or never runs.
- *
- * - The operator reconciles `argocd-notifications-cm` from the
- *   NotificationsConfiguration `default-notifications-configuration` of the
- *   namespace, replacing the ConfigMap's data with the CR's
- *   (controllers/notificationsconfiguration/configmap.go; argocd-operator#1714).
- *   It creates that CR, with its default catalog, for an ArgoCD instance that
- *   enables notifications. A hand-written ConfigMap there is reverted.
- * - Only `default-notifications-configuration` is read: a NotificationsConfiguration
- *   of any other name is ignored.
- * - With `spec.notifications.enabled` false (the default) no notifications
- *   controller runs, and the operator deletes `argocd-notifications-secret`.
+ * The `operator-overwrite` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import { NOTIFICATIONS_CONFIGURATION_NAME } from '../../notifications';
 import { Inventory, KubeObject, NotificationsConfig } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import { quoted } from '../wiring';
+
+export const meta: RuleMeta = {
+  id: 'operator-overwrite',
+  severities: ['error', 'warning'],
+  summary: '`argocd-notifications-cm` beside a `NotificationsConfiguration` or an `ArgoCD` with notifications on (the operator reverts it), a `NotificationsConfiguration` the operator ignores',
+  description: [
+    'The argocd-operator (and so OpenShift GitOps) reconciles `argocd-notifications-cm` from the NotificationsConfiguration',
+    "`default-notifications-configuration` of the namespace, replacing the ConfigMap's data with the resource's",
+    '(`controllers/notificationsconfiguration/configmap.go`, argocd-operator#1714). It creates that resource, with its default catalog, for an',
+    'ArgoCD instance that enables notifications.',
+    '',
+    'Only `default-notifications-configuration` is read: a NotificationsConfiguration of any other name is ignored. With',
+    '`spec.notifications.enabled` false (the default) no notifications controller runs, and the operator deletes `argocd-notifications-secret`.',
+  ],
+  runtime: 'A hand-written ConfigMap is reverted by the operator, a NotificationsConfiguration of another name has no effect, and with notifications disabled nothing is sent at all.',
+  remediation: 'On the operator, write the configuration into the NotificationsConfiguration `default-notifications-configuration` and enable notifications on the ArgoCD instance (`spec.notifications.enabled: true`).',
+};
 
 const OPENSHIFT_GITOPS = 'openshift-gitops';
 
@@ -38,8 +45,7 @@ function nsText(ns: string | undefined): string {
 }
 
 export const rule: Rule = {
-  id: 'operator-overwrite',
-  summary: 'an argocd-notifications-cm the argocd-operator reverts, or a NotificationsConfiguration it ignores',
+  meta,
   check(inventory: Inventory, report: Report): void {
     const argocds = inventory.argocds.filter(isArgoCdCr);
     const crs = inventory.configs.filter(c => c.source === 'NotificationsConfiguration');
