@@ -3,9 +3,7 @@
  * with the verbs `doctor` and `migrate`, the way `cdk8s synth` and
  * `cdk8s import` are verbs of one command.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { CliIo, Command, COMMAND, helpText, OptionSpec, optionsHelp, parseCommandLine, PROCESS_IO, UsageError } from './command';
+import { CliIo, Command, COMMAND, helpText, OptionSpec, optionsHelp, packageJson, parseCommandLine, PROCESS_IO, UsageError } from './command';
 import { doctorCommand } from './doctor-command';
 import { migrateCommand } from './migrate-command';
 
@@ -35,11 +33,6 @@ ${optionsHelp(TOP_OPTIONS)}
 Run "${COMMAND} COMMAND --help" for the options of a command.
 `;
 
-/** The package's version, from its package.json (two folders up from src/cli and lib/cli). */
-function version(): string {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).version;
-}
-
 /** Runs the command line; returns the exit status. */
 export function main(argv: string[], io: CliIo = PROCESS_IO): number {
   // Options before the verb are the command's own; the verb's come after it.
@@ -53,7 +46,7 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
       return 0;
     }
     if (values.version) {
-      io.stdout(`${version()}\n`);
+      io.stdout(`${packageJson().version}\n`);
       return 0;
     }
     if (verb === undefined) throw new UsageError(`no command: give one of ${COMMANDS.map(c => c.name).join(', ')}`);

@@ -3,6 +3,7 @@
  * options (Node's `util.parseArgs`), their help text, and usage errors.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { InputError } from './load';
 import { ArgoCdVersion } from '../argocd-version';
@@ -22,6 +23,11 @@ export const PROCESS_IO: CliIo = {
   stderr: text => process.stderr.write(text),
   readStdin: () => fs.readFileSync(0),
 };
+
+/** What the commands read of the package's package.json (two folders up from src/cli and lib/cli). */
+export function packageJson(): { readonly version: string; readonly repository?: string | { readonly url?: string } } {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
+}
 
 /** A command line that cannot be run as given: exit status 2, with the usage. */
 export class UsageError extends Error {}

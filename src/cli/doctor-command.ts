@@ -14,22 +14,28 @@ import {
   unusableInput,
   UsageError,
 } from './command';
-import { toJsonReport, toText } from './format';
+import { toJsonReport } from './json-format';
 import { readInputs } from './load';
+import { toSarif } from './sarif-format';
+import { toText } from './text-format';
 import { runDoctor } from '../doctor/doctor';
 import { plainText } from '../doctor/rule-docs';
 import { RULES } from '../doctor/rules';
+import { IGNORE_ANNOTATION_PREFIX } from '../doctor/suppression';
 
-const FORMATS = ['text', 'json'] as const;
-type Format = typeof FORMATS[number];
+const FORMATS = ['text', 'json', 'sarif'];
 
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'find known faults in a hand-written setup (exit 1 when there is an error)',
   options: {
-    'format': { type: 'string', value: 'text|json', help: ['output for people (default) or machines'] },
+    'format': {
+      type: 'string',
+      value: 'text|json|sarif',
+      help: ['output for people (default), for machines, or SARIF 2.1.0', 'for code-scanning tools'],
+    },
     'argocd-version': ARGOCD_VERSION_OPTION,
-    'list-rules': { type: 'boolean', help: ['print the rules and exit'] },
+    'list-rules': { type: 'boolean', help: ['print the rules and exit (with --format json or sarif:', 'their metadata)'] },
     'help': HELP_OPTION,
     // Not in the help: migrating is a command of its own.
     'migrate': { type: 'boolean', help: [] },
@@ -44,6 +50,10 @@ config and rhdh-operator Backstage resources.
 
 PATH is a file or folder of YAML (multi-document, kubectl -o yaml lists,
 Kustomize, Helm or cdk8s output); - reads stdin.
+
+To silence a rule on one object, annotate the object with
+${IGNORE_ANNOTATION_PREFIX}RULE: "REASON";
+its findings of that rule are then reported as suppressed, and not counted.
 `,
   exitStatus: 'exit status: 0 no errors (warnings allowed), 1 errors found, 2 unusable input\n',
 
@@ -51,15 +61,21 @@ Kustomize, Helm or cdk8s output); - reads stdin.
     const { values, positionals } = parseCommandLine(argv, this.options);
     if (values.migrate) throw new UsageError(`--migrate is not an option: migrating is a command of its own, ${COMMAND} migrate PATH...`);
     const format = (values.format ?? 'text') as string;
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be "text" or "json", not "${format}"`);
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be "text", "json" or "sarif", not "${format}"`);
     const argocdVersion = argocdVersionOption(values['argocd-version']);
     if (values.help) {
       io.stdout(helpText(this));
       return 0;
     }
     if (values['list-rules']) {
-      const width = Math.max(...RULES.map(r => r.meta.id.length));
-      io.stdout(RULES.map(({ meta }) => `${meta.id.padEnd(width)}  ${plainText(meta.summary)}\n`).join(''));
+      if (format === 'json') {
+        io.stdout(JSON.stringify({ rules: RULES.map(r => r.meta) }, undefined, 2) + '\n');
+      } else if (format === 'sarif') {
+        io.stdout(JSON.stringify(toSarif(RULES), undefined, 2) + '\n');
+      } else {
+        const width = Math.max(...RULES.map(r => r.meta.id.length));
+        io.stdout(RULES.map(({ meta }) => `${meta.id.padEnd(width)}  ${plainText(meta.summary)}\n`).join(''));
+      }
       return 0;
     }
     let result;
@@ -68,8 +84,13 @@ Kustomize, Helm or cdk8s output); - reads stdin.
     } catch (e) {
       return unusableInput(io, 'doctor', e);
     }
-    if ((format as Format) === 'json') {
+    for (const u of result.unknownIgnores) {
+      io.stderr(`${COMMAND} doctor: ${u.where.file}:${u.where.line}: ${u.where.object}: ${u.annotation} names no rule, so it silences nothing (doctor --list-rules lists them)\n`);
+    }
+    if (format === 'json') {
       io.stdout(JSON.stringify(toJsonReport(result), undefined, 2) + '\n');
+    } else if (format === 'sarif') {
+      io.stdout(JSON.stringify(toSarif(RULES, result), undefined, 2) + '\n');
     } else {
       io.stdout(toText(result));
     }

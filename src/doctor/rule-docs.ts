@@ -82,7 +82,7 @@ function ruleSection(meta: RuleMeta): string[] {
     '',
     `**At runtime:** ${meta.runtime}`,
     '',
-    `**Fix:** ${meta.remediation}`,
+    `**Remediation:** ${meta.remediation}`,
     '',
     `**Silence it on one object:** \`${ignoreAnnotation(meta.id)}: "<reason>"\``,
   ];

@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { visit } from 'yaml';
-import { toJsonReport, toText } from '../../src/cli/format';
+import { toJsonReport } from '../../src/cli/json-format';
 import { parseSource, readInputs } from '../../src/cli/load';
+import { toText } from '../../src/cli/text-format';
 import { runDoctor } from '../../src/doctor/doctor';
 import { buildInventory } from '../../src/doctor/inventory';
 import { Rule } from '../../src/doctor/model';
@@ -57,7 +58,7 @@ describe('command line', () => {
     [['lint', 'x.yaml'], /^cdk8s-argocd-backstage-notifications: unknown command "lint": the commands are "doctor" and "migrate"/],
     [['--format', 'json', 'doctor', 'x.yaml'], /^cdk8s-argocd-backstage-notifications: unknown option --format\n/],
     [['doctor', '--frobnicate', 'x.yaml'], /^cdk8s-argocd-backstage-notifications doctor: unknown option --frobnicate\n\nusage: cdk8s-argocd-backstage-notifications doctor/],
-    [['doctor', '--format', 'xml', 'x.yaml'], /--format must be "text" or "json", not "xml"/],
+    [['doctor', '--format', 'xml', 'x.yaml'], /--format must be "text", "json" or "sarif", not "xml"/],
     [['doctor', '--format'], /--format needs a value/],
     [['doctor', '--list-rules=yes'], /--list-rules takes no value/],
     [['doctor', '--argocd-version', 'latest', 'x.yaml'], /--argocd-version "latest" is not a version/],
