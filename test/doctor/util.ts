@@ -6,7 +6,7 @@ import { main } from '../../src/cli/cli';
 import { parseSource, readInputs } from '../../src/cli/load';
 import { DoctorResult, runDoctor } from '../../src/doctor/doctor';
 import { DoctorOptions } from '../../src/doctor/inventory';
-import { Finding } from '../../src/doctor/model';
+import { Finding, Rule } from '../../src/doctor/model';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -48,3 +48,21 @@ export function notificationsConfigMap(data: readonly string[]): string {
 export function webhookBodyTemplate(body: readonly string[]): string[] {
   return ['  template.t: |', '    webhook:', '      backstage:', '        method: POST', '        body: |', ...body.map(l => `          ${l}`)];
 }
+
+/** A rule for tests of the outputs: an error and a warning on every Application. */
+export const TEST_RULE: Rule = {
+  meta: {
+    id: 'test-rule',
+    severities: ['error', 'warning'],
+    summary: 'a rule for the tests',
+    description: ['A rule for the tests.'],
+    runtime: 'Nothing happens.',
+    remediation: 'Nothing to do.',
+  },
+  check(inventory, report) {
+    for (const app of inventory.apps) {
+      report({ severity: 'error', where: app.object.where(['metadata', 'name']), key: 'metadata.name', message: 'the name is wrong', impact: 'nothing is sent', fix: 'rename it' });
+      report({ severity: 'warning', where: app.object.where(), message: 'something is odd', impact: 'it may repeat', fix: 'look at it' });
+    }
+  },
+};

@@ -135,3 +135,26 @@ test('the library\'s own conditions pass', () => {
   );
   expect(findingsOf(doctorText(text, { argocdVersion: ArgoCdVersion.of('2.4') }), RULE)).toEqual([]);
 });
+
+const SERVICE = `  service.webhook.backstage: |
+    url: https://backstage.example.com/api/notifications/notifications
+    headers:
+      - name: Content-Type
+        value: application/json
+      - name: Authorization
+        value: Bearer $backstage-token
+`;
+
+describe('conditions that parse but that expr does not compile', () => {
+  test.each([
+    ['app.metadata.name matches "^(?!test-).*"', /error parsing regexp: invalid or unsupported Perl syntax/],
+    ['app.status.sync.status == "Synced" and 1 + "a" == "b"', /invalid operation: \+ \(mismatched types int and string\)/],
+    ['all(1, {true})', /builtin all takes only array/],
+  ])('%s', (when, message) => {
+    const result = doctorText(notificationsConfigMap([`${SERVICE}  trigger.on-x: |
+    - when: ${when}
+      send: [app-x]
+`]));
+    expect(findingsOf(result, 'condition-syntax').map(f => f.message)).toContainEqual(expect.stringMatching(message));
+  });
+});

@@ -163,3 +163,21 @@ describe(`${RULE}: lines in folded, plain and quoted scalars`, () => {
     expect(text.split('\n')[line - 1]).toContain('app.kubernetes.io/name');
   });
 });
+
+const SERVICE = `  service.webhook.backstage: |
+    url: https://backstage.example.com/api/notifications/notifications
+    headers:
+      - name: Content-Type
+        value: application/json
+      - name: Authorization
+        value: Bearer $backstage-token
+`;
+
+test("a helper written as a function gets the call of Argo CD's helpers as its fix", () => {
+  const result = doctorText(notificationsConfigMap([`${SERVICE}  template.app-x: |
+    message: '{{ strings.ReplaceAll .app.metadata.name "-" " " }} at {{ time.Now }}'
+`]));
+  const finding = findingsOf(result, 'template-parse')[0];
+  expect(finding.message).toMatch(/strings.ReplaceAll is one of Argo CD's helpers/);
+  expect(finding.fix).toBe('call it as a field of the data: {{ call .strings.ReplaceAll .app.metadata.name "-" " " }}');
+});
