@@ -9,7 +9,7 @@ import * as path from 'path';
 import { visit } from 'yaml';
 import { readInputs } from '../../src/cli/load';
 import { buildInventory } from '../../src/doctor/inventory';
-import { fixture, notificationsConfigMap, runCli } from '../doctor/util';
+import { BACKSTAGE_SERVICE, fixture, notificationsConfigMap, runCli } from '../doctor/util';
 
 const SECRET_VALUE = 's3cr3t-Value-That-Must-Not-Leak-0123456789';
 const SECRET_BASE64 = 'c2VjcmV0LWJhc2U2NC1WYWx1ZS1UaGF0LU11c3QtTm90LUxlYWs=';
@@ -18,14 +18,6 @@ function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
 }
 
-const SERVICE = `  service.webhook.backstage: |
-    url: https://backstage.example.com/api/notifications/notifications
-    headers:
-      - name: Content-Type
-        value: application/json
-      - name: Authorization
-        value: Bearer $backstage-token
-`;
 
 describe('input', () => {
   test('a folder is read recursively, in sorted order, without hidden entries or node_modules', () => {
@@ -140,7 +132,7 @@ describe('inputs the doctor cannot take apart exit 2 with a message, not a stack
 
   test('nesting deeper than the checks follow: exit 2, not a crash', () => {
     const deep = `${'('.repeat(20000)}true${')'.repeat(20000)}`;
-    const run = runCli(['doctor', '-'], notificationsConfigMap([`${SERVICE}  trigger.on-x: |
+    const run = runCli(['doctor', '-'], notificationsConfigMap([`${BACKSTAGE_SERVICE}  trigger.on-x: |
     - when: ${deep}
       send: [x]
 `]));

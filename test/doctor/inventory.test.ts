@@ -4,20 +4,12 @@
  * flattened as the operator flattens it, and keys Argo CD matches regardless
  * of case.
  */
-import { doctorText, findingsOf, fixture, notificationsConfigMap } from './util';
+import { BACKSTAGE_SERVICE, doctorText, findingsOf, fixture, notificationsConfigMap } from './util';
 import { parseSource, readInputs } from '../../src/cli/load';
 import { buildInventory } from '../../src/doctor/inventory';
 
 const CM = (data: string) => notificationsConfigMap([data]);
 
-const SERVICE = `  service.webhook.backstage: |
-    url: https://backstage.example.com/api/notifications/notifications
-    headers:
-      - name: Content-Type
-        value: application/json
-      - name: Authorization
-        value: Bearer $backstage-token
-`;
 
 describe('objects and their lines', () => {
   test('multi-document streams, Helm-style comments and empty documents', () => {
@@ -104,7 +96,7 @@ describe('objects and their lines', () => {
 
 describe('keys Argo CD matches regardless of case (encoding/json) are read as it reads them', () => {
   test('Method: and Body: are the webhook method and body', () => {
-    const result = doctorText(CM(`${SERVICE}  template.app-x: |
+    const result = doctorText(CM(`${BACKSTAGE_SERVICE}  template.app-x: |
     webhook:
       backstage:
         Method: POST

@@ -39,6 +39,16 @@ export function runCli(args: string[], stdin = ''): { status: number; stdout: st
   return { status, stdout, stderr };
 }
 
+/** A webhook service `backstage` as ConfigMap data (indented under data:), with both headers and a $key token. */
+export const BACKSTAGE_SERVICE = `  service.webhook.backstage: |
+    url: https://backstage.example.com/api/notifications/notifications
+    headers:
+      - name: Content-Type
+        value: application/json
+      - name: Authorization
+        value: Bearer $backstage-token
+`;
+
 /** An argocd-notifications-cm ConfigMap in namespace argocd whose data is the given lines (already indented under data:). */
 export function notificationsConfigMap(data: readonly string[]): string {
   return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-notifications-cm', '  namespace: argocd', 'data:', ...data].join('\n');

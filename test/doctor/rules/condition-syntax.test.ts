@@ -1,5 +1,5 @@
 import { ArgoCdVersion } from '../../../src/argocd-version';
-import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
+import { BACKSTAGE_SERVICE, doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'condition-syntax';
 
@@ -136,14 +136,6 @@ test('the library\'s own conditions pass', () => {
   expect(findingsOf(doctorText(text, { argocdVersion: ArgoCdVersion.of('2.4') }), RULE)).toEqual([]);
 });
 
-const SERVICE = `  service.webhook.backstage: |
-    url: https://backstage.example.com/api/notifications/notifications
-    headers:
-      - name: Content-Type
-        value: application/json
-      - name: Authorization
-        value: Bearer $backstage-token
-`;
 
 describe('conditions that parse but that expr does not compile', () => {
   test.each([
@@ -151,7 +143,7 @@ describe('conditions that parse but that expr does not compile', () => {
     ['app.status.sync.status == "Synced" and 1 + "a" == "b"', /invalid operation: \+ \(mismatched types int and string\)/],
     ['all(1, {true})', /builtin all takes only array/],
   ])('%s', (when, message) => {
-    const result = doctorText(notificationsConfigMap([`${SERVICE}  trigger.on-x: |
+    const result = doctorText(notificationsConfigMap([`${BACKSTAGE_SERVICE}  trigger.on-x: |
     - when: ${when}
       send: [app-x]
 `]));

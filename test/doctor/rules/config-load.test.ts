@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
+import { BACKSTAGE_SERVICE, doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'config-load';
 
@@ -133,17 +133,9 @@ spec:
   });
 });
 
-const SERVICE = `  service.webhook.backstage: |
-    url: https://backstage.example.com/api/notifications/notifications
-    headers:
-      - name: Content-Type
-        value: application/json
-      - name: Authorization
-        value: Bearer $backstage-token
-`;
 
 test('a bad alias inside a template is a config-load finding', () => {
-  const result = doctorText(notificationsConfigMap([`${SERVICE}  template.x: |
+  const result = doctorText(notificationsConfigMap([`${BACKSTAGE_SERVICE}  template.x: |
     message: *nope
 `]));
   expect(findingsOf(result, 'config-load').map(f => f.message).join('\n')).toMatch(/template.x/);

@@ -1,4 +1,4 @@
-import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
+import { BACKSTAGE_SERVICE, doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'template-parse';
 
@@ -164,17 +164,9 @@ describe(`${RULE}: lines in folded, plain and quoted scalars`, () => {
   });
 });
 
-const SERVICE = `  service.webhook.backstage: |
-    url: https://backstage.example.com/api/notifications/notifications
-    headers:
-      - name: Content-Type
-        value: application/json
-      - name: Authorization
-        value: Bearer $backstage-token
-`;
 
 test("a helper written as a function gets the call of Argo CD's helpers as its fix", () => {
-  const result = doctorText(notificationsConfigMap([`${SERVICE}  template.app-x: |
+  const result = doctorText(notificationsConfigMap([`${BACKSTAGE_SERVICE}  template.app-x: |
     message: '{{ strings.ReplaceAll .app.metadata.name "-" " " }} at {{ time.Now }}'
 `]));
   const finding = findingsOf(result, 'template-parse')[0];
