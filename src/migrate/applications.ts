@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { camelCase, Cast, Code, isRecord, literal, pascalCase, str } from './code';
 import { equalitySelector, mapTriggerNames } from './configuration';
-import { convertSpec, holdsCode, kubeValue, Leftover, missingRequired, readDeclarations, shapeOf } from './spec';
+import { convertSpec, holdsCode, kubeValue, Leftover, missingRequired, readDeclarations, shapeOf } from './spec-props';
 import { AppSubscription, ConfigPlan, MigrationState } from './state';
 import { AppDef, NotificationsConfig, selectorMatches, ServiceDef, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_ANNOTATION } from '../doctor/inventory';
 import * as applicationTypes from '../imports/argocd-application-argoproj.io';

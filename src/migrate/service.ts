@@ -8,7 +8,7 @@ import { deliveryProblems, WebhookDeliveryOptions } from '../delivery';
 import { NotificationsConfig, ServiceDef } from '../doctor/inventory';
 import { BACKSTAGE_NOTIFICATIONS_PATH } from '../notifications';
 import { isRecord, str } from './code';
-import { kubeValue } from './spec';
+import { kubeValue } from './spec-props';
 import { MigrationState, TODO_ARGOCD_URL, TODO_BACKSTAGE_URL } from './state';
 import { checkDnsLabel, checkSecretKey } from '../private/validation';
 

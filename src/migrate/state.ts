@@ -6,7 +6,7 @@
 import { Inventory, NotificationsConfig, ServiceDef, SubscriptionOrigin } from '../doctor/inventory';
 import { BackstageTrigger } from '../trigger';
 import { Names, RESERVED_IDENTIFIERS } from './code';
-import { Declarations, Shape } from './spec';
+import { Declarations, Shape } from './spec-props';
 
 /** Placeholders the chart carries where the input lacks a value, each with a TODO. */
 export const TODO_BACKSTAGE_URL = 'https://todo.invalid';
