@@ -81,6 +81,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-plus-28@2.5.6',
     'cdk8s-cli@2.207.60',
     'ajv@^8.20.0',
+    // The SARIF 2.1.0 schema (a draft-04 JSON schema, which ajv reads with
+    // ajv-draft-04), to validate the doctor's --format sarif.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv-draft-04@^1.0.0',
     'ts-node@^10.9.2',
   ],
 
@@ -184,6 +188,11 @@ project.addTask('bench', {
 project.addTask('package-smoke', {
   description: 'Pack the library and synthesize with it from a fresh app, as a user installing from npm would',
   steps: [{ spawn: 'compile' }, { spawn: 'package:js' }, { exec: 'bash test/package/smoke.sh' }],
+});
+
+project.addTask('docs:rules', {
+  description: "Write the doctor's table of rules in README.md and docs/doctor-rules.md from the rules' metadata (src/doctor/rules/)",
+  exec: 'node build-tools/doctor-rules-docs.js',
 });
 
 const example = project.addTask('example', {

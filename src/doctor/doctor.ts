@@ -1,18 +1,24 @@
 /**
- * Runs every rule over what the inputs hold.
+ * Runs every rule over what the inputs hold, and sets apart the findings
+ * that an ignore annotation on their object silences.
  */
 import { buildInventory, DoctorOptions, Inventory } from './inventory';
-import { SourceFile } from './load';
-import { Finding, FindingInput, Rule } from './model';
+import { Finding, FindingInput, Rule, SourceFile } from './model';
 import { RULES } from './rules';
+import { readIgnores, SuppressedFinding, UnknownIgnore } from './suppression';
 
 /** What a doctor run found. */
 export interface DoctorResult {
   readonly inventory: Inventory;
   /** Sorted by file (in input order), line, rule. */
   readonly findings: Finding[];
+  /** The errors and warnings among the findings. */
   readonly errors: number;
   readonly warnings: number;
+  /** Findings an ignore annotation on their object silenced, sorted as findings; not counted. */
+  readonly suppressed: SuppressedFinding[];
+  /** Ignore annotations that name no rule. */
+  readonly unknownIgnores: UnknownIgnore[];
 }
 
 /** Runs the rules (all by default) over parsed sources. */
@@ -22,7 +28,7 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
   const seen = new Set<string>();
   for (const rule of rules) {
     rule.check(inventory, (input: FindingInput) => {
-      const finding: Finding = { rule: rule.id, ...input };
+      const finding: Finding = { rule: rule.meta.id, ...input };
       const id = JSON.stringify([finding.rule, finding.severity, finding.where, finding.key, finding.message]);
       if (seen.has(id)) return;
       seen.add(id);
@@ -37,10 +43,20 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
       (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
   );
+  const ignores = readIgnores(inventory, new Set([...RULES, ...rules].map(r => r.meta.id)));
+  const reported: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const finding of findings) {
+    const suppression = ignores.suppressionOf(finding);
+    if (suppression) suppressed.push({ ...finding, suppression });
+    else reported.push(finding);
+  }
   return {
     inventory,
-    findings,
-    errors: findings.filter(f => f.severity === 'error').length,
-    warnings: findings.filter(f => f.severity === 'warning').length,
+    findings: reported,
+    errors: reported.filter(f => f.severity === 'error').length,
+    warnings: reported.filter(f => f.severity === 'warning').length,
+    suppressed,
+    unknownIgnores: ignores.unknown,
   };
 }

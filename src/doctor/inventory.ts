@@ -9,12 +9,10 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { ArgoCdVersion } from '../argocd-version';
-import { SourceFile } from './load';
-import { parseYamlSpan, TextSpan, Where, YamlPath, YamlView } from './model';
+import { NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME } from '../notifications';
+import { NOTIFICATIONS_SECRET_NAME } from '../token';
+import { parseYamlSpan, SourceFile, TextSpan, Where, YamlPath, YamlView } from './model';
 
-export const NOTIFICATIONS_CONFIGMAP = 'argocd-notifications-cm';
-export const NOTIFICATIONS_SECRET = 'argocd-notifications-secret';
-export const NOTIFICATIONS_CR = 'default-notifications-configuration';
 export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe.';
 export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';
 
@@ -221,7 +219,7 @@ export class NotificationsConfig {
 
   /** A NotificationsConfiguration the operator ignores (only `default-notifications-configuration` is read). */
   public get ignoredByOperator(): boolean {
-    return this.source === 'NotificationsConfiguration' && this.object.name !== NOTIFICATIONS_CR;
+    return this.source === 'NotificationsConfiguration' && this.object.name !== NOTIFICATIONS_CONFIGURATION_NAME;
   }
 
   public where(line: number): Where {
@@ -738,7 +736,7 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
   for (const object of inv.objects) {
     const group = object.apiVersion.split('/')[0];
     if (object.kind === 'ConfigMap' && object.apiVersion === 'v1') {
-      if (object.name === NOTIFICATIONS_CONFIGMAP) {
+      if (object.name === NOTIFICATIONS_CONFIGMAP_NAME) {
         inv.configs.push(buildConfigMapConfig(object));
         continue;
       }
@@ -759,7 +757,7 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
       }
     } else if (object.kind === 'NotificationsConfiguration' && group === 'argoproj.io') {
       inv.configs.push(buildCrConfig(object));
-    } else if (object.kind === 'Secret' && object.apiVersion === 'v1' && object.name === NOTIFICATIONS_SECRET) {
+    } else if (object.kind === 'Secret' && object.apiVersion === 'v1' && object.name === NOTIFICATIONS_SECRET_NAME) {
       const keys = [...object.view.keysAt(['data']).map(k => ({ key: k.key, line: k.line })), ...object.view.keysAt(['stringData'])];
       inv.secrets.push({ object, keys });
     } else if ((object.kind === 'Application' || object.kind === 'ApplicationSet') && group === 'argoproj.io') {

@@ -38,13 +38,54 @@ export interface Finding extends FindingInput {
 /** Receives the findings of a rule. */
 export type Report = (finding: FindingInput) => void;
 
+/**
+ * A rule's documentation, one record per rule in the style of ESLint's
+ * `meta.docs` and kube-linter's check definitions: it writes `--list-rules`,
+ * the README's table of rules, docs/doctor-rules.md and the rules of SARIF
+ * output. Texts are Markdown (inline code in backticks).
+ */
+export interface RuleMeta {
+  /** The rule's id, as printed (`template-parse`): lowercase words joined by `-`. */
+  readonly id: string;
+  /** The severities its findings can have, `error` first. */
+  readonly severities: readonly FindingSeverity[];
+  /** What the rule finds, in one lowercase line without a final period. */
+  readonly summary: string;
+  /** What it checks and why, with the upstream code that behaves so: Markdown lines, paragraphs separated by empty lines. */
+  readonly description: readonly string[];
+  /** What happens at runtime when it finds something. */
+  readonly runtime: string;
+  /** How to fix what it finds, in general (each finding carries its own fix). */
+  readonly remediation: string;
+}
+
 /** One rule of the doctor: a module under `src/doctor/rules/`. */
 export interface Rule {
-  /** The rule's id, as printed (`template-parse`). */
-  readonly id: string;
-  /** What the rule finds, in one lowercase line. */
-  readonly summary: string;
+  readonly meta: RuleMeta;
   check(inventory: import('./inventory').Inventory, report: Report): void;
+}
+
+/** Something in a file that the YAML parsers of Kubernetes reject or read differently. */
+export interface YamlProblem {
+  readonly line: number;
+  readonly kind: 'character' | 'encoding' | 'duplicate-key' | 'syntax' | 'secret-value';
+  /** For a `secret-value` problem: the object and the key (`data.backstage-token`), never the value. */
+  readonly key?: string;
+  /** What is wrong, lowercase. */
+  readonly message: string;
+}
+
+/** One input file (or stdin), parsed. */
+export interface SourceFile {
+  /** The path as given (folders expanded), or `<stdin>`. */
+  readonly file: string;
+  /** The text, with the values of Secrets blanked out once read. */
+  readonly text: string;
+  readonly span: TextSpan;
+  /** The documents of the stream that parsed, in order. */
+  readonly documents: YamlView[];
+  /** Problems for the `yaml` rule. */
+  readonly problems: YamlProblem[];
 }
 
 /** A path to a node of a YAML document: map keys and sequence indexes. */

@@ -22,10 +22,8 @@ import {
   TriggerDef,
 } from './inventory';
 import { parseYamlSpan, TextSpan, Where, YamlPath, YamlView } from './model';
+import { BACKSTAGE_NOTIFICATIONS_PATH } from '../notifications';
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS } from '../private/validation';
-
-/** The path Backstage's notifications backend answers POSTs on. */
-export const BACKSTAGE_NOTIFICATIONS_PATH = '/api/notifications/notifications';
 
 /** The secret reference notifications-engine replaces in a service's YAML (`[$][\w-_]+`). */
 export const SECRET_REF = /[$][\w-]+/g;

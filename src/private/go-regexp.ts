@@ -16,6 +16,13 @@
  *
  * JavaScript strings are UTF-16, so Go's "invalid UTF-8" can only arise from a lone surrogate, which has no UTF-8
  * form: such a pattern is rejected as Go rejects an invalid byte.
+ *
+ * Why not re2js 2.10.0 (the port of RE2J, whose parser mirrors the same Go code): on the 328 patterns of
+ * test/go-regexp-corpus.ts it gives Go's verdict on 324 and Go's message on 318. It rejects duplicate capture
+ * names, which Go accepts, and Go 1.25's loose class names, and words three errors otherwise (`(?P<`, `(?<`, a
+ * trailing backslash). It would also add a 264 KB module (65 KB gzipped; 916 KB installed, which jsii bundles)
+ * to what every `cdk8s synth` loads: about 10 ms to load and 13 ms for its first compile, against 3 ms and
+ * under 1 ms for this 22 KB file.
  */
 
 const MAX_REPEAT = 1000;

@@ -17,7 +17,7 @@ function fixturesOf(rule: string, kind: 'fail' | 'pass'): string[] {
     .map(name => fixture(rule, name));
 }
 
-describe.each(RULES.map(r => r.id))('rule %s', rule => {
+describe.each(RULES.map(r => r.meta.id))('rule %s', rule => {
   const failing = fixturesOf(rule, 'fail');
   const passing = fixturesOf(rule, 'pass');
 

@@ -2,11 +2,11 @@
  * Helpers for the doctor's tests.
  */
 import * as path from 'path';
-import { main } from '../../src/doctor/cli';
+import { main } from '../../src/cli/cli';
+import { parseSource, readInputs } from '../../src/cli/load';
 import { DoctorResult, runDoctor } from '../../src/doctor/doctor';
 import { DoctorOptions } from '../../src/doctor/inventory';
-import { parseSource, readInputs } from '../../src/doctor/load';
-import { Finding } from '../../src/doctor/model';
+import { Finding, Rule } from '../../src/doctor/model';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -39,6 +39,16 @@ export function runCli(args: string[], stdin = ''): { status: number; stdout: st
   return { status, stdout, stderr };
 }
 
+/** A webhook service `backstage` as ConfigMap data (indented under data:), with both headers and a $key token. */
+export const BACKSTAGE_SERVICE = `  service.webhook.backstage: |
+    url: https://backstage.example.com/api/notifications/notifications
+    headers:
+      - name: Content-Type
+        value: application/json
+      - name: Authorization
+        value: Bearer $backstage-token
+`;
+
 /** An argocd-notifications-cm ConfigMap in namespace argocd whose data is the given lines (already indented under data:). */
 export function notificationsConfigMap(data: readonly string[]): string {
   return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-notifications-cm', '  namespace: argocd', 'data:', ...data].join('\n');
@@ -48,3 +58,21 @@ export function notificationsConfigMap(data: readonly string[]): string {
 export function webhookBodyTemplate(body: readonly string[]): string[] {
   return ['  template.t: |', '    webhook:', '      backstage:', '        method: POST', '        body: |', ...body.map(l => `          ${l}`)];
 }
+
+/** A rule for tests of the outputs: an error and a warning on every Application. */
+export const TEST_RULE: Rule = {
+  meta: {
+    id: 'test-rule',
+    severities: ['error', 'warning'],
+    summary: 'a rule for the tests',
+    description: ['A rule for the tests.'],
+    runtime: 'Nothing happens.',
+    remediation: 'Nothing to do.',
+  },
+  check(inventory, report) {
+    for (const app of inventory.apps) {
+      report({ severity: 'error', where: app.object.where(['metadata', 'name']), key: 'metadata.name', message: 'the name is wrong', impact: 'nothing is sent', fix: 'rename it' });
+      report({ severity: 'warning', where: app.object.where(), message: 'something is odd', impact: 'it may repeat', fix: 'look at it' });
+    }
+  },
+};

@@ -1,23 +1,30 @@
 /**
- * `builtin-name`: Argo CD's built-in triggers or templates (the notifications
- * catalog, and the operator's default configuration) used with a webhook
- * service, or custom ones that reuse their names.
- *
- * None of the built-in templates has a `webhook:` section, so a webhook
- * service subscribed to a built-in trigger, or sent a built-in template, gets
- * a GET with the template's message as the body (Backstage answers 404, or 400
- * "not valid JSON" at the endpoint). A configuration that defines its own
- * trigger or template under a built-in name collides with the catalog and with
- * the defaults the argocd-operator writes into its NotificationsConfiguration.
+ * The `builtin-name` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS } from '../../private/validation';
 import { Inventory } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import { conditionVerdict, isBuiltinTemplate, isBuiltinTrigger, nameList, pairOrigin, quoted, sendLine, sentTemplates, wiringOf } from '../wiring';
 
-export const rule: Rule = {
+export const meta: RuleMeta = {
   id: 'builtin-name',
-  summary: 'Argo CD\'s built-in triggers or templates used with a webhook service, or custom ones that reuse their names',
+  severities: ['error', 'warning'],
+  summary: "Argo CD's built-in triggers or templates sent to a webhook, or custom ones reusing their names",
+  description: [
+    "Argo CD's notifications catalog, and the default configuration the argocd-operator writes into its NotificationsConfiguration, define",
+    'triggers such as `on-sync-succeeded` and templates such as `app-sync-succeeded`. None of the built-in templates has a `webhook:` section,',
+    "so a webhook service subscribed to a built-in trigger, or sent a built-in template, gets a GET with the template's message as the body.",
+    '',
+    "A configuration that defines its own trigger or template under a built-in name collides with the catalog and with the operator's defaults.",
+  ],
+  runtime: 'The webhook gets a GET with a text body: Backstage answers 404, or 400 "not valid JSON" at the endpoint, and nothing is stored. A custom trigger or template under a built-in name is replaced or shadowed by the catalog\'s.',
+  remediation: 'Define your own triggers and templates with names of their own (`on-<event>-backstage`, `app-<event>-backstage`) with a `webhook.<service>` section, and subscribe to those.',
+};
+
+export const rule: Rule = {
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const pair of wiringOf(inventory).pairs) {
       const { config, service } = pair;

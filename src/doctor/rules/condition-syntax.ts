@@ -1,15 +1,11 @@
 /**
- * `condition-syntax`: a trigger condition (`when`) or `oncePer` that expr
- * cannot compile, or syntax the Argo CD release cannot compile. Argo CD
- * compiles every condition when it loads the configuration, and one that
- * fails stops the whole configuration: no notification at all is sent. Also
- * conditions that can never do anything: no `when` (false), no `send`.
+ * The `condition-syntax` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  *
  * The expressions are parsed with the library's own expr parser (a port of
- * expr 1.17.8's, which also reports the syntax older expr versions lack),
- * and type-checked as expr's checker does without an environment.
- * Unlike the library, which removes comments before it writes a condition,
- * a hand-written condition reaches Argo CD as written: comments count.
+ * expr 1.17.8's, which also reports the syntax older expr versions lack), and
+ * type-checked as expr's checker does without an environment.
  */
 import { ArgoCdVersion, compareVersions } from '../../argocd-version';
 import { checkExpression } from '../../private/conditions';
@@ -17,7 +13,24 @@ import { EXPR_FEATURES, ExprFeature, parseExpr } from '../../private/expr-parser
 import { checkExprTypes } from '../../private/expr-types';
 import { isBlank } from '../condition-analysis';
 import { ConditionDef, ExprText, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'condition-syntax',
+  severities: ['error', 'warning'],
+  summary: 'a `when` or `oncePer` that expr cannot compile (every notification stops), syntax newer than the Argo CD release, a condition that can never send',
+  description: [
+    'Argo CD compiles every trigger condition (`when`) and `oncePer` with expr when it loads the configuration, and expr type-checks what it',
+    'compiles: a syntax error, a type error such as `1 + "a"`, a `matches` pattern Go\'s `regexp` rejects, or a comment that hides the rest of the',
+    'condition fails the whole configuration. A hand-written condition reaches Argo CD as written, comments included.',
+    '',
+    'Syntax that older expr versions lack (`?.`, `??`, the builtins added in expr 1.14 and later) is an error when `--argocd-version` names a',
+    'release that cannot compile it, and a warning naming the first release that can otherwise. A condition without `when` is false, and one',
+    'without `send` sends nothing.',
+  ],
+  runtime: 'A condition that does not compile stops Argo CD from loading the configuration: no notification at all is sent until it is fixed. A condition without `when` or `send` never notifies anybody.',
+  remediation: 'Fix the expression at the position the finding gives; write guards as `x != nil and x.y ...`, which every release compiles; give each condition a `when` and a `send` list.',
+};
 
 /** The minors whose expr version is established, oldest first. */
 const ESTABLISHED_MINORS = ['2.4', '2.8', '2.11', '2.13', '3.1', '3.5'];
@@ -158,8 +171,7 @@ function checkTypes(report: Report, config: NotificationsConfig, trigger: Trigge
 }
 
 export const rule: Rule = {
-  id: 'condition-syntax',
-  summary: 'a trigger condition or oncePer that expr cannot compile (every notification stops), or a condition that can never send',
+  meta,
   check(inventory: Inventory, report: Report): void {
     const target = inventory.options.argocdVersion;
     for (const config of inventory.activeConfigs) {

@@ -1,22 +1,28 @@
 /**
- * `config-load`: a configuration value that stops Argo CD from loading the
- * whole notifications configuration (every notification stops), or that
- * Kubernetes rejects, or a template a trigger sends that does not exist.
- *
- * notifications-engine parses every key when the configuration loads
- * (pkg/api/config.go ParseConfig, pkg/api/api.go NewAPI) and Argo CD its
- * `context` (util/notification/settings): each value goes through
- * sigs.k8s.io/yaml (yaml.v2, then JSON into Go types). One value that does not
- * parse or does not fit its type fails the whole load. sigs.k8s.io/yaml turns
- * numbers and booleans into strings where a string is expected, so those load;
- * a list or map where a string belongs, a string where a list belongs, or a
- * string where a number or boolean belongs does not. Template Go syntax is
- * template-parse's, expr syntax condition-syntax's, retry settings
- * retry-duration's.
+ * The `config-load` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import { ConfigEntry, Inventory, NotificationsConfig, ParseError } from '../inventory';
-import { parseYamlSpan, Report, Rule, TextSpan, YamlPath, YamlView } from '../model';
+import { parseYamlSpan, Report, Rule, RuleMeta, TextSpan, YamlPath, YamlView } from '../model';
 import { conditionVerdict, describeKind, isBuiltinTemplate, isQuoted, kindOf, quoted, scalarSource, sentTemplates, wiringOf } from '../wiring';
+
+export const meta: RuleMeta = {
+  id: 'config-load',
+  severities: ['error', 'warning'],
+  summary: "any other value Argo CD cannot load: YAML that does not parse, wrong shapes, bad service keys, the operator's unquoted `context` lines",
+  description: [
+    'notifications-engine parses every key when the configuration loads (`pkg/api/config.go`, `ParseConfig`; `pkg/api/api.go`, `NewAPI`) and',
+    'Argo CD its `context` (`util/notification/settings`): each value goes through `sigs.k8s.io/yaml` (yaml.v2, then JSON into Go types). One',
+    'value that does not parse or does not fit its type fails the whole load. Numbers and booleans become strings where a string is expected, so',
+    'those load; a list or map where a string belongs, a string where a list belongs, or a string where a number or boolean belongs does not.',
+    '',
+    'Also keys Argo CD does not read (a key of a NotificationsConfiguration without its `trigger.`/`template.`/`service.` prefix), a template a',
+    'trigger sends that does not exist, and `context` values the operator writes back differently (it writes unquoted `key: value` lines).',
+    "Template syntax is `template-parse`'s, expr syntax `condition-syntax`'s, retry settings `retry-duration`'s.",
+  ],
+  runtime: 'Argo CD fails to load the whole notifications configuration: no notification is sent at all until it is fixed. A key Argo CD does not read is silently ignored.',
+  remediation: 'Give each value the shape Argo CD decodes (a YAML string holding YAML for triggers, templates and services), name keys exactly as Argo CD reads them, and quote context values that hold `: `.',
+};
 
 const LOAD_FAILS = 'Argo CD fails to load the whole notifications configuration: no notification is sent at all until it is fixed';
 
@@ -44,8 +50,7 @@ function goKey(value: Record<string, unknown>, name: string): string | undefined
 const isScalarKind = (k: Kind) => k === 'string' || k === 'number' || k === 'boolean' || k === 'null';
 
 export const rule: Rule = {
-  id: 'config-load',
-  summary: 'a configuration value Argo CD cannot load (every notification stops), or that Kubernetes rejects',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) {
       const ctx = new Checker(config, report);

@@ -1,22 +1,10 @@
 /**
- * `entity-ref`: the `backstage.io/entity-ref` annotation that Backstage
- * notification templates read as the recipient.
+ * The `entity-ref` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  *
- * - A subscribed Application (or ApplicationSet template) without it: the
- *   body carries `<no value>` as entityRef, and Backstage answers 400 (or
- *   200 [] and stores nothing).
- * - A malformed one: no kind, a bad namespace or name (Backstage's
- *   parseEntityRef and catalog rules, as the library's parseEntityRef checks
- *   them), whitespace around it; for ApplicationSets, what the generators
- *   render (src/private/appset-templates.ts).
- * - An uppercase one: Backstage's catalog stores refs lowercased
- *   (stringifyEntityRef) and the notifications backend keeps a user ref as
- *   written, so a mixed-case ref may match no entity and reach nobody. The
- *   library writes refs lowercased for this reason (src/application.ts).
- * - A trigger whose templates read the annotation but whose conditions do
- *   not require it, while applications without it can reach the trigger
- *   (the `subscriptions` key, defaultTriggers, AppProjects, or no
- *   Application among the inputs to tell).
+ * Refs are checked with the library's parseEntityRef, and ApplicationSet refs
+ * rendered as src/private/appset-templates.ts renders them; the library writes
+ * refs lowercased for the same reason (src/application.ts).
  */
 import { appSetEntityRefProblems } from '../../private/appset-templates';
 import { parseEntityRef } from '../../private/validation';
@@ -31,7 +19,26 @@ import {
   samePath,
 } from '../condition-analysis';
 import { AppDef, Inventory, NotificationsConfig, TemplateDef, TriggerDef } from '../inventory';
-import { FindingInput, Report, Rule } from '../model';
+import { FindingInput, Report, Rule, RuleMeta } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'entity-ref',
+  severities: ['error', 'warning'],
+  summary: 'a subscribed Application without a well-formed `backstage.io/entity-ref`, or triggers that fire for apps without one (`<no value>` in the body)',
+  description: [
+    'Backstage notification templates read the `backstage.io/entity-ref` annotation as the recipient. The rule reports:',
+    '',
+    '- a subscribed Application (or ApplicationSet template) without it;',
+    "- a malformed one: no kind, a bad namespace or name (by Backstage's `parseEntityRef` and catalog rules), whitespace around it; for",
+    '  ApplicationSets, what the generators render;',
+    "- an uppercase one: Backstage's catalog stores refs lowercased (`stringifyEntityRef`) and the notifications backend keeps a user ref as",
+    '  written, so a mixed-case ref may match no entity;',
+    '- a trigger whose templates read the annotation but whose conditions do not require it, while applications without it can reach the',
+    '  trigger (the `subscriptions` key, `defaultTriggers`, AppProjects, or no Application among the inputs to tell).',
+  ],
+  runtime: 'The body carries `<no value>` (or a ref that matches nobody) as `entityRef`: Backstage answers 400, or 200 `[]` and stores nothing, so nobody is notified.',
+  remediation: 'Annotate each subscribed Application with `backstage.io/entity-ref: kind:namespace/name` in lowercase, and require the annotation in the conditions of triggers that read it.',
+};
 
 const GUARD = `app.metadata.annotations != nil and app.metadata.annotations["${ENTITY_REF_ANNOTATION}"] != nil and app.metadata.annotations["${ENTITY_REF_ANNOTATION}"] != ""`;
 
@@ -167,8 +174,7 @@ function checkApp(app: AppDef, reach: Reach, report: Report): void {
 }
 
 export const rule: Rule = {
-  id: 'entity-ref',
-  summary: 'a subscribed Application without a well-formed backstage.io/entity-ref, or triggers that fire for apps without one',
+  meta,
   check(inventory: Inventory, report: Report): void {
     const reaches = new Map<AppDef, Reach>();
     const reach = (app: AppDef, trigger: string, guarded: boolean) => {

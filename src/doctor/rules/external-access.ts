@@ -1,21 +1,29 @@
 /**
- * `external-access`: a Backstage `backend.auth.externalAccess` entry that
- * stops the backend, leaks or weakens the token Argo CD posts with.
- *
- * Backstage checks every entry when the backend starts
- * (@backstage/backend-defaults entrypoints/auth/external): an unknown type,
- * a missing option, a static token shorter than 8 characters or with
- * whitespace, a subject with whitespace, a malformed `accessRestrictions`
- * item, or a `${VAR}` whose variable is unset throws, and the whole backend
- * does not start. Tokens are compared in config order and the first entry
- * whose token matches decides the subject and the restrictions. Config
- * files merge key by key, but a list in a later file replaces the earlier
- * one whole. Token values are never printed.
+ * The `external-access` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import { createHash } from 'crypto';
 import { appConfigIndex, backstageEnv, mountsAppConfig, parseSubstitution } from '../backstage-side';
 import { ConfigDoc, Inventory, KubeObject } from '../inventory';
-import { Report, Rule, YamlPath } from '../model';
+import { Report, Rule, RuleMeta, YamlPath } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'external-access',
+  severities: ['error', 'warning'],
+  summary: 'in an app-config, a static token shorter than 8 characters or with whitespace, written inline rather than as `${ENV}`, without `accessRestrictions`, used twice, or without `subject`; a `${VAR}` the `Backstage` resource does not set',
+  description: [
+    'Backstage checks every `backend.auth.externalAccess` entry when the backend starts (`@backstage/backend-defaults`,',
+    '`entrypoints/auth/external`): an unknown type, a missing option, a static token shorter than 8 characters or with whitespace, a subject with',
+    'whitespace, a malformed `accessRestrictions` item, or a `${VAR}` whose variable is unset throws. Tokens are compared in config order, and',
+    'the first entry whose token matches decides the subject and the restrictions. Config files merge key by key, but a list in a later file',
+    'replaces the earlier one whole.',
+    '',
+    'Token values are never printed.',
+  ],
+  runtime: "An entry Backstage rejects stops the whole backend; an inline token is readable by everyone who can read the app-config; a token without `accessRestrictions` can call every plugin; a duplicated token gets the first entry's subject and restrictions.",
+  remediation: 'Give each integration an entry of its own with a long random token from an environment variable (`${ARGOCD_NOTIFICATIONS_TOKEN}`), a `subject`, and `accessRestrictions: [{plugin: notifications}]`; set the variable on the `Backstage` resource.',
+};
 
 const LIST: YamlPath = ['backend', 'auth', 'externalAccess'];
 const MIN_TOKEN_LENGTH = 8;
@@ -424,8 +432,7 @@ function checkMerges(inv: Inventory, lists: Map<ConfigDoc, EntryInfo[]>, report:
 }
 
 export const rule: Rule = {
-  id: 'external-access',
-  summary: 'a Backstage externalAccess entry that stops the backend, leaks the token or lets it call every plugin',
+  meta,
   check(inventory: Inventory, report: Report): void {
     const lists = new Map<ConfigDoc, EntryInfo[]>();
     for (const doc of inventory.appConfigs) {

@@ -1,31 +1,29 @@
 /**
- * `json-escaping`: a JSON webhook body that writes a value that can hold a
- * quote, a backslash or a newline without JSON-escaping it, or that is not
- * JSON at all.
- *
- * The engine sends the rendered body verbatim (notifications-engine
- * pkg/services/webhook.go); Backstage parses it as JSON and answers 400 to
- * anything else, which the engine does not retry: the notification is lost
- * (argo-cd#8665, #9069, argocd-notifications#194). Values that can break a
- * string are annotations, labels, messages (operationState, health,
- * conditions, resources), revisions and other free text of the Application.
- * `toJson` is the escape: written bare, or inside quotes only with its own
- * quotes trimmed. `quote` is Go's %q, `js` writes \' and `replace` escapes
- * only what it names: none of them is JSON.
+ * The `json-escaping` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
+import { UnsafeKind, UnsafeSource, ValueInfo } from '../body-values';
 import { Inventory } from '../inventory';
-import {
-  actionText,
-  formatKeyPath,
-  lineOf,
-  ScannedAction,
-  UnsafeKind,
-  UnsafeSource,
-  ValueInfo,
-  webhookBodies,
-  WebhookBody,
-} from '../json-body';
-import { Report, Rule } from '../model';
+import { actionText, formatKeyPath, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { ScannedAction } from '../json-scan';
+import { Report, Rule, RuleMeta } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'json-escaping',
+  severities: ['error'],
+  summary: "a JSON webhook body that writes annotations, labels, messages or revisions without `toJson` (`quote` is Go's `%q`, not JSON), `toJson` inside quotes, or a body that is not JSON at all",
+  description: [
+    'The engine sends the rendered body verbatim (notifications-engine `pkg/services/webhook.go`); Backstage parses it as JSON and answers 400 to',
+    'anything else (argo-cd#8665, #9069, argocd-notifications#194). Values that can break a JSON string are annotations, labels, messages',
+    '(`operationState`, health, conditions, resources), revisions and other free text of the Application.',
+    '',
+    "`toJson` is the escape: written bare, or inside quotes only with its own quotes trimmed. `quote` is Go's `%q`, `js` writes `\\'` and",
+    '`replace` escapes only what it names: none of them is JSON.',
+  ],
+  runtime: "As soon as a value holds a quote, a backslash or a newline (a failed sync's message usually does), the body is invalid JSON: Backstage answers 400, which Argo CD does not retry, so the notification is lost.",
+  remediation: 'Write the value bare through `toJson` (`"title": {{ .app.metadata.name | toJson }}`), or build the whole value with `printf` and write it bare with `toJson`; inside quotes, trim the quotes `toJson` adds. Keep the literal text of the body valid JSON.',
+};
 
 const KIND_TEXT: Record<UnsafeKind, string> = {
   'annotation': 'an annotation, which can hold any text',
@@ -247,8 +245,7 @@ function checkBody(body: WebhookBody, report: Report): void {
 }
 
 export const rule: Rule = {
-  id: 'json-escaping',
-  summary: 'a JSON webhook body that writes a value that can hold quotes, backslashes or newlines without toJson, or that is not JSON',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const body of webhookBodies(inventory)) checkBody(body, report);
   },

@@ -1,12 +1,7 @@
 /**
- * `missing-context`: a template reads `.context.X` that the configuration's
- * `context` (the ConfigMap key, or the NotificationsConfiguration's
- * spec.context) does not define. Go's text/template renders a missing map key
- * as `<no value>`, so the link of every notification is broken (a warning: the
- * notification is still sent; an error when the send fails, or a JSON body
- * gets null where Backstage wants a string); Argo CD adds
- * only `notificationType` (the service name) to the context. Also context
- * values that are placeholders copied from a guide.
+ * The `missing-context` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import {
   analyzedFields,
@@ -19,7 +14,23 @@ import {
   STRING_TYPED_FUNCTIONS,
 } from '../condition-analysis';
 import { Inventory, NotificationsConfig } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'missing-context',
+  severities: ['error', 'warning'],
+  summary: '`.context.X` that `context` does not define (renders `<no value>`), or a placeholder context value',
+  description: [
+    "Templates read `.context.X` from the configuration's `context` (the ConfigMap key, or the NotificationsConfiguration's `spec.context`);",
+    "Argo CD adds only `notificationType` (the service name) to it. Go's `text/template` renders a missing map key as `<no value>`. Context",
+    'values copied from a guide (`https://your-argocd-url.com`) are reported too.',
+    '',
+    'A warning when the notification is still sent with a broken text or link; an error when the send fails, or a JSON body gets `null` where',
+    'Backstage wants a string.',
+  ],
+  runtime: "Every notification of the template carries `<no value>` (or the guide's placeholder host) where the value belongs, so its link is broken; or the send fails.",
+  remediation: 'Define the key in `context` with your value (on OpenShift GitOps, `argocdUrl` is https:// plus the host of the openshift-gitops-server route), or stop reading it.',
+};
 
 /** Keys Argo CD adds to the context itself (notifications-engine pkg/api: notificationType = service name). */
 const ENGINE_CONTEXT_KEYS = new Set(['notificationType']);
@@ -114,8 +125,7 @@ function checkConfig(report: Report, config: NotificationsConfig): void {
 }
 
 export const rule: Rule = {
-  id: 'missing-context',
-  summary: 'a template that reads .context.X that context does not define (renders <no value>), or a placeholder context value',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) checkConfig(report, config);
   },

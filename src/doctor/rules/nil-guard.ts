@@ -1,21 +1,6 @@
 /**
- * `nil-guard`: a condition or template that reads a field under a parent
- * that can be absent on a real Application (`status` before the first
- * reconcile, `status.operationState` before the first sync, `syncResult`
- * while an operation runs, annotations, labels, `spec.source` on multi-source
- * applications, ...), with no guard.
- *
- * Conditions: expr fails with "cannot fetch x from <nil>": the trigger is not
- * fired (with several conditions, one error skips the whole trigger) and Argo
- * CD logs the error on every resync. A read is guarded by an earlier operand
- * of its `and` chain (`app.status.operationState != nil and ...`), the test
- * of a `?:`, or `?.` right after the parent.
- *
- * Templates: Go's text/template renders a field of a missing parent as
- * `<no value>`, and fails the send for `index` of a missing map or a missing
- * value given to a string function. A read is guarded by an enclosing
- * `if`/`with`, by `dig`, or by the conditions of every trigger that sends the
- * template (`app.status.operationState.phase in [...]` proves operationState).
+ * The `nil-guard` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import {
   AnalyzedField,
@@ -41,8 +26,24 @@ import {
   whyAbsent,
 } from '../condition-analysis';
 import { ConditionDef, ExprText, Inventory, NotificationsConfig, TemplateDef, TriggerDef } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import { conditionLabel } from './condition-syntax';
+
+export const meta: RuleMeta = {
+  id: 'nil-guard',
+  severities: ['error', 'warning'],
+  summary: 'a condition or template that reads under a parent that can be absent (`status`, `operationState`, `syncResult`, `health`, annotations) with no `!= nil`, `?.`, `if`/`with` guard, `dig`, or sending condition that proves the parent',
+  description: [
+    'A field of a real Application can be absent: `status` before the first reconcile, `status.operationState` before the first sync,',
+    '`syncResult` while an operation runs, annotations and labels, `spec.source` on multi-source applications.',
+    '',
+    'In a condition, a read is guarded by an earlier operand of its `and` chain (`app.status.operationState != nil and ...`), the test of a',
+    '`?:`, or `?.` right after the parent. In a template, by an enclosing `if` or `with`, by `dig`, or by the conditions of every trigger that',
+    'sends the template (`app.status.operationState.phase in [...]` proves `operationState`).',
+  ],
+  runtime: 'In a condition expr fails with "cannot fetch x from <nil>": the trigger does not fire (with several conditions, one error skips the whole trigger) and Argo CD logs the error on every resync. In a template Go renders a field of a missing parent as `<no value>`, and `index` of a missing map or a missing value given to a string function fails the send.',
+  remediation: 'Guard the read: `x != nil and x.y` or `x?.y` in conditions; `{{ with }}`, `{{ if }}` or `dig` in templates; or send the template only from conditions that require the parent.',
+};
 
 /** `a != nil and b != nil and ` for the parents of a read. */
 function guardText(absent: DataPath[]): string {
@@ -185,8 +186,7 @@ function checkTemplateField(report: Report, config: NotificationsConfig, templat
 }
 
 export const rule: Rule = {
-  id: 'nil-guard',
-  summary: 'a condition or template that reads a field under a parent that can be absent (status, operationState, syncResult, health, annotations), without a guard',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) {
       for (const trigger of config.triggers) {

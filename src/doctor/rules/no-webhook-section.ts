@@ -1,22 +1,30 @@
 /**
- * `no-webhook-section`: a template sent to a webhook service without a
- * `webhook.<service>` section. notifications-engine then sends a GET to the
- * service's URL with the template's `message` as the body (argo-cd#16311).
- *
- * The templates of one condition are merged into one notification before it
- * is sent (pkg/templates/service.go), so a condition is at fault when none of
- * the templates it sends has the section. Pairs come from the subscriptions
- * in the input, from `defaultTriggers.<service>`, or, when the input holds
- * none, from the configuration itself (one webhook service that templates
- * address).
+ * The `no-webhook-section` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import { Inventory } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import { conditionVerdict, isBackstageService, nameList, pairOrigin, quoted, sendLine, sentTemplates, wiringOf } from '../wiring';
 
-export const rule: Rule = {
+export const meta: RuleMeta = {
   id: 'no-webhook-section',
-  summary: 'a template sent to a webhook service without a webhook.<service> section (sent as GET with the message as body)',
+  severities: ['error', 'warning'],
+  summary: 'a condition whose templates have no `webhook.<service>` section for the webhook it is sent to (sent as GET with the message as body)',
+  description: [
+    "notifications-engine sends a template to a webhook service through the template's `webhook.<service>` section; without one it sends a GET",
+    "to the service's URL with the template's `message` as the body (argo-cd#16311). The templates of one condition are merged into one",
+    'notification before it is sent (`pkg/templates/service.go`), so a condition is at fault when none of the templates it sends has the section.',
+    '',
+    'The pairs of triggers and services come from the subscriptions in the input, from `defaultTriggers.<service>`, or, when the input holds',
+    'none, from the configuration itself (one webhook service that templates address).',
+  ],
+  runtime: 'Backstage gets a GET with a text body instead of a POST of JSON: it answers 404 (or 400 at the notifications endpoint) and the notification is lost.',
+  remediation: 'Add a `webhook.<service>` section with `method: POST` and the JSON body to one of the templates the condition sends, or stop sending that trigger to the webhook.',
+};
+
+export const rule: Rule = {
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const pair of wiringOf(inventory).pairs) {
       const { config, service } = pair;

@@ -1,26 +1,30 @@
 /**
- * `once-per`: a trigger on the sync operation or on deployment without
- * `oncePer`, so it repeats; and `oncePer` values that defeat it.
- *
- * The notifications engine (pkg/controller/state.go) keys what it sent by
- * `[<oncePer>:]<trigger>:[<i>].<sha1(when)>:<service>:<recipient>`. Without
- * oncePer the key is deleted whenever the condition turns false, so it fires
- * again on every false→true edge: after each health blip (Healthy →
- * Progressing → Healthy) for a deployment trigger, after each new operation
- * (auto-sync, selfHeal, retry) for a sync trigger. With oncePer the key stays,
- * so it fires once per distinct value. Health-only and sync-status triggers
- * are left alone, as in Argo CD's catalog (on-health-degraded,
- * on-sync-status-unknown have no oncePer).
- *
- * oncePer values that defeat it: a `revision` that is "" for multi-source
- * applications ("" means no oncePer at all, argo-cd#15617), a constant or
- * the application's identity on a sync trigger (fires once ever), and a value
- * that changes on every evaluation (`time.Now()`).
+ * The `once-per` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import { appsReaching, DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
 import { ConditionDef, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import { conditionLabel } from './condition-syntax';
+
+export const meta: RuleMeta = {
+  id: 'once-per',
+  severities: ['warning'],
+  summary: 'a sync or deploy trigger without `oncePer` (repeats on every new operation or health blip), or a `oncePer` that defeats itself (`syncResult.revision` on multi-source apps, a constant)',
+  description: [
+    'The notifications engine (`pkg/controller/state.go`) keys what it sent by `[<oncePer>:]<trigger>:[<i>].<sha1(when)>:<service>:<recipient>`.',
+    'Without `oncePer` the key is deleted whenever the condition turns false, so the trigger fires again on every false-to-true edge: after each',
+    'health blip (Healthy, Progressing, Healthy) for a deployment trigger, after each new operation (auto-sync, selfHeal, retry) for a sync',
+    'trigger. With `oncePer` the key stays, and it fires once per distinct value. Health-only and sync-status triggers are left alone, as in',
+    "Argo CD's catalog (`on-health-degraded` and `on-sync-status-unknown` have no `oncePer`).",
+    '',
+    '`oncePer` values that defeat it: a `revision` that is `""` for multi-source applications (`""` means no `oncePer` at all, argo-cd#15617),',
+    "a constant or the application's identity on a sync trigger (it fires once ever), and a value that changes on every evaluation",
+    '(`time.Now()`).',
+  ],
+  runtime: 'The same notification is sent again for every new operation on the same revision (each auto-sync, selfHeal run or retry), or after every health blip; or, with a constant, only once ever.',
+  remediation: 'Add `oncePer` keyed on what should be notified once, usually the synced revision (`app.status.operationState.syncResult.revision`, or the list of revisions on multi-source applications).',
+};
 
 /**
  * A oncePer keyed on the synced revision that also holds for multi-source
@@ -162,8 +166,7 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
 }
 
 export const rule: Rule = {
-  id: 'once-per',
-  summary: 'a trigger on the sync operation or deployment without oncePer (it repeats), or a oncePer that defeats itself',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) {
       for (const trigger of config.triggers) {

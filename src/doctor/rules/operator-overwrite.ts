@@ -1,21 +1,29 @@
 /**
- * `operator-overwrite`: notifications configuration the argocd-operator (and
- * so OpenShift GitOps) replaces, ignores or never runs.
- *
- * - The operator reconciles `argocd-notifications-cm` from the
- *   NotificationsConfiguration `default-notifications-configuration` of the
- *   namespace, replacing the ConfigMap's data with the CR's
- *   (controllers/notificationsconfiguration/configmap.go; argocd-operator#1714).
- *   It creates that CR, with its default catalog, for an ArgoCD instance that
- *   enables notifications. A hand-written ConfigMap there is reverted.
- * - Only `default-notifications-configuration` is read: a NotificationsConfiguration
- *   of any other name is ignored.
- * - With `spec.notifications.enabled` false (the default) no notifications
- *   controller runs, and the operator deletes `argocd-notifications-secret`.
+ * The `operator-overwrite` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
-import { Inventory, KubeObject, NOTIFICATIONS_CR, NotificationsConfig } from '../inventory';
-import { Report, Rule } from '../model';
+import { NOTIFICATIONS_CONFIGURATION_NAME } from '../../notifications';
+import { Inventory, KubeObject, NotificationsConfig } from '../inventory';
+import { Report, Rule, RuleMeta } from '../model';
 import { quoted } from '../wiring';
+
+export const meta: RuleMeta = {
+  id: 'operator-overwrite',
+  severities: ['error', 'warning'],
+  summary: '`argocd-notifications-cm` beside a `NotificationsConfiguration` or an `ArgoCD` with notifications on (the operator reverts it), a `NotificationsConfiguration` the operator ignores',
+  description: [
+    'The argocd-operator (and so OpenShift GitOps) reconciles `argocd-notifications-cm` from the NotificationsConfiguration',
+    "`default-notifications-configuration` of the namespace, replacing the ConfigMap's data with the resource's",
+    '(`controllers/notificationsconfiguration/configmap.go`, argocd-operator#1714). It creates that resource, with its default catalog, for an',
+    'ArgoCD instance that enables notifications.',
+    '',
+    'Only `default-notifications-configuration` is read: a NotificationsConfiguration of any other name is ignored. With',
+    '`spec.notifications.enabled` false (the default) no notifications controller runs, and the operator deletes `argocd-notifications-secret`.',
+  ],
+  runtime: 'A hand-written ConfigMap is reverted by the operator, a NotificationsConfiguration of another name has no effect, and with notifications disabled nothing is sent at all.',
+  remediation: 'On the operator, write the configuration into the NotificationsConfiguration `default-notifications-configuration` and enable notifications on the ArgoCD instance (`spec.notifications.enabled: true`).',
+};
 
 const OPENSHIFT_GITOPS = 'openshift-gitops';
 
@@ -37,8 +45,7 @@ function nsText(ns: string | undefined): string {
 }
 
 export const rule: Rule = {
-  id: 'operator-overwrite',
-  summary: 'an argocd-notifications-cm the argocd-operator reverts, or a NotificationsConfiguration it ignores',
+  meta,
   check(inventory: Inventory, report: Report): void {
     const argocds = inventory.argocds.filter(isArgoCdCr);
     const crs = inventory.configs.filter(c => c.source === 'NotificationsConfiguration');
@@ -57,14 +64,14 @@ export const rule: Rule = {
       if (cr || enabling) {
         const by = cr
           ? `NotificationsConfiguration ${quoted(cr.object.name)} (${cr.object.source.file}:${cr.object.where().line}) manages ${nsText(ns)}`
-          : `ArgoCD ${quoted(enabling!.name)} (${enabling!.source.file}:${enabling!.where().line}) enables notifications in ${nsText(ns)}, so the operator creates and manages NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} there`;
+          : `ArgoCD ${quoted(enabling!.name)} (${enabling!.source.file}:${enabling!.where().line}) enables notifications in ${nsText(ns)}, so the operator creates and manages NotificationsConfiguration ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} there`;
         report({
           severity: 'error',
           where,
           key: 'metadata.name',
           message: `argocd-notifications-cm is given by hand, but ${by}`,
           impact: 'the operator replaces the configmap\'s data with the notificationsconfiguration\'s on its next reconcile (argocd-operator#1714): these triggers, templates and services are reverted and their notifications stop',
-          fix: `move every key of the configmap into NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} (spec.triggers, spec.templates, spec.services, spec.subscriptions, spec.context) and stop applying the configmap`,
+          fix: `move every key of the configmap into NotificationsConfiguration ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} (spec.triggers, spec.templates, spec.services, spec.subscriptions, spec.context) and stop applying the configmap`,
         });
         continue;
       }
@@ -75,7 +82,7 @@ export const rule: Rule = {
           key: 'metadata.name',
           message: `argocd-notifications-cm is given by hand in ${nsText(ns)}, which OpenShift GitOps manages`,
           impact: 'when notifications are enabled on the openshift-gitops instance the operator writes this configmap from NotificationsConfiguration "default-notifications-configuration" and reverts hand edits',
-          fix: `put the configuration in NotificationsConfiguration ${quoted(NOTIFICATIONS_CR)} instead, and enable notifications on the ArgoCD instance (spec.notifications.enabled: true)`,
+          fix: `put the configuration in NotificationsConfiguration ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} instead, and enable notifications on the ArgoCD instance (spec.notifications.enabled: true)`,
         });
       }
     }
@@ -86,9 +93,9 @@ export const rule: Rule = {
         severity: 'error',
         where: config.object.where(['metadata', 'name']),
         key: 'metadata.name',
-        message: `NotificationsConfiguration ${quoted(config.object.name)} is not named ${quoted(NOTIFICATIONS_CR)}, the only one the operator reads`,
+        message: `NotificationsConfiguration ${quoted(config.object.name)} is not named ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)}, the only one the operator reads`,
         impact: 'the operator ignores it: none of its triggers, templates or services reach argocd-notifications-cm, so none of its notifications are sent',
-        fix: `name it ${quoted(NOTIFICATIONS_CR)} (one per namespace), merging it into the existing one if there is one`,
+        fix: `name it ${quoted(NOTIFICATIONS_CONFIGURATION_NAME)} (one per namespace), merging it into the existing one if there is one`,
       });
     }
 

@@ -1,23 +1,26 @@
 /**
- * `plugins`: the notifications or signals plugins not enabled in the RHDH
- * dynamic-plugins config, and entries that stop RHDH's installer.
- *
- * RHDH's installer (install-dynamic-plugins.py, which reads the file with
- * PyYAML) merges the `includes` files first (level 0) and then `plugins`
- * (level 1): an entry whose package key is already known copies its fields
- * over the included one, so `disabled: false` enables a plugin that
- * `dynamic-plugins.default.yaml` disables, and an entry without `disabled`
- * leaves it disabled. Two entries with the same key at the same level stop
- * the installer ("duplicate plugin configuration"), and with it the pod.
- * Without the notifications backend, Argo CD's POST gets 404; without the
- * frontend nobody sees the notifications; without signals they only appear
- * when the page is reloaded.
+ * The `plugins` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import {
   DEFAULT_PLUGINS_FILE, DYNAMIC_PLUGINS_KEY, dynamicPluginsConfigMap, NotificationsPluginRole, packageRole, pluginKey, ROLE_NAMES, ROLE_PACKAGES,
 } from '../backstage-side';
 import { ConfigDoc, Inventory, KubeObject } from '../inventory';
-import { parseYamlSpan, Report, Rule, Where, YamlPath } from '../model';
+import { parseYamlSpan, Report, Rule, RuleMeta, Where, YamlPath } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'plugins',
+  severities: ['error', 'warning'],
+  summary: 'the notifications or signals plugins disabled or missing in the RHDH dynamic-plugins config, or entries that stop its installer',
+  description: [
+    "RHDH's installer (`install-dynamic-plugins.py`, which reads the file with PyYAML) merges the `includes` files first and then `plugins`: an",
+    'entry whose package key is already known copies its fields over the included one, so `disabled: false` enables a plugin that',
+    '`dynamic-plugins.default.yaml` disables, and an entry without `disabled` leaves it disabled. Two entries with the same key at the same level',
+    'stop the installer ("duplicate plugin configuration"), and with it the pod.',
+  ],
+  runtime: "Without the notifications backend Argo CD's POST gets 404; without the frontend nobody sees the notifications; without signals they only appear when the page is reloaded; an entry the installer rejects keeps the pod from starting.",
+  remediation: 'Enable the notifications and signals plugins (backend and frontend) with `disabled: false` entries in the `dynamic-plugins.yaml` key the rhdh-operator reads, once each.',
+};
 
 const ROLES: NotificationsPluginRole[] = ['notifications', 'notifications-backend', 'signals', 'signals-backend'];
 
@@ -200,8 +203,7 @@ function reportDefaultPlugins(cr: KubeObject, report: Report): void {
 }
 
 export const rule: Rule = {
-  id: 'plugins',
-  summary: 'the notifications or signals plugins not enabled in the RHDH dynamic-plugins config, or entries that stop its installer',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const doc of documentsToCheck(inventory, report)) checkDoc(doc, report);
   },

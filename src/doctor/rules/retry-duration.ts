@@ -1,17 +1,25 @@
 /**
- * `retry-duration`: webhook retry settings Argo CD cannot decode.
- *
- * notifications-engine decodes a webhook service through JSON
- * (sigs.k8s.io/yaml) into `WebhookOptions`, whose `retryWaitMin` and
- * `retryWaitMax` are Go `time.Duration`s (integer nanoseconds) and `retryMax`
- * an `int`. A string such as `5s` (or a quoted number, or a fraction) fails
- * the decoding; the service factory then fails, and with it the whole
- * configuration (pkg/api/api.go NewAPI): no notification is sent at all. A
- * bare small integer decodes, but as nanoseconds: `retryWaitMin: 5` waits 5 ns.
+ * The `retry-duration` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import { Inventory, ServiceDef } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import { describeKind, isQuoted, kindOf, quoted, scalarSource } from '../wiring';
+
+export const meta: RuleMeta = {
+  id: 'retry-duration',
+  severities: ['error', 'warning'],
+  summary: 'retry waits written as strings such as `5s` (the whole configuration fails to load), or tiny integers read as nanoseconds',
+  description: [
+    'notifications-engine decodes a webhook service through JSON (`sigs.k8s.io/yaml`) into `WebhookOptions`, whose `retryWaitMin` and',
+    '`retryWaitMax` are Go `time.Duration`s (integer nanoseconds) and `retryMax` an `int`. A string such as `5s` (or a quoted number, or a',
+    'fraction) fails the decoding; the service factory then fails, and with it the whole configuration (`pkg/api/api.go`, `NewAPI`). A bare',
+    'small integer decodes, but as nanoseconds: `retryWaitMin: 5` waits 5 ns.',
+  ],
+  runtime: 'A value that does not decode stops Argo CD from loading the configuration: no notification at all is sent. A tiny integer makes the retries wait nanoseconds, so a short Backstage outage loses notifications.',
+  remediation: 'Write the waits as integer nanoseconds (`retryWaitMin: 1000000000` for one second) and `retryMax` as an integer.',
+};
 
 const DURATIONS = ['retryWaitMin', 'retryWaitMax'];
 const INT64_MAX = 9223372036854775807;
@@ -56,8 +64,7 @@ function fieldKey(value: Record<string, unknown>, name: string): string | undefi
 }
 
 export const rule: Rule = {
-  id: 'retry-duration',
-  summary: 'webhook retry settings Argo CD cannot decode (retry waits written as strings such as 5s stop the whole configuration from loading)',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) {
       for (const service of config.webhookServices) {

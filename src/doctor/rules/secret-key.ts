@@ -1,24 +1,30 @@
 /**
- * `secret-key`: a `$key` reference in a service that
- * `argocd-notifications-secret` lacks, or cannot express. Only when that
- * Secret is among the inputs (its key names are read, never its values).
- *
- * notifications-engine replaces every match of `[$][\w-]+` in a service's
- * YAML with the Secret's value of that key (pkg/api/config.go,
- * replaceStringSecret). A missing key only logs a warning and leaves the
- * reference as it is: `Authorization: Bearer $backstage-token` goes out
- * literally and Backstage answers 401. A `.` (or any character outside
- * `[A-Za-z0-9_-]`) ends the reference, so a key such as `backstage.token`
- * cannot be referenced at all: `$backstage.token` reads key `backstage`.
+ * The `secret-key` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import { checkSecretKey } from '../../private/validation';
 import { Inventory, SecretDef } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import { nameList, quoted, secretRefs, serviceHeaders } from '../wiring';
 
-export const rule: Rule = {
+export const meta: RuleMeta = {
   id: 'secret-key',
-  summary: 'a $key in a service that argocd-notifications-secret lacks, or cannot reference',
+  severities: ['error'],
+  summary: 'a `$key` that `argocd-notifications-secret` lacks (the header goes out as `Bearer $key`: 401), or a key `$key` cannot reference; only when the Secret is among the inputs',
+  description: [
+    "notifications-engine replaces every match of `[$][\\w-]+` in a service's YAML with the value of that key of `argocd-notifications-secret`",
+    '(`pkg/api/config.go`, `replaceStringSecret`). A missing key only logs a warning and leaves the reference as it is. A `.` (or any character',
+    'outside `[A-Za-z0-9_-]`) ends the reference, so a key such as `backstage.token` cannot be referenced at all: `$backstage.token` reads key',
+    '`backstage`.',
+    '',
+    'The rule runs only when the Secret is among the inputs; its key names are read, never its values.',
+  ],
+  runtime: '`Authorization: Bearer $backstage-token` goes out literally, and Backstage answers 401 to every notification.',
+  remediation: 'Add the key to `argocd-notifications-secret`, or reference the key it has; name keys with letters, digits, `_` and `-` only.',
+};
+
+export const rule: Rule = {
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) {
       const secret = inventory.secretFor(config);

@@ -1,20 +1,28 @@
 /**
- * `severity`: a Backstage notification body whose severity is written as a
- * value Backstage does not accept.
- *
- * @backstage/plugin-notifications-backend 0.6.6 and later validate the body
- * against their OpenAPI schema: `payload.severity` must be one of `critical`,
- * `high`, `normal`, `low` (lowercase), otherwise the answer is 400, which
- * Argo CD does not retry. Earlier versions (RHDH 1.9 and 1.10 ship 0.6.0 and
- * 0.6.3) store any other value as `normal`. Literal values are checked, in
- * plain strings, in the branches of a templated severity
- * (`{{ if ... }}urgent{{ else }}low{{ end }}`) and in constants an action
- * writes (`ternary`, `default`, a `context` value); a value computed from the
- * Application's data is left alone.
+ * The `severity` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  */
+import { alternativeValues } from '../body-regions';
 import { Inventory } from '../inventory';
-import { alternativeValues, formatKeyPath, JsonAlternative, lineOf, webhookBodies, WebhookBody } from '../json-body';
-import { Report, Rule } from '../model';
+import { formatKeyPath, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { JsonAlternative } from '../json-scan';
+import { Report, Rule, RuleMeta } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'severity',
+  severities: ['error'],
+  summary: 'a literal severity other than `critical`, `high`, `normal`, `low`',
+  description: [
+    '`@backstage/plugin-notifications-backend` 0.6.6 and later validate the body against their OpenAPI schema: `payload.severity` must be one of',
+    '`critical`, `high`, `normal`, `low` (lowercase). Earlier versions (RHDH 1.9 and 1.10 ship 0.6.0 and 0.6.3) store any other value as',
+    '`normal`.',
+    '',
+    'Literal values are checked: in plain strings, in the branches of a templated severity (`{{ if ... }}urgent{{ else }}low{{ end }}`), and in',
+    "constants an action writes (`ternary`, `default`, a `context` value). A value computed from the Application's data is left alone.",
+  ],
+  runtime: 'Backstage answers 400, which Argo CD does not retry, so the notification is lost; older backends store it as `normal`.',
+  remediation: 'Write one of `critical`, `high`, `normal` or `low`, in lowercase.',
+};
 
 /** The severities Backstage accepts. */
 export const BACKSTAGE_SEVERITIES: readonly string[] = ['critical', 'high', 'normal', 'low'];
@@ -119,8 +127,7 @@ function checkBody(body: WebhookBody, report: Report): void {
 }
 
 export const rule: Rule = {
-  id: 'severity',
-  summary: 'a literal severity that Backstage does not accept (only critical, high, normal, low)',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const body of webhookBodies(inventory)) checkBody(body, report);
   },

@@ -1,30 +1,35 @@
 /**
- * `subscription`: a subscription that names a trigger or a service the
- * configuration does not define, or a key Kubernetes or Argo CD cannot read.
- *
- * Subscriptions are read as notifications-engine reads them
- * (pkg/subscriptions/annotations.go, pkg/api/config.go):
- * - `notifications.argoproj.io/subscribe.<trigger>.<service>`: the key is split
- *   at every dot, the first part is the trigger and the second the service
- *   (further parts are ignored); the short form `subscribe.<service>` uses
- *   `defaultTriggers.<service>` or `defaultTriggers`;
- * - `notifications.argoproj.io/subscriptions`: a YAML list of
- *   `{trigger: [...], destinations: [{service, recipients: [...]}]}`;
- * - the configuration's `subscriptions` key, and AppProject annotations.
- * Kubernetes limits an annotation's name (after the `/`) to 63 characters of
- * `[-A-Za-z0-9_.]`, starting and ending with a letter or digit: the API server
- * rejects the whole Application otherwise.
+ * The `subscription` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import { ANNOTATION_NAME_MAX, checkAnnotations } from '../../private/validation';
 import { AppDef, Inventory, KubeObject, NotificationsConfig, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_ANNOTATION, SubscriptionDef } from '../inventory';
-import { parseYamlSpan, Report, Rule, Where, YamlPath } from '../model';
+import { parseYamlSpan, Report, Rule, RuleMeta, Where, YamlPath } from '../model';
 import { isBuiltinTrigger, nameList, quoted, wiringOf } from '../wiring';
+
+export const meta: RuleMeta = {
+  id: 'subscription',
+  severities: ['error', 'warning'],
+  summary: 'a subscription (annotation, `subscriptions` annotation or key, AppProject, `defaultTriggers`) naming an undefined trigger or service, or an annotation key Kubernetes rejects (over 63 characters after the `/`)',
+  description: [
+    'Subscriptions are read as notifications-engine reads them (`pkg/subscriptions/annotations.go`, `pkg/api/config.go`):',
+    '',
+    '- `notifications.argoproj.io/subscribe.<trigger>.<service>`: the key is split at every dot, the first part is the trigger and the second',
+    '  the service (further parts are ignored); the short form `subscribe.<service>` uses `defaultTriggers.<service>` or `defaultTriggers`;',
+    '- `notifications.argoproj.io/subscriptions`: a YAML list of `{trigger: [...], destinations: [{service, recipients: [...]}]}`;',
+    "- the configuration's `subscriptions` key, and AppProject annotations.",
+    '',
+    "Kubernetes limits an annotation's name (after the `/`) to 63 characters of `[-A-Za-z0-9_.]`, starting and ending with a letter or digit.",
+  ],
+  runtime: 'A subscription to an undefined trigger or service sends nothing (the controller fails to run the trigger on every reconcile, or every send fails); an annotation key Kubernetes rejects makes the API server reject the whole Application.',
+  remediation: 'Subscribe to triggers and services the configuration defines, with keys Kubernetes accepts (shorter trigger and service names).',
+};
 
 const NOTIFICATIONS_PREFIX = 'notifications.argoproj.io/';
 
 export const rule: Rule = {
-  id: 'subscription',
-  summary: 'a subscription that names an undefined trigger or service, or a key Kubernetes or Argo CD cannot read',
+  meta,
   check(inventory: Inventory, report: Report): void {
     const wiring = wiringOf(inventory);
 

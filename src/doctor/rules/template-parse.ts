@@ -1,19 +1,29 @@
 /**
- * `template-parse`: a template field that Go's text/template cannot parse
- * with the functions Argo CD gives notification templates.
- *
- * Argo CD compiles every template of the configuration when it loads it
- * (notifications-engine pkg/services/services.go, getTemplater: `message`,
- * then each service section: `webhook.<service>.body` and `.path`, `email`,
- * `slack`, ...), with sprig's TxtFuncMap minus `env` and `expandenv`
- * (pkg/templates/service.go). One parse error fails the whole configuration,
- * so no notification of that Argo CD instance is sent, whatever its service.
+ * The `template-parse` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
 import { ItemType, Lexer } from '../../private/go-template-lexer';
 import { parseGoTemplate } from '../../private/go-template-parser';
 import { NOTIFICATIONS_SLACK_TEMPLATE_FUNCS, NOTIFICATIONS_TEMPLATE_FUNCS } from '../../private/template-functions';
 import { Inventory, NotificationsConfig, TemplateDef, TemplateField } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'template-parse',
+  severities: ['error', 'warning'],
+  summary: "a template Go's `text/template` cannot parse with Argo CD's functions (sprig without `env`/`expandenv`): one bad template stops every notification",
+  description: [
+    'Argo CD compiles every template of the configuration when it loads it (notifications-engine `pkg/services/services.go`, `getTemplater`):',
+    "`message`, then each service section (`webhook.<service>.body` and `.path`, `email`, `slack`, ...), with sprig's `TxtFuncMap` minus `env`",
+    "and `expandenv` and Argo CD's own helpers (`pkg/templates/service.go`). One parse error fails the whole configuration.",
+    '',
+    "The integration guide's `{{index .app.metadata.annotations backstage.io/entity-ref}}` is the common case: without quotes, Go reads",
+    '`backstage` as a function. A function that only some builds of the notifications engine register (the Slack mention helpers) is a warning.',
+  ],
+  runtime: 'Argo CD fails to load the whole notifications configuration, so this one bad template stops every notification of that Argo CD instance (Backstage, Slack, email and every other service), not only its own.',
+  remediation: 'Fix the template\'s syntax: quote map keys that are not identifiers (`{{index .app.metadata.annotations "backstage.io/entity-ref"}}`), end every `if`, `range` and `with` with `end`, and call Argo CD\'s helpers as fields of the data (`{{call .strings.ReplaceAll ...}}`).',
+};
 
 /**
  * The sections of a template that notifications-engine unmarshals and
@@ -285,8 +295,7 @@ function checkConfig(config: NotificationsConfig, report: Report): void {
 }
 
 export const rule: Rule = {
-  id: 'template-parse',
-  summary: 'a template that Go\'s text/template cannot parse with Argo CD\'s functions (one bad template stops every notification)',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) checkConfig(config, report);
   },

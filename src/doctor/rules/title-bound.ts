@@ -1,20 +1,29 @@
 /**
- * `title-bound`: a Backstage notification title (or topic, scope, icon) that
- * can be longer than the 255 characters Backstage stores.
- *
- * The notifications backend keeps title, topic, scope, icon and origin in
- * varchar(255) columns; on PostgreSQL (what RHDH runs) a longer value fails
- * the insert and the notification is lost. The longest rendering is the
- * literal text (JSON-decoded: Backstage counts the decoded string) plus a
- * bound per action: an Application name is a DNS subdomain (253), a
- * namespace a DNS label (63), a project an AppProject name (253), a status
- * or phase its longest value, `.context.X` its configured value, and
- * `trunc N`, `abbrev N`, `substr`, `printf "%.Ns"` cut what they receive.
- * Annotations, messages, revisions and lists have no bound.
+ * The `title-bound` rule. What it finds, why, and how to fix it is its `meta`,
+ * which also writes docs/doctor-rules.md and the README's table of rules.
  */
+import { regionBound } from '../body-regions';
+import { charCount } from '../body-values';
 import { Inventory } from '../inventory';
-import { actionText, charCount, decodeJsonString, formatKeyPath, JsonAlternative, lineOf, regionBound, webhookBodies, WebhookBody } from '../json-body';
-import { Report, Rule } from '../model';
+import { actionText, formatKeyPath, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { decodeJsonString, JsonAlternative } from '../json-scan';
+import { Report, Rule, RuleMeta } from '../model';
+
+export const meta: RuleMeta = {
+  id: 'title-bound',
+  severities: ['error', 'warning'],
+  summary: "a title (or topic, scope) that can exceed Backstage's 255 characters",
+  description: [
+    'The notifications backend keeps title, topic, scope, icon and origin in `varchar(255)` columns. The longest rendering is the literal text',
+    '(JSON-decoded: Backstage counts the decoded string) plus a bound per action: an Application name is a DNS subdomain (253), a namespace a',
+    'DNS label (63), a project an AppProject name (253), a status or phase its longest value, `.context.X` its configured value, and `trunc N`,',
+    '`abbrev N`, `substr` and `printf "%.Ns"` cut what they receive. Annotations, messages, revisions and lists have no bound.',
+    '',
+    'An error when the text is always too long; a warning when it is for applications whose values are that long.',
+  ],
+  runtime: 'On PostgreSQL (what RHDH runs) a longer value fails the insert and the notification is lost.',
+  remediation: 'Cut the text to 255 characters, counting characters and not bytes: `{{ printf "%.255s" ... }}` or `abbrev 255`, and shorter parts where literal text comes too.',
+};
 
 /** Backstage's varchar columns that a webhook body writes. */
 const LIMITED_KEYS = ['title', 'topic', 'scope', 'icon'];
@@ -145,8 +154,7 @@ function checkBody(body: WebhookBody, report: Report): void {
 }
 
 export const rule: Rule = {
-  id: 'title-bound',
-  summary: 'a notification title (or topic, scope) that can exceed Backstage\'s 255 characters',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const body of webhookBodies(inventory)) checkBody(body, report);
   },

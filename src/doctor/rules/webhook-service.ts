@@ -1,20 +1,12 @@
 /**
- * `webhook-service`: a webhook service that posts to Backstage's
- * notifications API in a way Backstage refuses.
- *
- * A service is taken to post to Backstage when its URL (with a template's
- * webhook path) ends with /api/notifications/notifications, or when the bodies
- * its templates send have Backstage's {recipients, payload} shape. Backstage
- * wants a POST of JSON (`Content-Type: application/json`, or its body parser
- * leaves the body empty: 400) to that path (404 elsewhere), with
- * `Authorization: Bearer <static token>` (401 otherwise). The token belongs in
- * argocd-notifications-secret, referenced as `$key`; written in the ConfigMap
- * it is in plain text for everyone who can read it.
+ * The `webhook-service` rule. What it finds, why, and how to fix it is its
+ * `meta`, which also writes docs/doctor-rules.md and the README's table of
+ * rules.
  */
+import { BACKSTAGE_NOTIFICATIONS_PATH } from '../../notifications';
 import { Inventory, NotificationsConfig, ServiceDef } from '../inventory';
-import { Report, Rule } from '../model';
+import { Report, Rule, RuleMeta } from '../model';
 import {
-  BACKSTAGE_NOTIFICATIONS_PATH,
   isBackstageService,
   isNotificationsEndpoint,
   kindOf,
@@ -25,9 +17,23 @@ import {
   webhookSection,
 } from '../wiring';
 
-export const rule: Rule = {
+export const meta: RuleMeta = {
   id: 'webhook-service',
-  summary: 'a Backstage webhook service that Backstage will refuse (URL, method, headers, inline token)',
+  severities: ['error', 'warning'],
+  summary: 'a Backstage webhook without `/api/notifications/notifications`, without `Authorization: Bearer $key`, with an inline token, without `Content-Type: application/json`, or sent with another method than POST',
+  description: [
+    "A service is taken to post to Backstage when its URL (with a template's webhook path) ends with `/api/notifications/notifications`, or when",
+    "the bodies its templates send have Backstage's `{recipients, payload}` shape. Backstage wants a POST of JSON",
+    '(`Content-Type: application/json`, or its body parser leaves the body empty) to that path, with `Authorization: Bearer <static token>`.',
+    'The token belongs in `argocd-notifications-secret`, referenced as `$key`; written in the ConfigMap it is in plain text for everyone who',
+    'can read it.',
+  ],
+  runtime: 'Backstage refuses the request (400 without the JSON content type, 404 on another path or method, 401 without the token), which Argo CD does not retry: the notification is lost. An inline token is readable by everyone who can read the configuration.',
+  remediation: 'Set `url: https://<backstage-host>/api/notifications/notifications`, the headers `Content-Type: application/json` and `Authorization: Bearer $backstage-token` with the token in `argocd-notifications-secret`, and `method: POST` in the templates.',
+};
+
+export const rule: Rule = {
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const config of inventory.activeConfigs) {
       for (const service of config.webhookServices) {

@@ -1,24 +1,33 @@
 /**
- * `yaml`: text that the YAML parser of Kubernetes rejects or reads
- * differently from what was meant.
+ * The `yaml` rule. What it finds, why, and how to fix it is its `meta`, which
+ * also writes docs/doctor-rules.md and the README's table of rules.
  *
- * kubectl, the API server and Argo CD read manifests through
- * sigs.k8s.io/yaml, which decodes with yaml.v2 (YAML 1.1) into untyped
- * values and converts them to JSON. So:
- * - raw control characters, bad UTF-8 and what they break make the whole
- *   file unreadable: nothing in it is applied (the loader records them);
- * - a key written twice keeps only its last value (strict decoders, such as
- *   kustomize's and helm's, or kubectl's strict field validation, reject it);
- * - an unquoted `yes`, `on`, `1.0`, `0x1F` in a field Kubernetes types as a
- *   string (ConfigMap data, labels, annotations…) is a bool or a number, and
- *   the API server rejects the object; `~` or nothing is null, stored as ""
- *   (or removed by kubectl apply); an unquoted `on` as a key becomes "true".
+ * The loader (src/cli/load.ts) records the characters and encodings it meets;
+ * this rule reports them with the values yaml.v2 reads differently.
  */
 import { isMap, isPair, isScalar, isSeq, Node as YamlNode, Scalar } from 'yaml';
 import { Inventory, KubeObject } from '../inventory';
-import { SourceFile, YamlProblem } from '../load';
-import { Report, Rule, Where, YamlPath } from '../model';
+import { Report, Rule, RuleMeta, SourceFile, Where, YamlPath, YamlProblem } from '../model';
 import { resolveV2, V2Kind } from '../yaml-v2';
+
+export const meta: RuleMeta = {
+  id: 'yaml',
+  severities: ['error', 'warning'],
+  summary: "text Kubernetes' YAML parser (yaml.v2) rejects (control characters, bad UTF-8) or reads differently (`yes`, `on`, `1.0` where a string belongs, duplicate keys)",
+  description: [
+    'kubectl, the API server and Argo CD read manifests through `sigs.k8s.io/yaml`, which decodes with yaml.v2 (YAML 1.1) into untyped values',
+    'and converts them to JSON. So:',
+    '',
+    '- raw control characters, bad UTF-8 and what they break make the whole file unreadable;',
+    "- a key written twice keeps only its last value (strict decoders, such as kustomize's and helm's, or kubectl's strict field validation,",
+    '  reject it);',
+    '- an unquoted `yes`, `on`, `1.0` or `0x1F` in a field Kubernetes types as a string (ConfigMap data, labels, annotations...) is a boolean or',
+    '  a number, and the API server rejects the object; `~` or nothing is null, stored as `""` (or removed by kubectl apply); an unquoted `on`',
+    '  as a key becomes `"true"`.',
+  ],
+  runtime: 'Nothing in an unreadable file is applied; an object with a boolean or number where a string belongs is rejected by the API server; a duplicated key silently loses its first value.',
+  remediation: 'Remove the control characters, save the file as UTF-8, quote values that must stay strings (`"yes"`, `"1.0"`), and write each key once.',
+};
 
 export { resolveV2 } from '../yaml-v2';
 export type { V2Kind } from '../yaml-v2';
@@ -319,8 +328,7 @@ function reportProblem(inv: Inventory, source: SourceFile, problem: YamlProblem,
 }
 
 export const rule: Rule = {
-  id: 'yaml',
-  summary: 'text that the YAML parser of Kubernetes rejects or reads differently from what was meant',
+  meta,
   check(inventory: Inventory, report: Report): void {
     for (const source of inventory.sources) {
       const seen = new Set<string>();

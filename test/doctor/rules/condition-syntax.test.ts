@@ -1,5 +1,5 @@
 import { ArgoCdVersion } from '../../../src/argocd-version';
-import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
+import { BACKSTAGE_SERVICE, doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'condition-syntax';
 
@@ -134,4 +134,19 @@ test('the library\'s own conditions pass', () => {
     ),
   );
   expect(findingsOf(doctorText(text, { argocdVersion: ArgoCdVersion.of('2.4') }), RULE)).toEqual([]);
+});
+
+
+describe('conditions that parse but that expr does not compile', () => {
+  test.each([
+    ['app.metadata.name matches "^(?!test-).*"', /error parsing regexp: invalid or unsupported Perl syntax/],
+    ['app.status.sync.status == "Synced" and 1 + "a" == "b"', /invalid operation: \+ \(mismatched types int and string\)/],
+    ['all(1, {true})', /builtin all takes only array/],
+  ])('%s', (when, message) => {
+    const result = doctorText(notificationsConfigMap([`${BACKSTAGE_SERVICE}  trigger.on-x: |
+    - when: ${when}
+      send: [app-x]
+`]));
+    expect(findingsOf(result, 'condition-syntax').map(f => f.message)).toContainEqual(expect.stringMatching(message));
+  });
 });

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { BACKSTAGE_SERVICE, doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'config-load';
 
@@ -131,4 +131,48 @@ spec:
     const findings = findingsOf(doctorText(text), RULE).filter(f => f.severity === 'warning');
     expect(findings.map(f => f.fix)).toEqual(['rename the key to "template.t"', 'rename the key to "trigger.x"']);
   });
+});
+
+
+test('a bad alias inside a template is a config-load finding', () => {
+  const result = doctorText(notificationsConfigMap([`${BACKSTAGE_SERVICE}  template.x: |
+    message: *nope
+`]));
+  expect(findingsOf(result, 'config-load').map(f => f.message).join('\n')).toMatch(/template.x/);
+});
+
+test('keys of a NotificationsConfiguration without their prefix are reported: the operator copies them as they are', () => {
+  const result = doctorText(`apiVersion: argoproj.io/v1alpha1
+kind: NotificationsConfiguration
+metadata:
+  name: default-notifications-configuration
+  namespace: openshift-gitops
+spec:
+  templates:
+    bs-sync-failed: |
+      message: failed
+    template.ok: |
+      message: ok
+  triggers:
+    on-x: |
+      - when: "true"
+        send: [ok]
+`);
+  const messages = findingsOf(result, 'config-load').map(f => `${f.key}: ${f.fix}`);
+  expect(messages).toContainEqual('bs-sync-failed: rename the key to "template.bs-sync-failed"');
+  expect(messages).toContainEqual('on-x: rename the key to "trigger.on-x"');
+  expect(messages.some(m => m.startsWith('template.ok'))).toBe(false);
+});
+
+test('a ConfigMap whose data is a list is reported: Kubernetes rejects it', () => {
+  const result = doctorText(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-notifications-cm
+  namespace: argocd
+data:
+  - a
+  - b
+`);
+  expect(findingsOf(result, 'config-load').map(f => [f.where.line, f.message])).toEqual([[6, 'data is a list, not a map of keys to strings']]);
 });

@@ -1,4 +1,4 @@
-import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
+import { BACKSTAGE_SERVICE, doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'template-parse';
 
@@ -162,4 +162,14 @@ describe(`${RULE}: lines in folded, plain and quoted scalars`, () => {
     expect(finding.where.line).toBe(line);
     expect(text.split('\n')[line - 1]).toContain('app.kubernetes.io/name');
   });
+});
+
+
+test("a helper written as a function gets the call of Argo CD's helpers as its fix", () => {
+  const result = doctorText(notificationsConfigMap([`${BACKSTAGE_SERVICE}  template.app-x: |
+    message: '{{ strings.ReplaceAll .app.metadata.name "-" " " }} at {{ time.Now }}'
+`]));
+  const finding = findingsOf(result, 'template-parse')[0];
+  expect(finding.message).toMatch(/strings.ReplaceAll is one of Argo CD's helpers/);
+  expect(finding.fix).toBe('call it as a field of the data: {{ call .strings.ReplaceAll .app.metadata.name "-" " " }}');
 });

@@ -1,5 +1,5 @@
+import { parseSource } from '../../../src/cli/load';
 import { runDoctor } from '../../../src/doctor/doctor';
-import { parseSource } from '../../../src/doctor/load';
 import { resolveV2 } from '../../../src/doctor/rules/yaml';
 import { doctorText, findingsOf } from '../util';
 

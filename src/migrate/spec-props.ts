@@ -1,6 +1,5 @@
 /**
- * Argo CD specs as TypeScript props of the generated types, for
- * `doctor --migrate`.
+ * Argo CD specs as TypeScript props of the generated types, for `migrate`.
  *
  * The generated types (cdk8s import) name some fields differently from Argo
  * CD's JSON (`repoURL` is `repoUrl`), and their `toJson_*` converters map them
@@ -13,8 +12,8 @@
  */
 import * as fs from 'fs';
 import { isMap, isPair, isScalar, isSeq, Node as YamlNode } from 'yaml';
-import { Code, isRecord, str } from './migrate-code';
-import { resolveV2Value } from './yaml-v2';
+import { Code, isRecord, str } from './code';
+import { resolveV2Value } from '../doctor/yaml-v2';
 
 /** What the converter does with a field. */
 export type Shape =

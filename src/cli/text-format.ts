@@ -1,43 +1,8 @@
 /**
- * The doctor's two outputs: grouped text for people, JSON for machines.
+ * `doctor --format text`, the default: findings grouped by object, for people.
  */
-import { DoctorResult } from './doctor';
-import { Finding } from './model';
-
-/** One finding as `--format json` prints it. */
-export interface JsonFinding {
-  readonly rule: string;
-  readonly severity: 'error' | 'warning';
-  readonly file: string;
-  readonly line: number;
-  readonly object: string;
-  readonly key: string | null;
-  /** What is wrong, and what happens at runtime. */
-  readonly message: string;
-  readonly fix: string;
-}
-
-/** What `--format json` prints. */
-export interface JsonReport {
-  readonly findings: JsonFinding[];
-  readonly summary: { readonly errors: number; readonly warnings: number };
-}
-
-export function toJsonReport(result: DoctorResult): JsonReport {
-  return {
-    findings: result.findings.map(f => ({
-      rule: f.rule,
-      severity: f.severity,
-      file: f.where.file,
-      line: f.where.line,
-      object: f.where.object,
-      key: f.key ?? null,
-      message: `${f.message}: ${f.impact}`,
-      fix: f.fix,
-    })),
-    summary: { errors: result.errors, warnings: result.warnings },
-  };
-}
+import { DoctorResult } from '../doctor/doctor';
+import { Finding } from '../doctor/model';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -83,6 +48,19 @@ export function toText(result: DoctorResult): string {
       out.push(indent(`fix: ${f.fix}`, '      '));
     }
   }
-  out.push('', result.findings.length === 0 ? 'no problems found' : `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}`);
+  if (result.suppressed.length > 0) {
+    out.push('', 'suppressed by ignore annotations:');
+    for (const f of result.suppressed) {
+      const reason = f.suppression.reason === '' ? '' : `  (${f.suppression.reason})`;
+      out.push(`  ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.rule}  ${f.where.file}:${f.where.line}  ${f.where.object}${reason}`);
+    }
+  }
+  const suppressed = result.suppressed.length;
+  out.push(
+    '',
+    result.findings.length === 0
+      ? `no problems found${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`
+      : `${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}${suppressed > 0 ? `, ${suppressed} suppressed` : ''}`,
+  );
   return out.join('\n') + '\n';
 }

@@ -7,34 +7,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import { TextSpan, YamlView } from './model';
-import { applyV2, resolveV2 } from './yaml-v2';
+import { SourceFile, TextSpan, YamlProblem, YamlView } from '../doctor/model';
+import { applyV2, resolveV2 } from '../doctor/yaml-v2';
 
 /** Input the doctor cannot use: the command exits with status 2. */
 export class InputError extends Error {}
-
-/** Something in a file that the YAML parsers of Kubernetes reject or read differently. */
-export interface YamlProblem {
-  readonly line: number;
-  readonly kind: 'character' | 'encoding' | 'duplicate-key' | 'syntax' | 'secret-value';
-  /** For a `secret-value` problem: the object and the key (`data.backstage-token`), never the value. */
-  readonly key?: string;
-  /** What is wrong, lowercase. */
-  readonly message: string;
-}
-
-/** One input file (or stdin), parsed. */
-export interface SourceFile {
-  /** The path as given (folders expanded), or `<stdin>`. */
-  readonly file: string;
-  /** The text, with the values of Secrets blanked out once read. */
-  readonly text: string;
-  readonly span: TextSpan;
-  /** The documents of the stream that parsed, in order. */
-  readonly documents: YamlView[];
-  /** Problems for the `yaml` rule. */
-  readonly problems: YamlProblem[];
-}
 
 /** The name stdin is reported under. */
 export const STDIN = '<stdin>';

@@ -1,5 +1,5 @@
 /**
- * Triggers and templates for `doctor --migrate`: which of the library's
+ * Triggers and templates for `migrate`: which of the library's
  * built-in triggers a hand-written condition means, and a template's title,
  * description, topic and severity as the library's placeholder text.
  */

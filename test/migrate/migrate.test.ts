@@ -1,5 +1,5 @@
 /**
- * `doctor --migrate`: the printed chart is typechecked (strict, with the
+ * `migrate`: the printed chart is typechecked (strict, with the
  * repository's compiler options) against the library, run, and its
  * synthesized manifests compared with the input it was made from.
  */
@@ -9,7 +9,6 @@ import * as path from 'path';
 import { Chart, Testing, Yaml } from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
-import { fixture, runCli } from './util';
 import {
   ArgoCdBackstageNotifications,
   ArgoCdInstance,
@@ -22,10 +21,11 @@ import {
   OncePer,
   SubscriptionMode,
 } from '../../src';
+import { parseSource, readInputs } from '../../src/cli/load';
 import { buildInventory, Inventory, NotificationsConfig } from '../../src/doctor/inventory';
-import { parseSource, readInputs } from '../../src/doctor/load';
-import { migrate, Migration, PACKAGE } from '../../src/doctor/migrate';
-import { matchBuiltIn, readBody, unwrapCondition } from '../../src/doctor/migrate-trigger';
+import { migrate, Migration, PACKAGE } from '../../src/migrate/migrate';
+import { matchBuiltIn, readBody, unwrapCondition } from '../../src/migrate/trigger';
+import { fixture, runCli } from '../doctor/util';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SUBSCRIBE = 'notifications.argoproj.io/subscribe.';
@@ -326,7 +326,7 @@ describe('the guide\'s ConfigMap', () => {
   });
 
   test('the command prints the code and the notes', () => {
-    const res = runCli(['doctor', '--migrate', fixture('guide', 'standard-configmap-quoted.yaml')]);
+    const res = runCli(['migrate', fixture('guide', 'standard-configmap-quoted.yaml')]);
     expect(res.status).toBe(0);
     expect(res.stdout).toBe(cases.guide.migration.code);
     expect(res.stderr.trimEnd().split('\n')).toEqual(cases.guide.migration.notCarried.map(n => `not carried over: ${n}`));

@@ -1,5 +1,5 @@
 /**
- * Printing TypeScript for `doctor --migrate`: literals, identifiers and
+ * Printing TypeScript for `migrate`: literals, identifiers and
  * construct ids, formatted like the README's examples.
  */
 
