@@ -282,6 +282,21 @@ export class NotifyingApplication extends Application {
     if (kind === 'System' && options.system !== undefined) {
       throw new Error(`${this.node.path}: catalogInfo cannot put a System in a system (a System has an owner, a domain and a type): remove system`);
     }
+    // Entity refs as the catalog reads these fields: the kind defaults to
+    // Group (owner) or System (system), the namespace to the entity's own.
+    const owner = parseEntityRef(options.owner, { kind: 'Group', namespace: parsed.namespace, example: 'group:default/team-orders' });
+    if (typeof owner === 'string') {
+      throw new Error(`${this.node.path}: catalogInfo got an owner Backstage's catalog cannot resolve, so it would reject the entity or leave its owner dangling, and notifications would reach no one: ${owner}`);
+    }
+    if (options.system !== undefined) {
+      const system = parseEntityRef(options.system, { kind: 'System', namespace: parsed.namespace, example: 'system:default/orders' });
+      if (typeof system === 'string') {
+        throw new Error(`${this.node.path}: catalogInfo got a system Backstage's catalog cannot resolve, so it would reject the entity or leave it outside any system: ${system}`);
+      }
+      if (system.kind !== 'system') {
+        throw new Error(`${this.node.path}: catalogInfo got the system "${options.system}" of kind "${system.kind}", but spec.system names the System the entity is part of: give a System, for example "orders" or "system:default/orders"`);
+      }
+    }
     const spec: Record<string, string> = {};
     if (kind !== 'System') spec.type = options.type ?? (kind === 'Component' ? 'service' : 'argocd-application');
     if (kind === 'Component') spec.lifecycle = options.lifecycle ?? 'production';
