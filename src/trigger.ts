@@ -374,10 +374,12 @@ export class BackstageTrigger {
   public readonly isReference: boolean;
   private readonly conditionDescription: string;
   private readonly props: CustomTriggerProps;
+  private readonly copied: boolean;
 
-  private constructor(props: CustomTriggerProps, builtIn: boolean, reference = false) {
+  private constructor(props: CustomTriggerProps, builtIn: boolean, reference = false, copied = false) {
     this.props = props;
     this.isReference = reference;
+    this.copied = copied;
     this.event = props.event;
     this.triggerName = props.triggerName ?? `on-${props.event}-backstage`;
     this.templateName = props.templateName ?? `app-${props.event}-backstage`;
@@ -416,7 +418,16 @@ export class BackstageTrigger {
     if (this.isReference) {
       throw new Error(`trigger "${this.triggerName}" is a reference to a trigger defined elsewhere (BackstageTrigger.fromTriggerName): its scope and recipients are set where it is defined`);
     }
-    return new BackstageTrigger({ ...this.props, ...change }, this.isBuiltIn);
+    return new BackstageTrigger({ ...this.props, ...change }, this.isBuiltIn, false, true);
+  }
+
+  /**
+   * Whether this trigger was made by `withScope` or `withRecipients`: it
+   * changes what the configuration's template sends.
+   * @internal
+   */
+  public get _isCopy(): boolean {
+    return this.copied;
   }
 
   /**

@@ -136,7 +136,7 @@ function asList(value: unknown): any[] {
 export interface TriggerSource {
   readonly node: { readonly path: string };
   hasTrigger(triggerName: string): boolean;
-  definesTrigger(trigger: { readonly triggerName: string }): boolean;
+  definesTrigger(trigger: { readonly triggerName: string; readonly _isCopy: boolean }): boolean;
 }
 
 /**
@@ -144,14 +144,19 @@ export interface TriggerSource {
  * configuration defines (the same object in the same app, the same name for a
  * configuration known by attributes).
  */
-export function subscribedTriggerProblems(source: TriggerSource, triggers: ReadonlyArray<{ readonly triggerName: string }>): string[] {
+export function subscribedTriggerProblems(source: TriggerSource, triggers: ReadonlyArray<{ readonly triggerName: string; readonly _isCopy: boolean }>): string[] {
+  const imported = !('addTrigger' in source);
   return triggers
     .filter(t => !source.definesTrigger(t))
-    .map(t =>
-      source.hasTrigger(t.triggerName)
-        ? `trigger "${t.triggerName}" is a different definition from the one of that name on ${source.node.path}: subscribe with the same BackstageTrigger object`
-        : `subscribes to trigger "${t.triggerName}", which ${source.node.path} does not define, so no notification would ever be sent: ${
-          'addTrigger' in source ? 'add it with notifications.addTrigger()' : 'add it to the platform\'s configuration and to the attributes'
-        }, or remove it from triggers`,
-    );
+    .map(t => {
+      if (!source.hasTrigger(t.triggerName)) {
+        return `subscribes to trigger "${t.triggerName}", which ${source.node.path} does not define, so no notification would ever be sent: ${
+          imported ? 'add it to the platform\'s configuration and to the attributes' : 'add it with notifications.addTrigger()'
+        }, or remove it from triggers`;
+      }
+      if (imported && t._isCopy) {
+        return `trigger "${t.triggerName}" is a copy made with withScope or withRecipients, but an app repository only refers to the platform's configuration, whose template sends its own scope and recipients: subscribe with the attributes' trigger (notifications.triggers, or BackstageTrigger.fromTriggerName), and change scope or recipients in the platform's repository`;
+      }
+      return `trigger "${t.triggerName}" is a different definition from the one of that name on ${source.node.path}: subscribe with the same BackstageTrigger object`;
+    });
 }
