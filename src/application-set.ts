@@ -7,7 +7,7 @@ import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { applicationSetModule, memo } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
-import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
+import { applicationAnnotationProblems, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { yamlUnsafeStrings } from './private/yaml-safety';
 import { BackstageTrigger } from './trigger';
@@ -158,9 +158,15 @@ function templateMetadataProblems(
   const literal = (record: { [key: string]: string } | undefined, valuesToo: boolean) =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([k, v]) => !k.includes('{{') && !(valuesToo && String(v).includes('{{'))));
   const annotations = literal(metadata.annotations, false);
+  // What Argo CD derives from a subscription whose key the generators write
+  // depends on each Application: it cannot be checked here.
+  const templated = Object.keys(metadata.annotations ?? {})
+    .filter(k => k.includes('{{') && (k.startsWith(SUBSCRIBE_PREFIX) || k.startsWith(SUBSCRIPTIONS_PREFIX)))
+    .map(k => `the template annotation "${k}" is a subscription whose key is templated, so what Argo CD derives from it depends on each generated Application and cannot be checked: write it literally, or choose triggers with the triggers property`);
   return [
     ...checkLabels('template label', literal(metadata.labels, true)),
     ...checkAnnotations('template annotation', annotations),
+    ...templated,
     ...applicationAnnotationProblems(annotations, annotations[ENTITY_REF_ANNOTATION] ?? '', notifications),
   ];
 }

@@ -312,7 +312,9 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
         matchLabels: s.matchLabels,
         triggers: s.triggers?.map(trigger),
       })),
-      instance: data.instance === undefined ? undefined : ArgoCdInstance.named(data.instance.name, { subject: data.instance.subject, tokenEnvVars: data.instance.tokenEnvVars }),
+      instance: data.instance === undefined
+        ? undefined
+        : ArgoCdInstance.named(data.instance.name, { subject: data.instance.subject, tokenEnvVars: data.instance.tokenEnvVars }),
     };
   }
 

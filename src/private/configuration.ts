@@ -14,7 +14,10 @@ export interface ConfigurationShape {
   readonly namespace: string;
   readonly serviceName: string;
   readonly triggers: readonly BackstageTrigger[];
-  readonly subscriptions: ReadonlyArray<{ readonly matchLabels: { readonly [key: string]: string }; readonly triggers?: readonly BackstageTrigger[] }>;
+  readonly subscriptions: ReadonlyArray<{
+    readonly matchLabels: { readonly [key: string]: string };
+    readonly triggers?: readonly BackstageTrigger[];
+  }>;
   readonly instance?: ArgoCdInstance;
   /**
    * `configuration` for the platform's own construct, whose trigger

@@ -182,3 +182,31 @@ export function readAsKubernetes(manifests: string): DumpRun {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** One annotation set, with the configuration's default triggers, for `engineDestinations`. */
+export interface DestinationsCase {
+  readonly annotations: Record<string, string>;
+  /** `defaultTriggers`. */
+  readonly defaultTriggers: string[];
+  /** `defaultTriggers.<service>`. */
+  readonly serviceDefaultTriggers: Record<string, string[]>;
+}
+
+/**
+ * The destinations notifications-engine's GetDestinations derives from each
+ * annotation set (repeats included, annotations in sorted key order), as the
+ * Go model reads them (engine/subscriptions.go).
+ */
+export function engineDestinations(cases: DestinationsCase[]): Array<Array<{ trigger: string; service: string; recipient: string }>> {
+  const bin = buildEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+  try {
+    const file = path.join(dir, 'destinations.json');
+    fs.writeFileSync(file, JSON.stringify(cases));
+    const res = spawnSync(bin, ['-destinations', file], { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+    if (res.status !== 0) throw new Error(`engine exited ${res.status}: ${res.stderr}`);
+    return JSON.parse(res.stdout);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
