@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Names } from
 import { Construct } from 'constructs';
 import type { ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
-import { appSetEntityRefProblems } from './private/appset-templates';
+import { appSetEntityRefs, RenderedEntityRef } from './private/appset-templates';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { applicationSetModule, memo } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
@@ -79,7 +79,8 @@ export class NotifyingApplicationSet extends Construct {
     this.namespace = metadata.namespace ?? props.notifications.namespace;
 
     const problems: string[] = [];
-    problems.push(...appSetEntityRefProblems(props.entityRef, props.spec));
+    const entityRefs = appSetEntityRefs(props.entityRef, props.spec);
+    problems.push(...entityRefs.problems);
     // A literal ref is written the way Backstage writes refs; a templated one as given.
     const literal = props.entityRef.includes('{{') ? undefined : parseEntityRef(props.entityRef);
     const writtenRef = literal && typeof literal !== 'string' ? `${literal.kind}:${literal.namespace}/${literal.name}` : props.entityRef;
@@ -112,6 +113,7 @@ export class NotifyingApplicationSet extends Construct {
         ...this.metadataProblems(),
         ...templateMetadataProblems(props.spec.template.metadata, this.notifications),
         ...subscribedTriggerProblems(this.notifications, this.triggers),
+        ...ownEntityProblems(this.triggers, entityRefs.rendered),
         ...objectCollisions(this),
       ].map(p => `${this.node.path}: ${p}`),
     });
@@ -144,6 +146,22 @@ export class NotifyingApplicationSet extends Construct {
   private subscriptionAnnotations(): Record<string, string> {
     return Object.fromEntries(this.triggers.map(t => [this.notifications.subscriptionAnnotation(t), '']));
   }
+}
+
+/**
+ * The recipient checks of an Application, for the refs the generated
+ * Applications carry where they are known: a trigger that excludes the
+ * entity it sends to reaches none of its owners.
+ */
+function ownEntityProblems(triggers: BackstageTrigger[], rendered: RenderedEntityRef[]): string[] {
+  const problems: string[] = [];
+  for (const t of triggers) {
+    for (const { where, ref } of rendered) {
+      const problem = t.recipients._ownEntityProblem(t.triggerName, ref, where === 'every generated application' ? 'the entity of every generated application' : `the entity of ${where}`);
+      if (problem) problems.push(problem);
+    }
+  }
+  return problems;
 }
 
 /**

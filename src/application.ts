@@ -342,10 +342,8 @@ export class NotifyingApplication extends Application {
     }
     if (this.explicitTriggers === undefined || this.explicitTriggers.length > 0) {
       for (const t of this.triggers) {
-        const r = t.recipients;
-        if (r.excludeEntityRefs.length > 0 && r.type === 'entity' && r.includeApplicationEntity && r._normalized().exclude.includes(this.entityRef)) {
-          problems.push(`trigger "${t.triggerName}" excludes ${this.entityRef}, its own entity, which Backstage then drops from the recipients, so its owners would never be notified: remove it from excludeEntityRefs, or set includeApplicationEntity: false`);
-        }
+        const problem = t.recipients._ownEntityProblem(t.triggerName, this.entityRef);
+        if (problem) problems.push(problem);
       }
     }
     problems.push(...applicationAnnotationProblems(annotations, this.entityRef, this.notifications));

@@ -9,6 +9,7 @@ import {
   ENTITY_REF_ANNOTATION,
   instanceLine,
   jsonStringAction,
+  OWN_ENTITY_REF_JSON,
   REVISION_PREAMBLE,
   SCOPE_VALUE,
   scopeLines,
@@ -515,7 +516,7 @@ export class BackstageTrigger {
     if (this.recipients.type === 'broadcast') {
       return ['  "recipients": {', '    "type": "broadcast"', '  },'];
     }
-    const own = `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`;
+    const own = OWN_ENTITY_REF_JSON;
     const { include, exclude } = this.recipients._normalized();
     // Refs are validated, lowercase kind:namespace/name: JSON.stringify is their JSON form.
     const refs = [...(this.recipients.includeApplicationEntity ? [own] : []), ...include.map(r => JSON.stringify(r))];

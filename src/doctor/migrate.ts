@@ -50,7 +50,7 @@ import {
 import { camelCase, Cast, Code, commentLines, isRecord, literal, Names, pascalCase, RESERVED_IDENTIFIERS, str } from './migrate-code';
 import { convertSpec, Declarations, holdsCode, kubeValue, Leftover, missingRequired, readDeclarations, Shape, shapeOf } from './migrate-spec';
 import { BodyTexts, BUILT_IN_CONSTANTS, matchBuiltIn, readBody, unwrapCondition } from './migrate-trigger';
-import { ENTITY_REF_ANNOTATION } from '../private/go-template';
+import { ENTITY_REF_ANNOTATION, OWN_ENTITY_REF_JSON } from '../private/go-template';
 
 /** The printed chart, and what it could not carry over. */
 export interface Migration {
@@ -1430,7 +1430,9 @@ function recipientsOfBody(body: string): { recipients: NotificationRecipients; c
   if (/"recipients": \{\n\s*"type": "broadcast"\n/.test(body)) {
     return { recipients: NotificationRecipients.BROADCAST, code: 'NotificationRecipients.BROADCAST' };
   }
-  const own = `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`;
+  // The application's own ref, as this library writes it now and as it wrote it before it lowercased it.
+  const owns = [OWN_ENTITY_REF_JSON, `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`];
+  const own = owns.find(o => body.includes(o)) ?? OWN_ENTITY_REF_JSON;
   const list = /\n\s*"entityRef": \[(.*)\],?\n/.exec(body)?.[1];
   const exclude = /\n\s*"excludeEntityRef": \[(.*)\]\n/.exec(body)?.[1];
   if (list === undefined && exclude === undefined) return undefined;
