@@ -111,7 +111,7 @@ export class NotifyingApplicationSet extends Construct {
       validate: () => [
         ...problems,
         ...this.metadataProblems(),
-        ...templateMetadataProblems(props.spec.template.metadata, this.notifications),
+        ...templateMetadataProblems(props.spec.template.metadata, this.notifications, this.triggers.map(t => t.triggerName)),
         ...subscribedTriggerProblems(this.notifications, this.triggers),
         ...ownEntityProblems(this.triggers, entityRefs.rendered),
         ...objectCollisions(this),
@@ -172,6 +172,7 @@ function ownEntityProblems(triggers: BackstageTrigger[], rendered: RenderedEntit
 function templateMetadataProblems(
   metadata: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } },
   notifications: IArgoCdBackstageNotifications,
+  subscribed: readonly string[],
 ): string[] {
   const literal = (record: { [key: string]: string } | undefined, valuesToo: boolean) =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([k, v]) => !k.includes('{{') && !(valuesToo && String(v).includes('{{'))));
@@ -185,7 +186,7 @@ function templateMetadataProblems(
     ...checkLabels('template label', literal(metadata.labels, true)),
     ...checkAnnotations('template annotation', annotations),
     ...templated,
-    ...applicationAnnotationProblems(annotations, annotations[ENTITY_REF_ANNOTATION] ?? '', notifications),
+    ...applicationAnnotationProblems(annotations, annotations[ENTITY_REF_ANNOTATION] ?? '', notifications, subscribed),
   ];
 }
 

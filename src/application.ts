@@ -346,7 +346,7 @@ export class NotifyingApplication extends Application {
         if (problem) problems.push(problem);
       }
     }
-    problems.push(...applicationAnnotationProblems(annotations, this.entityRef, this.notifications));
+    problems.push(...applicationAnnotationProblems(annotations, this.entityRef, this.notifications, this.triggers.map(t => t.triggerName)));
     if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR && !this.notifications.selectsLabels(labels)) {
       problems.push(`subscribes by label selector, but no subscription of ${this.notifications.node.path} selects its labels ${JSON.stringify(labels)}, so it would never be notified: add matching labels, or call notifications.addSubscription({ matchLabels })`);
     }

@@ -12,6 +12,7 @@ import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attribute
 import { configurationProblems, selectorOf, subscriptionName } from './private/configuration';
 import { appCollisions, claimObject, objectCollisions, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
+import { conditionTest, sharedItems, subscriptionTest } from './private/shared-items';
 import {
   checkArgoCdBaseUrl,
   checkBackstageBaseUrl,
@@ -21,7 +22,6 @@ import {
   parseBaseUrl,
 } from './private/validation';
 import { warnDuringValidation } from './private/warnings';
-import { NotificationScope } from './scope';
 import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
 import { BackstageTrigger } from './trigger';
 
@@ -606,10 +606,18 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
         })),
       );
     }
-    // Sync succeeded writes the deployed texts when both share one revision's item.
-    const deployedShares = this._triggers.some(t => t.isBuiltIn && t.event === 'deployed' && t.scope === NotificationScope.PER_REVISION);
+    // Triggers that render one scope update one item: each template shows
+    // the first of them above it whose condition holds and that the
+    // application receives, whatever order Argo CD runs them in.
+    const shared = sharedItems(this._triggers);
     for (const trigger of this._triggers) {
-      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl, this.scopeInstance(), deployedShares);
+      const above = (shared.above.get(trigger) ?? []).flatMap(high => {
+        const condition = conditionTest(high);
+        // A condition the template cannot test is a problem of the configuration.
+        const subscribed = subscriptionTest(high.triggerName, this.serviceName, this._subscriptions);
+        return condition === undefined ? [] : [{ trigger: high, condition, subscribed }];
+      });
+      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl, this.scopeInstance(), above);
       data[`trigger.${trigger.triggerName}`] = trigger._renderTrigger();
     }
     return sortKeys(data);
@@ -748,6 +756,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       problems.push(...check.problems);
       for (const warning of check.warnings) warnDuringValidation(this, warning);
     }
+    problems.push(...sharedItems(this._triggers).problems);
     // Template clashes between triggers that are not already reported as duplicates.
     const byTriggerName = new Map(this._triggers.map(t => [t.triggerName, t]));
     for (const name of duplicates([...byTriggerName.values()].map(t => t.templateName))) {

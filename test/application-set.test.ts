@@ -181,11 +181,12 @@ test('the set\'s own labels and annotations, also added later, are validated', (
 });
 
 describe('the recipient checks of Applications apply to the refs the set generates', () => {
-  const excluding = (exclude: string, includeApplicationEntity = true) => BackstageTrigger.SYNC_FAILED.withRecipients(NotificationRecipients.entities({
-    includeApplicationEntity,
-    entityRefs: ['group:default/platform-oncall'],
-    excludeEntityRefs: [exclude],
-  }));
+  const excluding = (exclude: string, includeApplicationEntity = true) =>
+    BackstageTrigger.SYNC_FAILED.withRecipients(NotificationRecipients.entities({
+      includeApplicationEntity,
+      entityRefs: ['group:default/platform-oncall'],
+      excludeEntityRefs: [exclude],
+    }));
   const withTrigger = (trigger: BackstageTrigger, props: any) => {
     const c = chart();
     const n = notifications(c, { triggers: [trigger] });

@@ -34,7 +34,7 @@ import {
 import { NotificationRecipients } from '../recipients';
 import { NotificationScope } from '../scope';
 import { NotificationSeverity } from '../severity';
-import { BackstageTrigger, CustomTriggerProps } from '../trigger';
+import { BackstageTrigger, CustomTriggerProps, ownPayloadBody } from '../trigger';
 import {
   AppDef,
   ConditionDef,
@@ -817,11 +817,9 @@ class Migrator {
     // The library writes the instance's name (or the host of argocdUrl) as a literal.
     const argocdUrl = this.argocdUrls.get(config) ?? TODO_ARGOCD_URL;
     const instance = /\{\{- \$instance := "([^"\\]*)" -\}\}/.exec(body)?.[1] ?? hostOf(argocdUrl);
-    // Sync succeeded writes the deployed texts when the configuration has deployed in the same item.
-    return [false, true].some(shared => {
-      const rendered = parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance, shared));
-      return rendered?.webhook?.[serviceName]?.body === body;
-    });
+    // A trigger sharing its item with others shows theirs when they hold: compare what it says itself.
+    const rendered = parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance));
+    return rendered?.webhook?.[serviceName]?.body === ownPayloadBody(body);
   }
 
   private bodyOf(template: any, serviceName: string): string | undefined {

@@ -1,6 +1,7 @@
 import { NOTIFIED_ANNOTATION } from './argocd-sync';
-import { annotationDestinations, dedupDestinations, DefaultTriggers, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX } from './destinations';
+import { annotationDestinations, dedupDestinations, DefaultTriggers, EngineDestination, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX } from './destinations';
 import { ENTITY_REF_ANNOTATION } from './go-template';
+import { ItemMember, sharedItems } from './shared-items';
 import { ARGOCD_BUILTIN_TRIGGERS } from './validation';
 
 export { SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX } from './destinations';
@@ -27,6 +28,14 @@ export interface SubscriptionTarget {
   readonly defaults: DefaultTriggers;
   /** The construct path of the notifications configuration, for messages. */
   readonly path: string;
+  /**
+   * Triggers whose subscription the templates of other triggers read (they
+   * share a Backstage item, see shared-items.ts): only from the per-trigger
+   * annotation, the short form or a label subscription.
+   *
+   * @default - none
+   */
+  readonly readByTemplates?: readonly string[];
 }
 
 /** What an Application's annotations are checked against. */
@@ -34,7 +43,7 @@ export interface SubscriptionSource {
   /** The webhook service's name. */
   readonly serviceName: string;
   /** The configured triggers. */
-  readonly triggers: ReadonlyArray<{ readonly triggerName: string }>;
+  readonly triggers: readonly ItemMember[];
   /** The notifications construct. */
   readonly node: { readonly path: string };
 }
@@ -49,6 +58,7 @@ export function subscriptionTarget(source: SubscriptionSource): SubscriptionTarg
     services: [{ name: source.serviceName, triggers, recipients: 'none' }],
     defaults: { all: [], byService: { [source.serviceName]: triggers } },
     path: source.node.path,
+    readByTemplates: [...sharedItems(source.triggers).consulted],
   };
 }
 
@@ -59,7 +69,12 @@ export function subscriptionTarget(source: SubscriptionSource): SubscriptionTarg
  * subscriptions must yield only destinations the configuration sends to,
  * each once.
  */
-export function applicationAnnotationProblems(annotations: Record<string, string>, entityRef: string, source: SubscriptionSource): string[] {
+export function applicationAnnotationProblems(
+  annotations: Record<string, string>,
+  entityRef: string,
+  source: SubscriptionSource,
+  subscribed: readonly string[] = [],
+): string[] {
   // The common case: the entity ref and nothing of Argo CD's notifications.
   let relevant = annotations[ENTITY_REF_ANNOTATION] !== entityRef && ENTITY_REF_ANNOTATION in annotations;
   for (const key in annotations) {
@@ -74,7 +89,7 @@ export function applicationAnnotationProblems(annotations: Record<string, string
   if (ENTITY_REF_ANNOTATION in annotations && annotations[ENTITY_REF_ANNOTATION] !== entityRef) {
     problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef ("${entityRef}") and must not be changed to "${annotations[ENTITY_REF_ANNOTATION]}": change entityRef instead`);
   }
-  problems.push(...subscriptionAnnotationProblems(annotations, subscriptionTarget(source)));
+  problems.push(...subscriptionAnnotationProblems(annotations, subscriptionTarget(source), subscribed));
   return problems;
 }
 
@@ -89,7 +104,11 @@ export function applicationAnnotationProblems(annotations: Record<string, string
  * built-in triggers sends their templates, which have no webhook section: a
  * GET with a non-JSON body.
  */
-export function subscriptionAnnotationProblems(annotations: Record<string, string>, target: SubscriptionTarget): string[] {
+export function subscriptionAnnotationProblems(
+  annotations: Record<string, string>,
+  target: SubscriptionTarget,
+  subscribed: readonly string[] = [],
+): string[] {
   let any = false;
   for (const key in annotations) {
     if (key.startsWith(SUBSCRIBE_PREFIX) || key.startsWith(SUBSCRIPTIONS_PREFIX)) any = true;
@@ -123,6 +142,7 @@ export function subscriptionAnnotationProblems(annotations: Record<string, strin
       problems.push(`${where} subscribes service "${d.service}" without a recipient, so it has nowhere to send: name the recipient`);
     }
   }
+  problems.push(...unreadSubscriptionProblems(annotations, target, derived.destinations, subscribed));
   for (const [key, recipients] of recipientsOf) {
     const [where, service] = key.split('|');
     const distinct = [...new Set(recipients)];
@@ -130,6 +150,32 @@ export function subscriptionAnnotationProblems(annotations: Record<string, strin
     problems.push(`${where} gives the webhook service "${service}" the recipient${distinct.length > 1 ? 's' : ''} ${list}, but a webhook posts its own body: Argo CD sends the same notification once per distinct recipient of a trigger, in addition to the library's, and the recipient does not choose who is notified: leave the value empty (""), and choose who is notified with BackstageTrigger.withRecipients`);
   }
   return [...new Set(problems)];
+}
+
+/**
+ * Subscriptions to triggers whose subscription other templates read, in a
+ * form they cannot see: those templates would take the application for not
+ * subscribed, and show their own text where the other's belongs.
+ */
+function unreadSubscriptionProblems(
+  annotations: Record<string, string>,
+  target: SubscriptionTarget,
+  destinations: readonly EngineDestination[],
+  subscribed: readonly string[],
+): string[] {
+  const read = new Set(target.readByTemplates ?? []);
+  if (read.size === 0) return [];
+  const problems: string[] = [];
+  for (const service of target.services) {
+    const seen = new Set(subscribed);
+    if (`${SUBSCRIBE_PREFIX}${service.name}` in annotations) service.triggers.forEach(t => seen.add(t));
+    for (const t of service.triggers) if (`${SUBSCRIBE_PREFIX}${t}.${service.name}` in annotations) seen.add(t);
+    for (const d of dedupDestinations(destinations)) {
+      if (d.service !== service.name || !read.has(d.trigger) || seen.has(d.trigger)) continue;
+      problems.push(`${d.source} subscribes to trigger "${d.trigger}", which shares its Backstage item with other triggers whose templates tell whether the application receives it from the annotation "${SUBSCRIBE_PREFIX}${d.trigger}.${service.name}", the short form or a label subscription, never from this one, so they would show their own text where its belongs: subscribe with "${SUBSCRIBE_PREFIX}${d.trigger}.${service.name}": "" (or the triggers property) instead`);
+    }
+  }
+  return problems;
 }
 
 /** Why a subscription annotation (or list entry) yields no destination. */

@@ -83,6 +83,11 @@ export interface Fixture {
   readonly times?: string[];
   /** Real seconds to pause before each state when requests are really sent (engine run with sendTo). */
   readonly waits?: number[];
+  /**
+   * The order to run triggers in: these first, in this order, the others
+   * after. Argo CD runs them in a random order (it ranges over a Go map).
+   */
+  readonly triggerOrder?: string[];
 }
 
 export interface EngineOptions {

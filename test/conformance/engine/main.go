@@ -592,6 +592,8 @@ type fixture struct {
 	// Waits are real seconds to pause before each state, when requests are
 	// really sent: the time between two reconciles of the Application.
 	Waits []float64 `json:"waits"`
+	// TriggerOrder is the order to run triggers in (order.go).
+	TriggerOrder []string `json:"triggerOrder"`
 }
 
 type fixtureResult struct {
@@ -686,7 +688,7 @@ func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m
 			}
 			byTrigger[s.trigger] = append(byTrigger[s.trigger], s.dest)
 		}
-		for _, trigger := range order {
+		for _, trigger := range runOrder(order, fx.TriggerOrder) {
 			conds, ok := cfg.triggers[trigger]
 			if !ok {
 				step.SendErrors = append(step.SendErrors, fmt.Sprintf("trigger %q is not configured", trigger))
