@@ -2,13 +2,13 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Names } from
 import { Construct } from 'constructs';
 import type { ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications';
-import { appSetEntityRefProblems } from './private/appset-templates';
+import { appSetEntityRefs, RenderedEntityRef } from './private/appset-templates';
 import { applicationSetDeletionWarning } from './private/deletion';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { applicationSetModule, memo } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
-import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
+import { applicationAnnotationProblems, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { warnDuringValidation } from './private/warnings';
 import { yamlUnsafeStrings } from './private/yaml-safety';
@@ -81,7 +81,8 @@ export class NotifyingApplicationSet extends Construct {
     this.namespace = metadata.namespace ?? props.notifications.namespace;
 
     const problems: string[] = [];
-    problems.push(...appSetEntityRefProblems(props.entityRef, props.spec));
+    const entityRefs = appSetEntityRefs(props.entityRef, props.spec);
+    problems.push(...entityRefs.problems);
     // A literal ref is written the way Backstage writes refs; a templated one as given.
     const literal = props.entityRef.includes('{{') ? undefined : parseEntityRef(props.entityRef);
     const writtenRef = literal && typeof literal !== 'string' ? `${literal.kind}:${literal.namespace}/${literal.name}` : props.entityRef;
@@ -120,8 +121,9 @@ export class NotifyingApplicationSet extends Construct {
       validate: () => [
         ...problems,
         ...this.metadataProblems(),
-        ...templateMetadataProblems(props.spec.template.metadata, this.notifications),
+        ...templateMetadataProblems(props.spec.template.metadata, this.notifications, this.triggers.map(t => t.triggerName)),
         ...subscribedTriggerProblems(this.notifications, this.triggers),
+        ...ownEntityProblems(this.triggers, entityRefs.rendered),
         ...objectCollisions(this),
       ].map(p => `${this.node.path}: ${p}`),
     });
@@ -157,6 +159,22 @@ export class NotifyingApplicationSet extends Construct {
 }
 
 /**
+ * The recipient checks of an Application, for the refs the generated
+ * Applications carry where they are known: a trigger that excludes the
+ * entity it sends to reaches none of its owners.
+ */
+function ownEntityProblems(triggers: BackstageTrigger[], rendered: RenderedEntityRef[]): string[] {
+  const problems: string[] = [];
+  for (const t of triggers) {
+    for (const { where, ref } of rendered) {
+      const problem = t.recipients._ownEntityProblem(t.triggerName, ref, where === 'every generated application' ? 'the entity of every generated application' : `the entity of ${where}`);
+      if (problem) problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+/**
  * Problems with the labels and annotations of the Application template. Keys
  * and values that the generators template (with "{{") are checked once
  * rendered, by the API server; the literal ones here.
@@ -164,14 +182,21 @@ export class NotifyingApplicationSet extends Construct {
 function templateMetadataProblems(
   metadata: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } },
   notifications: IArgoCdBackstageNotifications,
+  subscribed: readonly string[],
 ): string[] {
   const literal = (record: { [key: string]: string } | undefined, valuesToo: boolean) =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([k, v]) => !k.includes('{{') && !(valuesToo && String(v).includes('{{'))));
   const annotations = literal(metadata.annotations, false);
+  // What Argo CD derives from a subscription whose key the generators write
+  // depends on each Application: it cannot be checked here.
+  const templated = Object.keys(metadata.annotations ?? {})
+    .filter(k => k.includes('{{') && (k.startsWith(SUBSCRIBE_PREFIX) || k.startsWith(SUBSCRIPTIONS_PREFIX)))
+    .map(k => `the template annotation "${k}" is a subscription whose key is templated, so what Argo CD derives from it depends on each generated Application and cannot be checked: write it literally, or choose triggers with the triggers property`);
   return [
     ...checkLabels('template label', literal(metadata.labels, true)),
     ...checkAnnotations('template annotation', annotations),
-    ...applicationAnnotationProblems(annotations, annotations[ENTITY_REF_ANNOTATION] ?? '', notifications),
+    ...templated,
+    ...applicationAnnotationProblems(annotations, annotations[ENTITY_REF_ANNOTATION] ?? '', notifications, subscribed),
   ];
 }
 

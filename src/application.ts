@@ -283,6 +283,21 @@ export class NotifyingApplication extends Application {
     if (kind === 'System' && options.system !== undefined) {
       throw new Error(`${this.node.path}: catalogInfo cannot put a System in a system (a System has an owner, a domain and a type): remove system`);
     }
+    // Entity refs as the catalog reads these fields: the kind defaults to
+    // Group (owner) or System (system), the namespace to the entity's own.
+    const owner = parseEntityRef(options.owner, { kind: 'Group', namespace: parsed.namespace, example: 'group:default/team-orders' });
+    if (typeof owner === 'string') {
+      throw new Error(`${this.node.path}: catalogInfo got an owner Backstage's catalog cannot resolve, so it would reject the entity or leave its owner dangling, and notifications would reach no one: ${owner}`);
+    }
+    if (options.system !== undefined) {
+      const system = parseEntityRef(options.system, { kind: 'System', namespace: parsed.namespace, example: 'system:default/orders' });
+      if (typeof system === 'string') {
+        throw new Error(`${this.node.path}: catalogInfo got a system Backstage's catalog cannot resolve, so it would reject the entity or leave it outside any system: ${system}`);
+      }
+      if (system.kind !== 'system') {
+        throw new Error(`${this.node.path}: catalogInfo got the system "${options.system}" of kind "${system.kind}", but spec.system names the System the entity is part of: give a System, for example "orders" or "system:default/orders"`);
+      }
+    }
     const spec: Record<string, string> = {};
     if (kind !== 'System') spec.type = options.type ?? (kind === 'Component' ? 'service' : 'argocd-application');
     if (kind === 'Component') spec.lifecycle = options.lifecycle ?? 'production';
@@ -328,13 +343,11 @@ export class NotifyingApplication extends Application {
     }
     if (this.explicitTriggers === undefined || this.explicitTriggers.length > 0) {
       for (const t of this.triggers) {
-        const r = t.recipients;
-        if (r.excludeEntityRefs.length > 0 && r.type === 'entity' && r.includeApplicationEntity && r._normalized().exclude.includes(this.entityRef)) {
-          problems.push(`trigger "${t.triggerName}" excludes ${this.entityRef}, its own entity, which Backstage then drops from the recipients, so its owners would never be notified: remove it from excludeEntityRefs, or set includeApplicationEntity: false`);
-        }
+        const problem = t.recipients._ownEntityProblem(t.triggerName, this.entityRef);
+        if (problem) problems.push(problem);
       }
     }
-    problems.push(...applicationAnnotationProblems(annotations, this.entityRef, this.notifications));
+    problems.push(...applicationAnnotationProblems(annotations, this.entityRef, this.notifications, this.triggers.map(t => t.triggerName)));
     if (this.subscriptionMode === SubscriptionMode.LABEL_SELECTOR && !this.notifications.selectsLabels(labels)) {
       problems.push(`subscribes by label selector, but no subscription of ${this.notifications.node.path} selects its labels ${JSON.stringify(labels)}, so it would never be notified: add matching labels, or call notifications.addSubscription({ matchLabels })`);
     }

@@ -1,5 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { ArgoCdInstance } from './instance';
+import { tolerantTokenReference } from './private/tolerant-token';
 
 /** The environment variable Backstage reads the Argo CD token from by default. */
 export const DEFAULT_TOKEN_ENV_VAR = 'ARGOCD_NOTIFICATIONS_TOKEN';
@@ -9,6 +10,7 @@ export const DEFAULT_SUBJECT = 'argocd-notifications';
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Backstage's environment substitution: the whole value is `${NAME}`. */
 const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
 
 /**
  * Another entry of Backstage's `backend.auth.externalAccess` list, that must
@@ -87,6 +89,12 @@ export interface BackstageAppConfigOptions {
  * `backend.auth.externalAccess` entry of type `static` per token environment
  * variable, restricted to the notifications plugin, so a leaked token can only
  * post notifications.
+ *
+ * Each token is `${VAR:-VAR-unset-∅}`: while a variable is unset (an
+ * instance added before its token exists), Backstage still starts, and that
+ * entry refuses every request (no HTTP header can carry `∅`), instead of
+ * Backstage stopping with "Missing required config value". Set the token
+ * first, then the fragment: see the README.
  *
  * Use it as an object or as YAML for a Backstage that does not run on
  * Kubernetes; `RhdhNotifications` puts it into a ConfigMap for RHDH.
@@ -169,7 +177,7 @@ export class BackstageAppConfig {
               a.tokenEnvVars.map(name => ({
                 type: 'static',
                 options: {
-                  token: `\${${name}}`,
+                  token: tolerantTokenReference(name),
                   subject: a.subject,
                 },
                 accessRestrictions: [{ plugin: 'notifications' }],

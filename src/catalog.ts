@@ -52,7 +52,12 @@ export class CatalogLink {
  * Options for `NotifyingApplication.catalogInfo`.
  */
 export interface CatalogInfoOptions {
-  /** The entity's owner, an entity ref such as `group:default/team-orders`: Backstage notifies its members. */
+  /**
+   * The entity's owner, an entity ref such as `group:default/team-orders`:
+   * Backstage notifies its members. As in the catalog, the kind defaults to
+   * Group and the namespace to the entity's (`team-orders`); each part must
+   * be one an entity can have.
+   */
   readonly owner: string;
 
   /**
@@ -79,7 +84,8 @@ export interface CatalogInfoOptions {
 
   /**
    * The System the entity belongs to (`spec.system`), for Components and
-   * Resources: a System belongs to a Domain instead.
+   * Resources: a System belongs to a Domain instead. An entity ref of kind
+   * System, which may be left out (`orders`, `system:default/orders`).
    *
    * @default - none
    */

@@ -8,22 +8,20 @@ import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { ArgoCdInstance } from './instance';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
+import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attributes-json';
+import { configurationProblems, selectorOf, subscriptionName } from './private/configuration';
 import { appCollisions, claimObject, objectCollisions, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
+import { conditionTest, sharedItems, subscriptionTest } from './private/shared-items';
 import {
-  ANNOTATION_NAME_MAX,
   checkArgoCdBaseUrl,
   checkBackstageBaseUrl,
-  checkDnsLabel,
-  checkLabels,
-  checkNamespace,
   checkObjectName,
   checkPlainScalar,
   duplicates,
   parseBaseUrl,
 } from './private/validation';
 import { addWarning, warnDuringValidation } from './private/warnings';
-import { NotificationScope } from './scope';
 import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
 import { BackstageTrigger } from './trigger';
 
@@ -164,9 +162,6 @@ export interface ArgoCdBackstageNotificationsAttributes {
   readonly instance?: ArgoCdInstance;
 }
 
-/** The version of the attributes' JSON form. */
-const ATTRIBUTES_JSON_VERSION = 1;
-
 /**
  * Properties of `ArgoCdBackstageNotifications`.
  */
@@ -302,31 +297,30 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
   /**
    * Reads attributes written by `attributesJson()` on the platform side.
+   * The text is held to their shape (every key known, each value of its
+   * type); what the values mean is checked by `fromAttributes` as the
+   * platform's props are.
    *
    * @param json the JSON text
-   * @throws if the text is not attributes of a known version
+   * @throws if the text is not attributes of a known version, naming the key
    */
   public static attributesFromJson(json: string): ArgoCdBackstageNotificationsAttributes {
-    let data: any;
-    try {
-      data = JSON.parse(json);
-    } catch (e: any) {
-      throw new Error(`notifications attributes are not valid JSON (${e.message}): write them with notifications.attributesJson()`);
-    }
-    if (data?.version !== ATTRIBUTES_JSON_VERSION || !Array.isArray(data.triggers)) {
-      throw new Error(`notifications attributes have version ${JSON.stringify(data?.version)}, not ${ATTRIBUTES_JSON_VERSION}, or no triggers: write them with notifications.attributesJson() of the same library version`);
-    }
-    const trigger = (name: string) => BackstageTrigger.fromTriggerName(String(name));
+    // The shape here; what the values mean with the platform's own checks,
+    // when fromAttributes uses them.
+    const data = readAttributesJson(json);
+    const trigger = (name: string) => BackstageTrigger.fromTriggerName(name);
     return {
-      flavor: ArgoCdFlavor.fromName(String(data.flavor)),
+      flavor: data.flavor === undefined ? undefined : ArgoCdFlavor.fromName(data.flavor),
       namespace: data.namespace,
       serviceName: data.serviceName,
       triggers: data.triggers.map(trigger),
-      subscriptions: (data.subscriptions ?? []).map((s: any) => ({
+      subscriptions: data.subscriptions.map(s => ({
         matchLabels: s.matchLabels,
-        triggers: s.triggers === undefined ? undefined : s.triggers.map(trigger),
+        triggers: s.triggers?.map(trigger),
       })),
-      instance: instanceFromJson(data.instance),
+      instance: data.instance === undefined
+        ? undefined
+        : ArgoCdInstance.named(data.instance.name, { subject: data.instance.subject, tokenEnvVars: data.instance.tokenEnvVars }),
     };
   }
 
@@ -413,10 +407,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     else maybe(problems, checkArgoCdBaseUrl('argocdUrl', argocd.url));
     this.notificationsUrl = `${this.backstageUrl}${BACKSTAGE_NOTIFICATIONS_PATH}`;
 
-    const nsProblem = checkNamespace('namespace', this.namespace);
-    if (nsProblem) problems.push(nsProblem);
-    const serviceProblem = checkDnsLabel('serviceName', this.serviceName);
-    if (serviceProblem) problems.push(serviceProblem);
     if (this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS && this.token.secretName !== NOTIFICATIONS_SECRET_NAME) {
       problems.push(`token secret "${this.token.secretName}" is not read by the OpenShift GitOps operator, which resolves tokens only from "${NOTIFICATIONS_SECRET_NAME}": store the token there and use BackstageToken.fromSecret({ key })`);
     }
@@ -436,7 +426,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     if (versionProblem) problems.push(versionProblem);
     const instanceProblem = checkObjectName('argocdInstanceName', this.argocdInstanceName);
     if (instanceProblem) problems.push(instanceProblem);
-    if (this.instance) problems.push(...this.instance._problems());
 
     if (props.enableController) {
       if (this.flavor === ArgoCdFlavor.STANDARD) {
@@ -459,7 +448,22 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
     this.node.addValidation({
       validate: () => [
-        ...unique([...problems, ...this.token._problems(), ...this.triggerProblems(), ...this.sizeProblems(), ...objectCollisions(this)]).map(p => `${this.node.path}: ${p}`),
+        ...unique([
+          ...problems,
+          ...this.token._problems(),
+          ...configurationProblems({
+            namespace: this.namespace,
+            serviceName: this.serviceName,
+            triggers: this._triggers,
+            subscriptions: this._subscriptions,
+            instance: this.instance,
+            describedBy: 'configuration',
+            defines: t => this._triggers.includes(t),
+          }),
+          ...this.triggerProblems(),
+          ...this.sizeProblems(),
+          ...objectCollisions(this),
+        ]).map(p => `${this.node.path}: ${p}`),
         ...appCollisions(this),
       ],
     });
@@ -621,10 +625,18 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
         })),
       );
     }
-    // Sync succeeded writes the deployed texts when both share one revision's item.
-    const deployedShares = this._triggers.some(t => t.isBuiltIn && t.event === 'deployed' && t.scope === NotificationScope.PER_REVISION);
+    // Triggers that render one scope update one item: each template shows
+    // the first of them above it whose condition holds and that the
+    // application receives, whatever order Argo CD runs them in.
+    const shared = sharedItems(this._triggers);
     for (const trigger of this._triggers) {
-      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl, this.scopeInstance(), deployedShares);
+      const above = (shared.above.get(trigger) ?? []).flatMap(high => {
+        const condition = conditionTest(high);
+        // A condition the template cannot test is a problem of the configuration.
+        const subscribed = subscriptionTest(high.triggerName, this.serviceName, this._subscriptions);
+        return condition === undefined ? [] : [{ trigger: high, condition, subscribed }];
+      });
+      data[`template.${trigger.templateName}`] = trigger._renderTemplate(this.serviceName, this.argocdUrl, this.scopeInstance(), above);
       data[`trigger.${trigger.triggerName}`] = trigger._renderTrigger();
     }
     return sortKeys(data);
@@ -755,39 +767,15 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     return this.configurationBytes > LAST_APPLIED_BUDGET_BYTES;
   }
 
+  /** Problems with the triggers' definitions, beyond what configurationProblems checks. */
   private triggerProblems(): string[] {
     const problems: string[] = [];
-    if (this._triggers.length === 0) {
-      problems.push('no trigger is configured, so no notification would ever be sent: leave triggers unset for the defaults, or add at least one');
-    }
     for (const trigger of new Set(this._triggers)) {
       const check = trigger._check(this.argocdVersion?._problem() ? undefined : this.argocdVersion);
       problems.push(...check.problems);
       for (const warning of check.warnings) warnDuringValidation(this, warning);
-      const key = subscriptionName(trigger.triggerName, this.serviceName);
-      if (key.length > ANNOTATION_NAME_MAX) {
-        problems.push(`the subscription annotation "notifications.argoproj.io/${key}" has ${key.length} characters after the "/", more than the ${ANNOTATION_NAME_MAX} kubernetes allows, so the API server would reject every subscribed Application: shorten the trigger name or the service name (together at most ${ANNOTATION_NAME_MAX - 11} characters)`);
-      }
     }
-    for (const subscription of this._subscriptions) {
-      if (Object.keys(subscription.matchLabels).length === 0) {
-        problems.push('a subscription has no matchLabels, so it would subscribe every Application: give at least one label');
-      }
-      problems.push(...checkLabels('subscription label', subscription.matchLabels));
-      if (subscription.triggers && subscription.triggers.length === 0) {
-        problems.push(`the subscription for ${selectorOf(subscription.matchLabels)} has an empty trigger list, so it would never notify: leave triggers unset to subscribe to every trigger, or name at least one`);
-      }
-      for (const trigger of subscription.triggers ?? []) {
-        if (!this._triggers.includes(trigger)) {
-          problems.push(this.hasTrigger(trigger.triggerName)
-            ? `a subscription names trigger "${trigger.triggerName}" with a different definition from the configured one of that name: subscribe with the same BackstageTrigger object`
-            : `a subscription names trigger "${trigger.triggerName}", which is not configured: add it with addTrigger()`);
-        }
-      }
-    }
-    for (const name of duplicates(this._triggers.map(t => t.triggerName))) {
-      problems.push(`trigger "${name}" is added more than once: add each trigger once`);
-    }
+    problems.push(...sharedItems(this._triggers).problems);
     // Template clashes between triggers that are not already reported as duplicates.
     const byTriggerName = new Map(this._triggers.map(t => [t.triggerName, t]));
     for (const name of duplicates([...byTriggerName.values()].map(t => t.templateName))) {
@@ -817,19 +805,21 @@ class ImportedNotifications extends Construct implements IArgoCdBackstageNotific
     this.serviceName = attrs.serviceName ?? 'backstage';
     this._triggers = [...attrs.triggers];
     this._subscriptions = [...(attrs.subscriptions ?? [])];
-    const problems: string[] = [];
-    maybe(problems, checkNamespace('namespace', this.namespace));
-    maybe(problems, checkDnsLabel('serviceName', this.serviceName));
-    if (this._triggers.length === 0) {
-      problems.push('the attributes name no trigger, so no Application could subscribe: list the triggers the platform\'s configuration defines');
-    }
-    for (const name of duplicates(this._triggers.map(t => t.triggerName))) {
-      problems.push(`the attributes name trigger "${name}" more than once: name each once`);
-    }
-    for (const t of this._triggers) maybe(problems, checkDnsLabel('trigger name', t.triggerName));
-    if (this.instance) problems.push(...this.instance._problems());
     registerScanner(this);
-    this.node.addValidation({ validate: () => [...problems.map(p => `${this.node.path}: ${p}`), ...appCollisions(this)] });
+    this.node.addValidation({
+      validate: () => [
+        ...configurationProblems({
+          namespace: this.namespace,
+          serviceName: this.serviceName,
+          triggers: this._triggers,
+          subscriptions: this._subscriptions,
+          instance: this.instance,
+          describedBy: 'attributes',
+          defines: t => this.definesTrigger(t),
+        }).map(p => `${this.node.path}: ${p}`),
+        ...appCollisions(this),
+      ],
+    });
   }
 
   public get triggers(): BackstageTrigger[] {
@@ -840,9 +830,16 @@ class ImportedNotifications extends Construct implements IArgoCdBackstageNotific
     return this._triggers.some(t => t.triggerName === triggerName);
   }
 
-  /** By name: the definition lives in the platform's repository. */
+  /**
+   * By name: the definition lives in the platform's repository. A copy made
+   * with `withScope` or `withRecipients` would change what the platform's
+   * template sends, which an app repository cannot: only the attributes' own
+   * object of that name is defined, never another copy.
+   */
   public definesTrigger(trigger: BackstageTrigger): boolean {
-    return this.hasTrigger(trigger.triggerName);
+    const known = this._triggers.find(t => t.triggerName === trigger.triggerName);
+    if (known === undefined) return false;
+    return known === trigger || (!known._isCopy && !trigger._isCopy);
   }
 
   public selectsLabels(labels: { [key: string]: string }): boolean {
@@ -878,10 +875,6 @@ function subscriptionAnnotationKey(triggerName: string, serviceName: string): st
   return key;
 }
 
-function subscriptionName(triggerName: string, serviceName: string): string {
-  return `subscribe.${triggerName}.${serviceName}`;
-}
-
 function maybe(problems: string[], problem: string | undefined): void {
   if (problem) problems.push(problem);
 }
@@ -902,20 +895,4 @@ function triggersSelecting(
     for (const t of s.triggers ?? all) out.add(t);
   }
   return [...out];
-}
-
-function selectorOf(labels: Record<string, string>): string {
-  return Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',');
-}
-
-/** The instance of attributes JSON: absent, or {name, subject, tokenEnvVars} as attributesJson() writes it. */
-function instanceFromJson(value: any): ArgoCdInstance | undefined {
-  if (value === undefined || value === null) return undefined;
-  const strings = (v: unknown) => Array.isArray(v) && v.every(x => typeof x === 'string');
-  if (typeof value !== 'object' || typeof value.name !== 'string'
-    || (value.subject !== undefined && typeof value.subject !== 'string')
-    || (value.tokenEnvVars !== undefined && !strings(value.tokenEnvVars))) {
-    throw new Error('notifications attributes have an instance that is not {name, subject, tokenEnvVars}: write them with notifications.attributesJson() of the same library version');
-  }
-  return ArgoCdInstance.named(value.name, { subject: value.subject, tokenEnvVars: value.tokenEnvVars });
 }

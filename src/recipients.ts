@@ -82,6 +82,19 @@ export class NotificationRecipients {
   }
 
   /**
+   * The problem of a trigger with these recipients for an application whose
+   * entity is `entityRef` (as Backstage writes refs): excluding the entity it
+   * includes leaves its owners out, since Backstage drops excluded refs from
+   * the recipients.
+   * @internal
+   */
+  public _ownEntityProblem(triggerName: string, entityRef: string, where = 'its own entity'): string | undefined {
+    if (this.type !== 'entity' || !this.includeApplicationEntity || this.excludeEntityRefs.length === 0) return undefined;
+    if (!this._normalized().exclude.includes(entityRef)) return undefined;
+    return `trigger "${triggerName}" excludes ${entityRef}, ${where}, which Backstage then drops from the recipients, so its owners would never be notified: remove it from excludeEntityRefs, or set includeApplicationEntity: false`;
+  }
+
+  /**
    * Problems with the recipients.
    * @internal
    */

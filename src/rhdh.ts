@@ -92,7 +92,9 @@ export interface RhdhNotificationsProps {
    * The Secret in RHDH's namespace that holds the token, one key per
    * environment variable in `tokenEnvVars`. Name your own Secret if you already
    * hold the token elsewhere. It is synthesized only when the Argo CD side uses
-   * `BackstageToken.fromValue`, with the same value.
+   * `BackstageToken.fromValue`, with the same value. The `Backstage` resource
+   * passes it whole (every key an environment variable), so that a key added
+   * later does not keep RHDH from starting: keep only tokens in it.
    *
    * @default "argocd-notifications-token"
    */
@@ -274,7 +276,11 @@ export class RhdhNotifications extends Construct {
         spec: {
           application: {
             appConfig: { configMaps: [{ name: appConfigName, key: RHDH_APP_CONFIG_KEY }] },
-            extraEnvs: { secrets: [...acceptedVars.map(key => ({ name: tokenSecretName, key })), ...extraEnvSecrets.map(name => ({ name }))] },
+            // The token Secret whole, not key by key: a key that is missing
+            // (an instance added before its token) leaves its variable unset,
+            // which the fragment tolerates, instead of keeping the pod from
+            // starting. The operator restarts RHDH when the Secret changes.
+            extraEnvs: { secrets: [...new Set([tokenSecretName, ...extraEnvSecrets])].map(name => ({ name })) },
             dynamicPluginsConfigMapName: dynamicPluginsName,
           },
         },

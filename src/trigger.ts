@@ -11,10 +11,12 @@ import {
   ENTITY_REF_ANNOTATION,
   instanceLine,
   jsonStringAction,
+  OWN_ENTITY_REF_JSON,
   REVISION_PREAMBLE,
   SCOPE_VALUE,
   scopeLines,
 } from './private/go-template';
+import { SUBSCRIPTION_VARIABLES } from './private/shared-items';
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel } from './private/validation';
 import { checkYamlSafe } from './private/yaml-safety';
 import { NotificationRecipients } from './recipients';
@@ -400,10 +402,12 @@ export class BackstageTrigger {
   public readonly isReference: boolean;
   private readonly conditionDescription: string;
   private readonly props: CustomTriggerProps;
+  private readonly copied: boolean;
 
-  private constructor(props: CustomTriggerProps, builtIn: boolean, reference = false) {
+  private constructor(props: CustomTriggerProps, builtIn: boolean, reference = false, copied = false) {
     this.props = props;
     this.isReference = reference;
+    this.copied = copied;
     this.event = props.event;
     this.triggerName = props.triggerName ?? `on-${props.event}-backstage`;
     this.templateName = props.templateName ?? `app-${props.event}-backstage`;
@@ -442,7 +446,16 @@ export class BackstageTrigger {
     if (this.isReference) {
       throw new Error(`trigger "${this.triggerName}" is a reference to a trigger defined elsewhere (BackstageTrigger.fromTriggerName): its scope and recipients are set where it is defined`);
     }
-    return new BackstageTrigger({ ...this.props, ...change }, this.isBuiltIn);
+    return new BackstageTrigger({ ...this.props, ...change }, this.isBuiltIn, false, true);
+  }
+
+  /**
+   * Whether this trigger was made by `withScope` or `withRecipients`: it
+   * changes what the configuration's template sends.
+   * @internal
+   */
+  public get _isCopy(): boolean {
+    return this.copied;
   }
 
   /**
@@ -538,7 +551,7 @@ export class BackstageTrigger {
     if (this.recipients.type === 'broadcast') {
       return ['  "recipients": {', '    "type": "broadcast"', '  },'];
     }
-    const own = `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`;
+    const own = OWN_ENTITY_REF_JSON;
     const { include, exclude } = this.recipients._normalized();
     // Refs are validated, lowercase kind:namespace/name: JSON.stringify is their JSON form.
     const refs = [...(this.recipients.includeApplicationEntity ? [own] : []), ...include.map(r => JSON.stringify(r))];
@@ -585,49 +598,33 @@ export class BackstageTrigger {
   }
 
   /**
-   * The template's value in the notifications configuration.
+   * The template's value in the notifications configuration. `above` are
+   * the triggers that share this one's Backstage item and can fire with it,
+   * in the item's order, each with the Go template test of its condition and
+   * of the application's subscription to it: the first that holds gives the
+   * payload, so that every POST of one reconcile to the item says the same
+   * (see src/private/shared-items.ts).
    * @internal
    */
-  public _renderTemplate(serviceName: string, argocdUrl: string, instance: string, deployedShares = false): string {
-    let title = jsonStringAction(this.title, MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined);
-    let description = this.description === undefined ? undefined : jsonStringAction(this.description, MAX_DESCRIPTION_CHARS);
-    // One revision's item shows the deployment's latest state. A sync that
-    // succeeds on an application already healthy makes Argo CD run sync
-    // succeeded and deployed in the same reconcile, in no fixed order: when
-    // the configuration has both in that one item (deployedShares), both write
-    // the deployed texts, so the item ends as "Deployed" either way.
-    const deployed = BackstageTrigger.DEPLOYED;
-    const shared = deployedShares && this.isBuiltIn && this.event === 'sync-succeeded' && this.scope === NotificationScope.PER_REVISION;
-    if (shared && deployed.description !== undefined) {
-      const healthy = '{{ if eq (dig "status" "health" "status" "" .app) "Healthy" }}';
-      title = `${healthy}${jsonStringAction(deployed.title, MAX_TITLE_CHARS)}{{ else }}${title}{{ end }}`;
-      description = `${healthy}${jsonStringAction(deployed.description, MAX_DESCRIPTION_CHARS)}{{ else }}${description}{{ end }}`;
-    }
-    const payload: string[] = [`    "title": ${title}`];
-    if (description !== undefined) {
-      payload.push(`    "description": ${description}`);
-    }
-    payload.push(
-      '    "link": {{ printf "%v/applications/%v/%v" $argocdUrl .app.metadata.namespace .app.metadata.name | toJson }}',
-      `    "severity": ${JSON.stringify(this.severity.value)}`,
-      `    "topic": ${jsonStringAction(this.topic, MAX_TOPIC_CHARS, canRenderEmpty(this.topic) ? DEFAULT_TOPIC : undefined)}`,
-    );
-    if (this.scope.text !== undefined) payload.push(`    "scope": ${SCOPE_VALUE}`);
-    const body = [
+  public _renderTemplate(serviceName: string, argocdUrl: string, instance: string, above: ReadonlyArray<SharedItemLink> = []): string {
+    const lines = [
       REVISION_PREAMBLE,
       instanceLine(instance),
       ...(this.scope.text !== undefined ? [scopeLines(this.scope.text)] : []),
       // context.argocdUrl comes from the same definition; the literal fallback
       // keeps the link valid even if the context key is edited away.
       `{{- $argocdUrl := .context.argocdUrl | default ${JSON.stringify(argocdUrl)} -}}`,
-      '{',
-      ...this.renderRecipients(),
-      '  "payload": {',
-      payload.join(',\n'),
-      '  }',
-      '}',
-      '',
-    ].join('\n');
+    ];
+    const payload = ['  "payload": {', this.payloadLines(), '  }'];
+    if (above.length > 0) {
+      lines.push(SUBSCRIPTION_VARIABLES, SHOWN_DECLARATION, `{{- ${above.map((a, i) => `${i === 0 ? 'if' : 'else if'} and ${a.condition} ${a.subscribed} }}{{ $shown = ${JSON.stringify(a.trigger.triggerName)} }}{{`).join(' ')} end -}}`);
+      payload.splice(1, 1,
+        ...above.flatMap((a, i) => [`{{- ${i === 0 ? 'if' : 'else if'} eq $shown ${JSON.stringify(a.trigger.triggerName)} }}`, a.trigger.payloadLines()]),
+        '{{- else }}',
+        this.payloadLines(),
+        '{{- end }}');
+    }
+    const body = [...lines, '{', ...this.renderRecipients(), ...payload, '}', ''].join('\n');
     return Yaml.stringify({
       webhook: {
         [serviceName]: {
@@ -637,4 +634,55 @@ export class BackstageTrigger {
       },
     });
   }
+
+  /** The members of the payload object, one per line. */
+  private payloadLines(): string {
+    const payload: string[] = [`    "title": ${jsonStringAction(this.title, MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined)}`];
+    if (this.description !== undefined) {
+      payload.push(`    "description": ${jsonStringAction(this.description, MAX_DESCRIPTION_CHARS)}`);
+    }
+    payload.push(
+      '    "link": {{ printf "%v/applications/%v/%v" $argocdUrl .app.metadata.namespace .app.metadata.name | toJson }}',
+      `    "severity": ${JSON.stringify(this.severity.value)}`,
+      `    "topic": ${jsonStringAction(this.topic, MAX_TOPIC_CHARS, canRenderEmpty(this.topic) ? DEFAULT_TOPIC : undefined)}`,
+    );
+    if (this.scope.text !== undefined) payload.push(`    "scope": ${SCOPE_VALUE}`);
+    return payload.join(',\n');
+  }
+}
+
+/**
+ * A trigger above another in their shared item, as its template tests it.
+ * @internal
+ */
+export interface SharedItemLink {
+  /** The trigger whose payload is shown when both tests hold. */
+  readonly trigger: BackstageTrigger;
+  /** A Go template test of its condition. */
+  readonly condition: string;
+  /** A Go template test of the application's subscription to it. */
+  readonly subscribed: string;
+}
+
+/** The variable that names the trigger whose payload a shared item's template shows. */
+const SHOWN_DECLARATION = '{{- $shown := "" -}}';
+
+/**
+ * The body a template would have without the triggers above it in a shared
+ * item: what the trigger itself says. The doctor reads bodies the library
+ * wrote with it, whatever the rest of their configuration.
+ * @internal
+ */
+export function ownPayloadBody(body: string): string {
+  const lines = body.split('\n');
+  const variables = SUBSCRIPTION_VARIABLES.split('\n');
+  const chain = lines.findIndex((l, i) => l === variables[0] && lines[i + 1] === variables[1] && lines[i + 2] === SHOWN_DECLARATION);
+  if (chain < 0 || !lines[chain + 3]?.startsWith('{{- if and ')) return body;
+  lines.splice(chain, 4);
+  const open = lines.indexOf('  "payload": {');
+  const own = lines.indexOf('{{- else }}', open);
+  const close = lines.indexOf('{{- end }}', own);
+  if (open < 0 || own < 0 || close < 0 || !lines[open + 1].startsWith('{{- if eq $shown ')) return body;
+  lines.splice(open + 1, close - open, ...lines.slice(own + 1, close));
+  return lines.join('\n');
 }

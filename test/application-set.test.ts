@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { BackstageTrigger, NotifyingApplicationSet } from '../src';
+import { BackstageTrigger, NotificationRecipients, NotifyingApplicationSet } from '../src';
 import { chart, expectValid, find, notifications, synth, validationErrors } from './util';
 
 const spec = (annotations?: Record<string, string>, extra: any = {}) => ({
@@ -178,4 +178,44 @@ test('the set\'s own labels and annotations, also added later, are validated', (
   set.metadata.addLabel('bad key!', 'x');
   set.metadata.addAnnotation('note', 'a\u2028b');
   expect(validationErrors(c)).toEqual([expect.stringMatching(/label key "bad key!" is invalid/), expect.stringMatching(/annotation "note" contains U\+2028/)]);
+});
+
+describe('the recipient checks of Applications apply to the refs the set generates', () => {
+  const excluding = (exclude: string, includeApplicationEntity = true) =>
+    BackstageTrigger.SYNC_FAILED.withRecipients(NotificationRecipients.entities({
+      includeApplicationEntity,
+      entityRefs: ['group:default/platform-oncall'],
+      excludeEntityRefs: [exclude],
+    }));
+  const withTrigger = (trigger: BackstageTrigger, props: any) => {
+    const c = chart();
+    const n = notifications(c, { triggers: [trigger] });
+    new NotifyingApplicationSet(c, 'Services', { notifications: n, entityRef: '{{.entityRef}}', spec: spec(), ...props });
+    return c;
+  };
+
+  test.each([
+    ['component:default/order-service', 'component:default/order-service'],
+    ['Component:order-service', 'component:default/order-service'],
+    ['component:default/order-service', 'Component:Order-Service'],
+  ])('a literal ref %j with %j among the exclusions is a synth error', (entityRef, exclude) => {
+    expect(validationErrors(withTrigger(excluding(exclude), { entityRef }))).toEqual([
+      expect.stringMatching(/trigger "on-sync-failed-backstage" excludes component:default\/order-service, the entity of every generated application, which Backstage then drops from the recipients/),
+    ]);
+  });
+
+  test('a templated ref is checked for each list element it renders', () => {
+    const elements = { generators: [{ list: { elements: [{ name: 'a', entityRef: 'component:default/a' }, { name: 'b', entityRef: 'User:default/Jane' }] } }] };
+    expect(validationErrors(withTrigger(excluding('user:default/jane'), { spec: spec(undefined, elements) }))).toEqual([
+      expect.stringMatching(/excludes user:default\/jane, the entity of list generator 0, element 1, which Backstage then drops/),
+    ]);
+  });
+
+  test.each([
+    ['another entity', excluding('user:default/carol'), {}],
+    ['the same entity without the application\'s', excluding('component:default/order-service', false), { entityRef: 'component:default/order-service' }],
+    ['a ref no element renders', excluding('component:default/elsewhere'), {}],
+  ])('excluding %s is accepted', (_name, trigger, props) => {
+    expectValid(withTrigger(trigger, props));
+  });
 });

@@ -221,19 +221,31 @@ describe('validation', () => {
     ['notifications.argoproj.io/subscribe.on-sync-running-backstage.backstage', /names trigger "on-sync-running-backstage", which test\/Notifications does not define/],
     ['notifications.argoproj.io/subscribe.on-deployed-backstage.slack', /names service "slack", which test\/Notifications does not define \(its service is "backstage"\)/],
     ['notifications.argoproj.io/subscribe.slack', /names service "slack"/],
-    ['notifications.argoproj.io/subscribe.a.b.c', /is not a subscription Argo CD understands/],
   ])('a hand-written subscription annotation %s is rejected', (key, message) => {
     expect(validationErrors(setup({ annotations: { [key]: '' } }).c)).toEqual([expect.stringMatching(message)]);
   });
 
+  test('a key with more than two parts is read by its first two, and judged by them', () => {
+    expect(validationErrors(setup({ annotations: { 'notifications.argoproj.io/subscribe.a.b.c': '' } }).c)).toEqual([
+      expect.stringMatching(/annotation "notifications.argoproj.io\/subscribe.a.b.c" is read as trigger "a" and service "b": Argo CD ignores the rest after the second dot/),
+      expect.stringMatching(/names service "b", which test\/Notifications does not define/),
+    ]);
+  });
+
   test.each([
-    ['- trigger: [on-deployed]\n  destinations: [{service: backstage}]', /built-in trigger "on-deployed"/],
+    ['- trigger: [on-deployed]\n  destinations: [{service: backstage, recipients: [""]}]', /entry 1 of annotation .* subscribes to Argo CD's built-in trigger "on-deployed"/],
     ['- trigger: [on-deployed-backstage]\n  destinations: [{service: slack, recipients: [x]}]', /names service "slack"/],
-    ['- destinations: [{service: backstage}]', /has an entry without triggers/],
+    ['- trigger: [on-deployed]\n  destinations: [{service: backstage}]', /entry 1 of annotation .* yields no destination \(its destinations have no recipients\), so Argo CD never notifies through it/],
+    ['- trigger: [on-deployed-backstage]', /yields no destination \(it has no destinations\)/],
+    ['- destinations: [{service: backstage}]', /yields no destination \(its destinations have no recipients\)/],
     ['{a: b', /is not valid YAML/],
-    ['a: b', /must hold a YAML list of subscriptions/],
+    ['a: b', /must hold a YAML list of \{trigger, destinations\}/],
+    ['', /is empty, so Argo CD reads no subscription from it/],
+    ['- triggers: [on-deployed-backstage]\n  destinations: [{service: backstage, recipients: [""]}]', /has the key "triggers" \(the key is "trigger", so the entry gets the default triggers\), which Argo CD ignores/],
+    ['- trigger: on-deployed-backstage\n  destinations: [{service: backstage, recipients: [""]}]', /trigger is not a list, so Argo CD leaves it empty/],
+    ['- trigger: [on-deployed-backstage]\n  destinations: [{service: backstage, recipients: [oncall]}]', /gives the webhook service "backstage" the recipient "oncall", but a webhook posts its own body/],
   ])('a hand-written subscriptions annotation %j is rejected', (value, message) => {
-    expect(validationErrors(setup({ annotations: { 'notifications.argoproj.io/subscriptions': value } }).c)).toEqual([expect.stringMatching(message)]);
+    expect(validationErrors(setup({ annotations: { 'notifications.argoproj.io/subscriptions': value } }).c)).toContainEqual(expect.stringMatching(message));
   });
 
   test('hand-written subscriptions to configured triggers and the service are accepted', () => {
@@ -242,7 +254,8 @@ describe('validation', () => {
       annotations: {
         'notifications.argoproj.io/subscribe.on-sync-failed-backstage.backstage': '',
         'notifications.argoproj.io/subscribe.backstage': '',
-        'notifications.argoproj.io/subscriptions': '- trigger: [on-health-degraded-backstage]\n  destinations: [{service: backstage}]',
+        'notifications.argoproj.io/subscriptions': '- trigger: [on-health-degraded-backstage]\n  destinations: [{service: backstage, recipients: [""]}]',
+        'notifications.argoproj.io/subscriptions.more': '- destinations: [{service: backstage, recipients: [""]}]',
       },
     });
     expect(validationErrors(c)).toEqual([]);

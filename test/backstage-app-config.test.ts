@@ -8,7 +8,7 @@ test('accepts one static token from an environment variable, restricted to notif
         externalAccess: [
           {
             type: 'static',
-            options: { token: '${ARGOCD_NOTIFICATIONS_TOKEN}', subject: 'argocd-notifications' },
+            options: { token: '${ARGOCD_NOTIFICATIONS_TOKEN:-ARGOCD_NOTIFICATIONS_TOKEN-unset-∅}', subject: 'argocd-notifications' },
             accessRestrictions: [{ plugin: 'notifications' }],
           },
         ],
@@ -20,11 +20,11 @@ test('accepts one static token from an environment variable, restricted to notif
 test('the YAML form is the same fragment, with the token never inline', () => {
   const config = BackstageAppConfig.forArgoCd({ tokenEnvVars: ['TOKEN_A', 'TOKEN_B'], subject: 'argocd-prod' });
   expect(YAML.parse(config.toYaml())).toEqual(config.toObject());
-  expect(config.toYaml()).toContain('token: ${TOKEN_A}');
+  expect(config.toYaml()).toContain(`token: ${'${TOKEN_A:-TOKEN_A-unset-∅}'}`);
   const entries = config.toObject().backend.auth.externalAccess;
   expect(entries.map((e: any) => e.options)).toEqual([
-    { token: '${TOKEN_A}', subject: 'argocd-prod' },
-    { token: '${TOKEN_B}', subject: 'argocd-prod' },
+    { token: '${TOKEN_A:-TOKEN_A-unset-∅}', subject: 'argocd-prod' },
+    { token: '${TOKEN_B:-TOKEN_B-unset-∅}', subject: 'argocd-prod' },
   ]);
   expect(entries.every((e: any) => JSON.stringify(e.accessRestrictions) === '[{"plugin":"notifications"}]')).toBe(true);
 });
@@ -53,7 +53,7 @@ describe('otherExternalAccess', () => {
   test('the fragment carries the complete list: Argo CD\'s entry, then the others as given', () => {
     const config = BackstageAppConfig.forArgoCd({ otherExternalAccess: [ci, legacy, jwks] });
     expect(config.toObject().backend.auth.externalAccess).toEqual([
-      { type: 'static', options: { token: '${ARGOCD_NOTIFICATIONS_TOKEN}', subject: 'argocd-notifications' }, accessRestrictions: [{ plugin: 'notifications' }] },
+      { type: 'static', options: { token: '${ARGOCD_NOTIFICATIONS_TOKEN:-ARGOCD_NOTIFICATIONS_TOKEN-unset-∅}', subject: 'argocd-notifications' }, accessRestrictions: [{ plugin: 'notifications' }] },
       ci,
       legacy,
       jwks,

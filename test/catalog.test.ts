@@ -86,3 +86,53 @@ test('catalogInfo refuses kinds it does not write, and an empty owner', () => {
   const app = new NotifyingApplication(c, 'A', { notifications: n, entityRef: 'component:default/a', spec });
   expect(() => app.catalogInfo({ owner: ' ' })).toThrow(/catalogInfo needs an owner/);
 });
+
+describe('catalogInfo owners and systems are entity refs, read as the catalog reads them', () => {
+  const setup = (entityRef = 'component:default/order-service') => {
+    const c = chart();
+    const n = notifications(c);
+    return new NotifyingApplication(c, 'App', { notifications: n, entityRef, spec });
+  };
+
+  test.each([
+    'group:default/team-orders',
+    'team-orders',
+    'default/team-orders',
+    'user:jane',
+    'Group:Team_Orders.v2',
+    'component:default/platform',
+  ])('owner %j is accepted and written as given', owner => {
+    expect(setup().catalogInfo({ owner }).spec.owner).toBe(owner);
+  });
+
+  test.each([
+    ['group:default/', /invalid name ""/],
+    ['team orders', /invalid name "team orders"/],
+    ['group:', /invalid name ""/],
+    [':team-orders', /invalid kind ""/],
+    ['group:Default_NS/team', /invalid namespace "Default_NS"/],
+    ['group:default/-team', /invalid name "-team"/],
+    [`group:default/${'t'.repeat(64)}`, /invalid name/],
+    ['group/default:team', /invalid name "default:team"/],
+  ])('owner %j is refused, naming the part and the fix', (owner, part) => {
+    expect(() => setup().catalogInfo({ owner })).toThrow(part);
+    expect(() => setup().catalogInfo({ owner })).toThrow(/catalogInfo got an owner Backstage's catalog cannot resolve.*for example "group:default\/team-orders"/);
+  });
+
+  test('an owner without namespace takes the entity\'s, as the catalog does', () => {
+    const app = setup('component:payments/order-db');
+    expect(app.catalogInfo({ owner: 'team-payments' }).spec.owner).toBe('team-payments');
+  });
+
+  test.each([['orders'], ['system:default/orders'], ['System:orders']])('system %j is accepted', system => {
+    expect(setup().catalogInfo({ owner: 'team-orders', system }).spec.system).toBe(system);
+  });
+
+  test.each([
+    ['system:default/', /catalogInfo got a system Backstage's catalog cannot resolve.*invalid name ""/],
+    ['order system', /invalid name "order system"/],
+    ['group:default/orders', /the system "group:default\/orders" of kind "group", but spec.system names the System/],
+  ])('system %j is refused', (system, message) => {
+    expect(() => setup().catalogInfo({ owner: 'team-orders', system })).toThrow(message);
+  });
+});

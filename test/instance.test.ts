@@ -25,16 +25,16 @@ test.each([
 test('Backstage accepts several instances in one complete externalAccess list, each with its own subject', () => {
   const config = BackstageAppConfig.forArgoCd({ instances: [EU, US] });
   expect(config.toObject().backend.auth.externalAccess).toEqual([
-    { type: 'static', options: { token: '${ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST}', subject: 'argocd-notifications-eu-west' }, accessRestrictions: [{ plugin: 'notifications' }] },
-    { type: 'static', options: { token: '${US_TOKEN}', subject: 'argocd-us' }, accessRestrictions: [{ plugin: 'notifications' }] },
-    { type: 'static', options: { token: '${US_TOKEN_NEXT}', subject: 'argocd-us' }, accessRestrictions: [{ plugin: 'notifications' }] },
+    { type: 'static', options: { token: '${ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST:-ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST-unset-∅}', subject: 'argocd-notifications-eu-west' }, accessRestrictions: [{ plugin: 'notifications' }] },
+    { type: 'static', options: { token: '${US_TOKEN:-US_TOKEN-unset-∅}', subject: 'argocd-us' }, accessRestrictions: [{ plugin: 'notifications' }] },
+    { type: 'static', options: { token: '${US_TOKEN_NEXT:-US_TOKEN_NEXT-unset-∅}', subject: 'argocd-us' }, accessRestrictions: [{ plugin: 'notifications' }] },
   ]);
   expect(config.envVars).toEqual(['ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST', 'US_TOKEN', 'US_TOKEN_NEXT']);
   // With tokenEnvVars or subject, one more instance without a name comes first.
   const mixed = BackstageAppConfig.forArgoCd({ instances: [EU], subject: 'argocd-hub' }).toObject().backend.auth.externalAccess;
   expect(mixed.map((e: any) => [e.options.token, e.options.subject])).toEqual([
-    ['${ARGOCD_NOTIFICATIONS_TOKEN}', 'argocd-hub'],
-    ['${ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST}', 'argocd-notifications-eu-west'],
+    ['${ARGOCD_NOTIFICATIONS_TOKEN:-ARGOCD_NOTIFICATIONS_TOKEN-unset-∅}', 'argocd-hub'],
+    ['${ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST:-ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST-unset-∅}', 'argocd-notifications-eu-west'],
   ]);
 });
 
@@ -67,18 +67,14 @@ test('attributes carry the instance to app repositories and to the Backstage sid
 });
 
 describe('RhdhNotifications with several instances', () => {
-  test('the hub\'s own side and the other instances, one token Secret with a key per variable', () => {
+  test('the hub\'s own side and the other instances, one token Secret with a key per variable, passed whole', () => {
     const c = chart();
     const n = notifications(c, { instance: EU });
     new RhdhNotifications(c, 'Rhdh', { notifications: n, instances: [US], namespace: 'rhdh', backstageName: 'developer-hub' });
     const objects = synth(c);
     const fragment = YAML.parse(find(objects, 'ConfigMap', 'argocd-notifications-app-config').data['app-config.argocd-notifications.yaml']);
     expect(fragment.backend.auth.externalAccess.map((e: any) => e.options.subject)).toEqual(['argocd-notifications-eu-west', 'argocd-us', 'argocd-us']);
-    expect(find(objects, 'Backstage').spec.application.extraEnvs.secrets).toEqual([
-      { name: 'argocd-notifications-token', key: 'ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST' },
-      { name: 'argocd-notifications-token', key: 'US_TOKEN' },
-      { name: 'argocd-notifications-token', key: 'US_TOKEN_NEXT' },
-    ]);
+    expect(find(objects, 'Backstage').spec.application.extraEnvs.secrets).toEqual([{ name: 'argocd-notifications-token' }]);
   });
 
   test('a Backstage of its own, with no Argo CD side in the app', () => {

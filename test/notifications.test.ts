@@ -202,7 +202,7 @@ describe.each(FLAVORS)('configuration content (%s)', (_name, flavor) => {
       const body: string = YAML.parse(data[`template.${trigger.templateName}`]).webhook.backstage.body;
       const valueActions = (body.split('\n').filter(l => !/^\{\{-.*-\}\}$/.test(l.trim())).join('\n').match(/\{\{.*?\}\}/g) ?? [])
         // The conditions that choose between two escaped values write nothing themselves.
-        .filter(a => !/^\{\{ (if .*|else|end) \}\}$/.test(a));
+        .filter(a => !/^\{\{-? (if .*|else if .*|else|end) \}\}$/.test(a));
       expect(valueActions.length).toBeGreaterThanOrEqual(5);
       for (const action of valueActions) {
         expect(action).toMatch(/\| toJson \}\}$/);

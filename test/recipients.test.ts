@@ -11,7 +11,7 @@ function body(trigger: BackstageTrigger): { text: string; json: any } {
 test('by default the application\'s entity, as one string', () => {
   expect(BackstageTrigger.DEPLOYED.recipients).toBe(NotificationRecipients.APPLICATION_ENTITY);
   const { text, json } = body(BackstageTrigger.DEPLOYED);
-  expect(text).toContain('"entityRef": {{ index .app.metadata.annotations "backstage.io/entity-ref" | toJson }}');
+  expect(text).toContain('"entityRef": {{ index .app.metadata.annotations "backstage.io/entity-ref" | lower | toJson }}');
   expect(json.recipients).toEqual({ type: 'entity', entityRef: 'component:default/order-service' });
 });
 
@@ -21,7 +21,7 @@ test('fixed entity refs join the application\'s in one request, as an array, nor
     excludeEntityRefs: ['user:default/carol'],
   }));
   const { text, json } = body(t);
-  expect(text).toContain('"entityRef": [{{ index .app.metadata.annotations "backstage.io/entity-ref" | toJson }}, "group:default/platform-oncall", "user:default/dave"],');
+  expect(text).toContain('"entityRef": [{{ index .app.metadata.annotations "backstage.io/entity-ref" | lower | toJson }}, "group:default/platform-oncall", "user:default/dave"],');
   expect(json.recipients).toEqual({
     type: 'entity',
     entityRef: ['component:default/order-service', 'group:default/platform-oncall', 'user:default/dave'],

@@ -68,7 +68,7 @@ test('the Backstage resource wires app-config, token and plugins', () => {
   expect(b.spec).toEqual({
     application: {
       appConfig: { configMaps: [{ name: 'argocd-notifications-app-config', key: 'app-config.argocd-notifications.yaml' }] },
-      extraEnvs: { secrets: [{ name: 'my-tokens', key: 'TOKEN_OLD' }, { name: 'my-tokens', key: 'TOKEN_NEW' }] },
+      extraEnvs: { secrets: [{ name: 'my-tokens' }] },
       dynamicPluginsConfigMapName: 'argocd-notifications-dynamic-plugins',
     },
   });
@@ -112,7 +112,7 @@ describe('other entries that must stay', () => {
       { package: '@acme/backstage-plugin-x@1.2.3', disabled: false, integrity: 'sha512-abc', pluginConfig: { acme: { enabled: true } } },
     ]);
     expect(find(objects, 'Backstage').spec.application.extraEnvs.secrets).toEqual([
-      { name: 'argocd-notifications-token', key: 'ARGOCD_NOTIFICATIONS_TOKEN' },
+      { name: 'argocd-notifications-token' },
       { name: 'ci-token' },
     ]);
   });

@@ -84,11 +84,12 @@ test('a reference to a trigger defined elsewhere has no scope of its own to chan
   );
 });
 
-test('sync succeeded on an application already healthy writes the deployed texts, so one revision\'s item ends as deployed in either order', () => {
+test('sync succeeded shows the deployed payload when deployed holds and the application receives it (test/conformance/shared-items.test.ts replays it)', () => {
   const c = chart();
   notifications(c, { triggers: [BackstageTrigger.SYNC_SUCCEEDED, BackstageTrigger.DEPLOYED] });
   const body = template(synth(c), 'app-sync-succeeded-backstage');
-  expect(body).toContain('"title": {{ if eq (dig "status" "health" "status" "" .app) "Healthy" }}{{ printf "%.255s" (printf "Deployed: %v" .app.metadata.name | trim) | toJson }}{{ else }}{{ printf "%.255s" (printf "Sync succeeded: %v" .app.metadata.name | trim) | toJson }}{{ end }}');
+  expect(body).toContain('{{- if eq $shown "on-deployed-backstage" }}\n    "title": {{ printf "%.255s" (printf "Deployed: %v" .app.metadata.name | trim) | toJson }}');
+  expect(body).toContain('(hasKey $annotations "notifications.argoproj.io/subscribe.on-deployed-backstage.backstage")');
   // With a scope of its own, sync succeeded keeps its texts.
   const other = chart();
   notifications(other, { triggers: [BackstageTrigger.SYNC_SUCCEEDED.withScope(NotificationScope.NONE)] });

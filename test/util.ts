@@ -2,6 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { ArgoCdBackstageNotifications, ArgoCdBackstageNotificationsProps, ArgoCdFlavor } from '../src';
+import { ownPayloadBody } from '../src/trigger';
 
 export const BACKSTAGE_URL = 'https://backstage.example.com';
 export const ARGOCD_URL = 'https://argocd.example.com';
@@ -54,7 +55,8 @@ export function configData(objects: any[]): Record<string, string> {
  * (`{{- ... -}}`) by nothing, value actions by a JSON string.
  */
 export function sampleBody(body: string, sample = 'sample "quoted" \\ value\n'): any {
-  const text = body
+  // A template that shares its item shows another's payload when that holds: read its own.
+  const text = ownPayloadBody(body)
     .split('\n')
     .filter(line => !/^\{\{-.*-\}\}$/.test(line.trim()))
     .join('\n')

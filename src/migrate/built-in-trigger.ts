@@ -6,10 +6,10 @@
 import { parse as parseYaml } from 'yaml';
 import { ConditionDef, NotificationsConfig, ServiceDef, TriggerDef } from '../doctor/inventory';
 import { OncePer } from '../once-per';
-import { ENTITY_REF_ANNOTATION } from '../private/go-template';
+import { ENTITY_REF_ANNOTATION, OWN_ENTITY_REF_JSON } from '../private/go-template';
 import { NotificationRecipients } from '../recipients';
 import { NotificationScope } from '../scope';
-import { BackstageTrigger } from '../trigger';
+import { BackstageTrigger, ownPayloadBody } from '../trigger';
 import { isRecord, str } from './code';
 import { MigrationState, TODO_ARGOCD_URL } from './state';
 import { readBody } from './trigger';
@@ -131,11 +131,9 @@ export function sameBody(
   // The library writes the instance's name (or the host of argocdUrl) as a literal.
   const argocdUrl = state.argocdUrls.get(config) ?? TODO_ARGOCD_URL;
   const instance = /\{\{- \$instance := "([^"\\]*)" -\}\}/.exec(body)?.[1] ?? hostOf(argocdUrl);
-  // Sync succeeded writes the deployed texts when the configuration has deployed in the same item.
-  return [false, true].some(shared => {
-    const rendered = parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance, shared));
-    return rendered?.webhook?.[serviceName]?.body === body;
-  });
+  // A trigger sharing its item with others shows theirs when they hold: compare what it says itself.
+  const rendered = parseYaml(trigger._renderTemplate(serviceName, argocdUrl, instance));
+  return rendered?.webhook?.[serviceName]?.body === ownPayloadBody(body);
 }
 
 export function bodyOf(template: any, serviceName: string): string | undefined {
@@ -162,7 +160,9 @@ function recipientsOfBody(body: string): { recipients: NotificationRecipients; c
   if (/"recipients": \{\n\s*"type": "broadcast"\n/.test(body)) {
     return { recipients: NotificationRecipients.BROADCAST, code: 'NotificationRecipients.BROADCAST' };
   }
-  const own = `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`;
+  // The application's own ref, as this library writes it now and as it wrote it before it lowercased it.
+  const owns = [OWN_ENTITY_REF_JSON, `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | toJson }}`];
+  const own = owns.find(o => body.includes(o)) ?? OWN_ENTITY_REF_JSON;
   const list = /\n\s*"entityRef": \[(.*)\],?\n/.exec(body)?.[1];
   const exclude = /\n\s*"excludeEntityRef": \[(.*)\]\n/.exec(body)?.[1];
   if (list === undefined && exclude === undefined) return undefined;

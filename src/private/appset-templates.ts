@@ -24,8 +24,31 @@ interface Parameter {
   readonly path: string[];
 }
 
+/** An entity ref as generated Applications will carry it, where it is known at synth. */
+export interface RenderedEntityRef {
+  /** Which Applications carry it, for messages: "every generated application", or a list element. */
+  readonly where: string;
+  /** The ref as Backstage writes it (kind:namespace/name, lowercase). */
+  readonly ref: string;
+}
+
+/**
+ * Problems with an ApplicationSet's entity ref, each a lowercase sentence,
+ * and the refs it renders where they are known: the literal ref, or the ref
+ * of each literal element of a top-level list generator.
+ */
+export function appSetEntityRefs(ref: string, spec: TemplatingSpec): { problems: string[]; rendered: RenderedEntityRef[] } {
+  const rendered: RenderedEntityRef[] = [];
+  const problems = entityRefProblems(ref, spec, rendered);
+  return { problems, rendered };
+}
+
 /** Problems with an ApplicationSet's entity ref, each a lowercase sentence. */
 export function appSetEntityRefProblems(ref: string, spec: TemplatingSpec): string[] {
+  return entityRefProblems(ref, spec, []);
+}
+
+function entityRefProblems(ref: string, spec: TemplatingSpec, rendered: RenderedEntityRef[]): string[] {
   const problems: string[] = [];
   if (ref !== ref.trim()) {
     // Anything else would only repeat this problem.
@@ -44,9 +67,10 @@ export function appSetEntityRefProblems(ref: string, spec: TemplatingSpec): stri
   if (literal !== undefined) {
     const p = parseEntityRef(literal);
     if (typeof p === 'string') problems.push(p);
+    else if (parsed.segments?.every(s => typeof s === 'string')) rendered.push({ where: 'every generated application', ref: `${p.kind}:${p.namespace}/${p.name}` });
   }
   if (parsed.segments !== undefined) {
-    problems.push(...listElementProblems(ref, parsed.segments, spec, go, options.includes('missingkey=error')));
+    problems.push(...listElementProblems(ref, parsed.segments, spec, go, options.includes('missingkey=error'), rendered));
   }
   return problems;
 }
@@ -129,16 +153,23 @@ function fastParameters(ref: string): Parsed {
  * the set (Go with missingkey=error) or stays literal (fasttemplate), and the
  * rendered ref must be one Backstage accepts.
  */
-function listElementProblems(ref: string, segments: Segment[], spec: TemplatingSpec, go: boolean, missingKeyError: boolean): string[] {
+function listElementProblems(
+  ref: string,
+  segments: Segment[],
+  spec: TemplatingSpec,
+  go: boolean,
+  missingKeyError: boolean,
+  rendered: RenderedEntityRef[],
+): string[] {
   if (segments.every(s => typeof s === 'string')) return [];
   const problems: string[] = [];
   (spec.generators ?? []).forEach((generator, g) => {
     (generator.list?.elements ?? []).forEach((element, e) => {
       const where = `list generator ${g}, element ${e}`;
-      let rendered = '';
+      let text = '';
       for (const p of segments) {
         if (typeof p === 'string') {
-          rendered += p;
+          text += p;
           continue;
         }
         const value = go ? lookup(element, p.path) : flatten(element)[p.path[0]];
@@ -151,14 +182,15 @@ function listElementProblems(ref: string, segments: Segment[], spec: TemplatingS
           problems.push(`entityRef "${ref}": ${where} has no string parameter ${p.path.join('.')}, so ${p.text} ${effect}: add it to the element, or use a literal ref`);
           return;
         }
-        rendered += String(value);
+        text += String(value);
       }
-      if (rendered !== rendered.trim()) {
+      if (text !== text.trim()) {
         problems.push(`entityRef "${ref}": for ${where} it renders with whitespace around it, which Backstage does not trim, so its notifications would be dropped silently: remove it from the element`);
         return;
       }
-      const parsedRef = parseEntityRef(rendered);
+      const parsedRef = parseEntityRef(text);
       if (typeof parsedRef === 'string') problems.push(`entityRef "${ref}": for ${where} it renders as ${parsedRef}`);
+      else rendered.push({ where, ref: `${parsedRef.kind}:${parsedRef.namespace}/${parsedRef.name}` });
     });
   });
   return problems;

@@ -18,6 +18,15 @@ import { checkYamlSafe } from './yaml-safety';
 export const ENTITY_REF_ANNOTATION = 'backstage.io/entity-ref';
 
 /**
+ * The application's entity ref as a JSON string, lowercased where it is
+ * rendered, as Backstage's `stringifyEntityRef` writes refs: an ApplicationSet
+ * generator may render `user:default/Jane`, which the notifications backend
+ * would keep as written, for no user. The triggers fire only when the
+ * annotation is set, so it is a string here.
+ */
+export const OWN_ENTITY_REF_JSON = `{{ index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | lower | toJson }}`;
+
+/**
  * Placeholders available in titles, descriptions and topics, and the Go
  * expression each one reads. All are nil-safe.
  */
@@ -25,7 +34,9 @@ export const PLACEHOLDERS: Record<string, string> = {
   app: '.app.metadata.name',
   namespace: '.app.metadata.namespace',
   project: '(dig "spec" "project" "" .app)',
-  entityRef: `(index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}")`,
+  // As Backstage writes refs: its notifications backend keeps a user: ref as
+  // written, and only the lowercase one is a user's identity.
+  entityRef: `(index .app.metadata.annotations "${ENTITY_REF_ANNOTATION}" | lower)`,
   revision: '$revision',
   syncStatus: '(dig "status" "sync" "status" "" .app)',
   healthStatus: '(dig "status" "health" "status" "" .app)',

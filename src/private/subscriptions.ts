@@ -1,21 +1,41 @@
 import { NOTIFIED_ANNOTATION } from './argocd-sync';
+import { annotationDestinations, dedupDestinations, DefaultTriggers, EngineDestination, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX } from './destinations';
 import { ENTITY_REF_ANNOTATION } from './go-template';
-import { yamlModule } from './lazy';
+import { ItemMember, sharedItems } from './shared-items';
 import { ARGOCD_BUILTIN_TRIGGERS } from './validation';
 
-/** The prefix of Argo CD's per-trigger and short-form subscription annotations. */
-export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe.';
-/** Argo CD's annotation that lists subscriptions as YAML. */
-export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';
+export { SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX } from './destinations';
 
-/** What a hand-written subscription is checked against. */
+/** A service of the notifications configuration, as subscriptions to it are checked. */
+export interface ConfiguredService {
+  /** The service's name, as subscriptions name it. */
+  readonly name: string;
+  /** The triggers the configuration defines for it. */
+  readonly triggers: readonly string[];
+  /**
+   * Whether a destination names a recipient: `none` for a webhook that
+   * posts its own body (its recipient is ""), `required` for a service that
+   * sends to the recipient (a chat channel, an address).
+   */
+  readonly recipients: 'none' | 'required';
+}
+
+/** What hand-written subscriptions are checked against. */
 export interface SubscriptionTarget {
-  /** The webhook service's name. */
-  readonly serviceName: string;
-  /** The names of the configured triggers. */
-  readonly triggerNames: readonly string[];
+  /** The services the configuration defines. */
+  readonly services: readonly ConfiguredService[];
+  /** The configuration's default triggers, which short forms subscribe to. */
+  readonly defaults: DefaultTriggers;
   /** The construct path of the notifications configuration, for messages. */
   readonly path: string;
+  /**
+   * Triggers whose subscription the templates of other triggers read (they
+   * share a Backstage item, see shared-items.ts): only from the per-trigger
+   * annotation, the short form or a label subscription.
+   *
+   * @default - none
+   */
+  readonly readByTemplates?: readonly string[];
 }
 
 /** What an Application's annotations are checked against. */
@@ -23,18 +43,38 @@ export interface SubscriptionSource {
   /** The webhook service's name. */
   readonly serviceName: string;
   /** The configured triggers. */
-  readonly triggers: ReadonlyArray<{ readonly triggerName: string }>;
+  readonly triggers: readonly ItemMember[];
   /** The notifications construct. */
   readonly node: { readonly path: string };
+}
+
+/**
+ * The services and default triggers of a configuration this library writes:
+ * one webhook service, whose `defaultTriggers.<service>` lists every trigger.
+ */
+export function subscriptionTarget(source: SubscriptionSource): SubscriptionTarget {
+  const triggers = source.triggers.map(t => t.triggerName);
+  return {
+    services: [{ name: source.serviceName, triggers, recipients: 'none' }],
+    defaults: { all: [], byService: { [source.serviceName]: triggers } },
+    path: source.node.path,
+    readByTemplates: [...sharedItems(source.triggers).consulted],
+  };
 }
 
 /**
  * Problems with an Application's own annotations (or an ApplicationSet
  * template's): Argo CD's notification state must not be written from git, the
  * entity ref must be the one given to the construct, and hand-written
- * subscriptions must name the configured service and triggers.
+ * subscriptions must yield only destinations the configuration sends to,
+ * each once.
  */
-export function applicationAnnotationProblems(annotations: Record<string, string>, entityRef: string, source: SubscriptionSource): string[] {
+export function applicationAnnotationProblems(
+  annotations: Record<string, string>,
+  entityRef: string,
+  source: SubscriptionSource,
+  subscribed: readonly string[] = [],
+): string[] {
   // The common case: the entity ref and nothing of Argo CD's notifications.
   let relevant = annotations[ENTITY_REF_ANNOTATION] !== entityRef && ENTITY_REF_ANNOTATION in annotations;
   for (const key in annotations) {
@@ -49,94 +89,124 @@ export function applicationAnnotationProblems(annotations: Record<string, string
   if (ENTITY_REF_ANNOTATION in annotations && annotations[ENTITY_REF_ANNOTATION] !== entityRef) {
     problems.push(`annotation "${ENTITY_REF_ANNOTATION}" is set from entityRef ("${entityRef}") and must not be changed to "${annotations[ENTITY_REF_ANNOTATION]}": change entityRef instead`);
   }
-  problems.push(...subscriptionAnnotationProblems(annotations, {
-    serviceName: source.serviceName,
-    triggerNames: source.triggers.map(t => t.triggerName),
-    path: source.node.path,
-  }));
+  problems.push(...subscriptionAnnotationProblems(annotations, subscriptionTarget(source), subscribed));
   return problems;
 }
 
 /**
  * Problems with subscriptions written by hand into an Application's
- * annotations: each must name the configured webhook service and one of its
- * triggers. Subscribing the service to one of Argo CD's built-in triggers
- * sends their templates, which have no webhook section: a GET with a non-JSON
- * body. Any other service or trigger is not in the configuration this library
- * writes, so nothing would ever be sent.
+ * annotations, judged by the destinations Argo CD derives from them
+ * (`annotationDestinations`): each must be a service and trigger the
+ * configuration defines, with a recipient of the kind the service takes, and
+ * each annotation must yield at least one. Argo CD notifies each distinct
+ * (trigger, service, recipient) once, so a webhook given recipients posts the
+ * same notification once per recipient. Subscribing to one of Argo CD's
+ * built-in triggers sends their templates, which have no webhook section: a
+ * GET with a non-JSON body.
  */
-export function subscriptionAnnotationProblems(annotations: Record<string, string>, target: SubscriptionTarget): string[] {
+export function subscriptionAnnotationProblems(
+  annotations: Record<string, string>,
+  target: SubscriptionTarget,
+  subscribed: readonly string[] = [],
+): string[] {
+  let any = false;
+  for (const key in annotations) {
+    if (key.startsWith(SUBSCRIBE_PREFIX) || key.startsWith(SUBSCRIPTIONS_PREFIX)) any = true;
+  }
+  if (!any) return [];
+  const derived = annotationDestinations(annotations, target.defaults);
+  const problems = derived.misread.map(m => `${m}; or let the library write the subscriptions`);
+  for (const { key, source, count, why } of derived.sources) {
+    if (count === 0) problems.push(noDestination(key, source, why, annotations, target));
+  }
+  const triggerNames = target.services.flatMap(s => s.triggers);
+  const names = (list: readonly string[]) => [...new Set(list)].join(', ');
+  const byService = new Map(target.services.map(s => [s.name, s]));
+  const recipientsOf = new Map<string, string[]>();
+  for (const d of dedupDestinations(derived.destinations)) {
+    const where = d.source;
+    const service = byService.get(d.service);
+    if (service === undefined) {
+      const known = target.services.map(s => `"${s.name}"`).join(', ');
+      problems.push(`${where} names service "${d.service}", which ${target.path} does not define (its service is ${known}), so no notification would ever be sent: use ${known}`);
+    } else if (ARGOCD_BUILTIN_TRIGGERS.includes(d.trigger)) {
+      problems.push(`${where} subscribes to Argo CD's built-in trigger "${d.trigger}", whose template has no webhook section, so Argo CD would send a GET that Backstage cannot read: subscribe to the library's triggers (${names(triggerNames)}), or leave subscriptions to the library`);
+    } else if (!service.triggers.includes(d.trigger)) {
+      problems.push(d.trigger === ''
+        ? `${where} names no trigger, so no notification would ever be sent: name one of ${names(service.triggers)}`
+        : `${where} names trigger "${d.trigger}", which ${target.path} does not define, so no notification would ever be sent: use one of ${names(service.triggers)}, or add the trigger`);
+    } else if (service.recipients === 'none' && d.recipient !== '') {
+      const key = `${where}|${d.service}`;
+      recipientsOf.set(key, [...(recipientsOf.get(key) ?? []), d.recipient]);
+    } else if (service.recipients === 'required' && d.recipient === '') {
+      problems.push(`${where} subscribes service "${d.service}" without a recipient, so it has nowhere to send: name the recipient`);
+    }
+  }
+  problems.push(...unreadSubscriptionProblems(annotations, target, derived.destinations, subscribed));
+  for (const [key, recipients] of recipientsOf) {
+    const [where, service] = key.split('|');
+    const distinct = [...new Set(recipients)];
+    const list = distinct.map(r => `"${r}"`).join(', ');
+    problems.push(`${where} gives the webhook service "${service}" the recipient${distinct.length > 1 ? 's' : ''} ${list}, but a webhook posts its own body: Argo CD sends the same notification once per distinct recipient of a trigger, in addition to the library's, and the recipient does not choose who is notified: leave the value empty (""), and choose who is notified with BackstageTrigger.withRecipients`);
+  }
+  return [...new Set(problems)];
+}
+
+/**
+ * Subscriptions to triggers whose subscription other templates read, in a
+ * form they cannot see: those templates would take the application for not
+ * subscribed, and show their own text where the other's belongs.
+ */
+function unreadSubscriptionProblems(
+  annotations: Record<string, string>,
+  target: SubscriptionTarget,
+  destinations: readonly EngineDestination[],
+  subscribed: readonly string[],
+): string[] {
+  const read = new Set(target.readByTemplates ?? []);
+  if (read.size === 0) return [];
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(annotations)) {
-    if (key.startsWith(SUBSCRIBE_PREFIX)) {
-      const parts = key.slice(SUBSCRIBE_PREFIX.length).split('.');
-      if (parts.length === 1) {
-        problems.push(...serviceProblems(key, parts[0], target));
-      } else if (parts.length === 2) {
-        problems.push(...triggerProblems(key, parts[0], target), ...serviceProblems(key, parts[1], target));
-      } else {
-        problems.push(`annotation "${key}" is not a subscription Argo CD understands: use "${SUBSCRIBE_PREFIX}<trigger>.<service>", or let the library write the subscriptions`);
-      }
-    } else if (key === SUBSCRIPTIONS_ANNOTATION) {
-      problems.push(...subscriptionsListProblems(value, target));
+  for (const service of target.services) {
+    const seen = new Set(subscribed);
+    if (`${SUBSCRIBE_PREFIX}${service.name}` in annotations) service.triggers.forEach(t => seen.add(t));
+    for (const t of service.triggers) if (`${SUBSCRIBE_PREFIX}${t}.${service.name}` in annotations) seen.add(t);
+    for (const d of dedupDestinations(destinations)) {
+      if (d.service !== service.name || !read.has(d.trigger) || seen.has(d.trigger)) continue;
+      problems.push(`${d.source} subscribes to trigger "${d.trigger}", which shares its Backstage item with other triggers whose templates tell whether the application receives it from the annotation "${SUBSCRIBE_PREFIX}${d.trigger}.${service.name}", the short form or a label subscription, never from this one, so they would show their own text where its belongs: subscribe with "${SUBSCRIBE_PREFIX}${d.trigger}.${service.name}": "" (or the triggers property) instead`);
     }
   }
   return problems;
 }
 
-function triggerProblems(where: string, trigger: string, target: SubscriptionTarget): string[] {
-  if (ARGOCD_BUILTIN_TRIGGERS.includes(trigger)) {
-    return [`annotation "${where}" subscribes to Argo CD's built-in trigger "${trigger}", whose template has no webhook section, so Argo CD would send a GET that Backstage cannot read: subscribe to the library's triggers (${target.triggerNames.join(', ')}), or leave subscriptions to the library`];
+/** Why a subscription annotation (or list entry) yields no destination. */
+function noDestination(
+  key: string,
+  source: string,
+  why: string | undefined,
+  annotations: Record<string, string>,
+  target: SubscriptionTarget,
+): string {
+  if (!key.startsWith(SUBSCRIBE_PREFIX)) {
+    return `${source} yields no destination (${why ?? 'it has no entries'}), so Argo CD never notifies through it: give each entry a trigger list and destinations with recipients, for the webhook recipients: [""]`;
   }
-  if (!target.triggerNames.includes(trigger)) {
-    return [`annotation "${where}" names trigger "${trigger}", which ${target.path} does not define, so no notification would ever be sent: use one of ${target.triggerNames.join(', ')}, or add the trigger`];
+  const value = annotations[key];
+  if (value.split(';').every(r => r.trim() === '') && value !== '') {
+    return `${source} has the value ${JSON.stringify(value)}, which names no recipient, so Argo CD derives no destination from it and it never notifies: leave the value empty ("") for the webhook`;
   }
-  return [];
-}
-
-function serviceProblems(where: string, service: string, target: SubscriptionTarget): string[] {
-  if (service !== target.serviceName) {
-    return [`annotation "${where}" names service "${service}", which ${target.path} does not define (its service is "${target.serviceName}"), so no notification would ever be sent: use "${target.serviceName}"`];
+  const parts = key.slice(SUBSCRIBE_PREFIX.length).split('.');
+  const service = parts.length >= 2 ? parts[1] : parts[0];
+  const known = target.services.map(s => `"${s.name}"`).join(', ');
+  if (!target.services.some(s => s.name === service)) {
+    return `${source} names service "${service}", which ${target.path} does not define (its service is ${known}), so no notification would ever be sent: use ${known}`;
   }
-  return [];
-}
-
-/**
- * The `notifications.argoproj.io/subscriptions` annotation holds a YAML list of
- * `{trigger: [names], destinations: [{service, recipients}]}`.
- */
-function subscriptionsListProblems(value: string, target: SubscriptionTarget): string[] {
-  const where = SUBSCRIPTIONS_ANNOTATION;
-  let list: unknown;
-  try {
-    list = yamlModule().parse(value);
-  } catch (e: any) {
-    return [`annotation "${where}" is not valid YAML (${String(e.message).split('\n')[0]}), so Argo CD ignores the Application's subscriptions: fix it, or let the library write the subscriptions`];
-  }
-  if (!Array.isArray(list)) {
-    return [`annotation "${where}" must hold a YAML list of subscriptions: fix it, or let the library write the subscriptions`];
-  }
-  const problems: string[] = [];
-  for (const entry of list) {
-    const triggers = asList(entry?.trigger);
-    const destinations = asList(entry?.destinations);
-    if (triggers.length === 0) problems.push(`annotation "${where}" has an entry without triggers: name at least one`);
-    for (const t of triggers) problems.push(...triggerProblems(where, String(t), target));
-    for (const d of destinations) problems.push(...serviceProblems(where, String(d?.service), target));
-  }
-  return problems;
-}
-
-function asList(value: unknown): any[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
+  return `${source} subscribes service "${service}" to its default triggers, which ${target.path} does not list, so it never notifies: subscribe to each trigger with notifications.argoproj.io/subscribe.<trigger>.${service}`;
 }
 
 /** What subscribing to triggers is checked against. */
 export interface TriggerSource {
   readonly node: { readonly path: string };
   hasTrigger(triggerName: string): boolean;
-  definesTrigger(trigger: { readonly triggerName: string }): boolean;
+  definesTrigger(trigger: { readonly triggerName: string; readonly _isCopy: boolean }): boolean;
 }
 
 /**
@@ -144,14 +214,22 @@ export interface TriggerSource {
  * configuration defines (the same object in the same app, the same name for a
  * configuration known by attributes).
  */
-export function subscribedTriggerProblems(source: TriggerSource, triggers: ReadonlyArray<{ readonly triggerName: string }>): string[] {
+export function subscribedTriggerProblems(
+  source: TriggerSource,
+  triggers: ReadonlyArray<{ readonly triggerName: string; readonly _isCopy: boolean }>,
+): string[] {
+  const imported = !('addTrigger' in source);
   return triggers
     .filter(t => !source.definesTrigger(t))
-    .map(t =>
-      source.hasTrigger(t.triggerName)
-        ? `trigger "${t.triggerName}" is a different definition from the one of that name on ${source.node.path}: subscribe with the same BackstageTrigger object`
-        : `subscribes to trigger "${t.triggerName}", which ${source.node.path} does not define, so no notification would ever be sent: ${
-          'addTrigger' in source ? 'add it with notifications.addTrigger()' : 'add it to the platform\'s configuration and to the attributes'
-        }, or remove it from triggers`,
-    );
+    .map(t => {
+      if (!source.hasTrigger(t.triggerName)) {
+        return `subscribes to trigger "${t.triggerName}", which ${source.node.path} does not define, so no notification would ever be sent: ${
+          imported ? 'add it to the platform\'s configuration and to the attributes' : 'add it with notifications.addTrigger()'
+        }, or remove it from triggers`;
+      }
+      if (imported && t._isCopy) {
+        return `trigger "${t.triggerName}" is a copy made with withScope or withRecipients, but an app repository only refers to the platform's configuration, whose template sends its own scope and recipients: subscribe with the attributes' trigger (notifications.triggers, or BackstageTrigger.fromTriggerName), and change scope or recipients in the platform's repository`;
+      }
+      return `trigger "${t.triggerName}" is a different definition from the one of that name on ${source.node.path}: subscribe with the same BackstageTrigger object`;
+    });
 }

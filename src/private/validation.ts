@@ -89,24 +89,43 @@ export interface ParsedEntityRef {
   readonly name: string;
 }
 
+/** What a ref without kind or namespace stands for, as Backstage's catalog reads the field it is in. */
+export interface EntityRefDefaults {
+  /** The kind of a ref without one (`Group` for an owner, `System` for a system). */
+  readonly kind: string;
+  /** The namespace of a ref without one: the referring entity's. */
+  readonly namespace: string;
+  /** An example ref, for messages. */
+  readonly example: string;
+}
+
 /**
- * Parses `kind:[namespace/]name`. The kind is required: Backstage resolves
- * notification recipients by kind (a group's members, a component's owner).
- * Refs are case-insensitive in Backstage's catalog, but the notifications
- * backend stores a `user:` recipient as written, where only the lowercase form
- * (the user's identity) would see it; the parsed ref is therefore lowercased,
- * as Backstage's own `stringifyEntityRef` writes refs.
+ * Parses `kind:[namespace/]name`, or with `defaults` Backstage's
+ * `[kind:][namespace/]name` (catalog-model `parseEntityRef`: a '/' before the
+ * first ':' means there is no kind). Each part must be one an entity can
+ * have (catalog-model's default validators), or the ref can name no entity:
+ * the catalog rejects an empty part, and keeps any other as a dangling
+ * relation that reaches no one. Without defaults the kind is required:
+ * Backstage resolves notification recipients by kind (a group's members, a
+ * component's owner). Refs are case-insensitive in Backstage's catalog, but
+ * the notifications backend stores a `user:` recipient as written, where only
+ * the lowercase form (the user's identity) would see it; the parsed ref is
+ * therefore lowercased, as Backstage's own `stringifyEntityRef` writes refs.
  */
-export function parseEntityRef(ref: string): ParsedEntityRef | string {
-  const fix = 'use "kind:namespace/name", for example "component:default/order-service"';
-  const colon = ref.indexOf(':');
-  if (colon < 0) {
+export function parseEntityRef(ref: string, defaults?: EntityRefDefaults): ParsedEntityRef | string {
+  const fix = defaults
+    ? `use "[kind:][namespace/]name", for example "${defaults.example}"`
+    : 'use "kind:namespace/name", for example "component:default/order-service"';
+  let colon = ref.indexOf(':');
+  const firstSlash = ref.indexOf('/');
+  if (defaults && firstSlash >= 0 && firstSlash < colon) colon = -1;
+  if (colon < 0 && !defaults) {
     return `entity ref "${ref}" has no kind, so Backstage cannot route the notification: ${fix}`;
   }
-  const kind = ref.slice(0, colon);
+  const kind = colon < 0 ? defaults!.kind : ref.slice(0, colon);
   const rest = ref.slice(colon + 1);
   const slash = rest.indexOf('/');
-  const namespace = slash < 0 ? 'default' : rest.slice(0, slash);
+  const namespace = slash < 0 ? defaults?.namespace ?? 'default' : rest.slice(0, slash);
   const name = slash < 0 ? rest : rest.slice(slash + 1);
   if (kind.length > 63 || !ENTITY_KIND.test(kind)) {
     return `entity ref "${ref}" has an invalid kind "${kind}": ${fix}`;

@@ -92,6 +92,11 @@ export interface Fixture {
   readonly times?: string[];
   /** Real seconds to pause before each state when requests are really sent (engine run with sendTo). */
   readonly waits?: number[];
+  /**
+   * The order to run triggers in: these first, in this order, the others
+   * after. Argo CD runs them in a random order (it ranges over a Go map).
+   */
+  readonly triggerOrder?: string[];
 }
 
 export interface EngineOptions {
@@ -187,6 +192,34 @@ export function readAsKubernetes(manifests: string): DumpRun {
     const res = spawnSync(bin, ['-manifests', file, '-dump'], { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
     const status = res.status ?? -1;
     return { status, stderr: res.stderr, docs: status === 0 ? JSON.parse(res.stdout) : undefined };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One annotation set, with the configuration's default triggers, for `engineDestinations`. */
+export interface DestinationsCase {
+  readonly annotations: Record<string, string>;
+  /** `defaultTriggers`. */
+  readonly defaultTriggers: string[];
+  /** `defaultTriggers.<service>`. */
+  readonly serviceDefaultTriggers: Record<string, string[]>;
+}
+
+/**
+ * The destinations notifications-engine's GetDestinations derives from each
+ * annotation set (repeats included, annotations in sorted key order), as the
+ * Go model reads them (engine/subscriptions.go).
+ */
+export function engineDestinations(cases: DestinationsCase[]): Array<Array<{ trigger: string; service: string; recipient: string }>> {
+  const bin = buildEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+  try {
+    const file = path.join(dir, 'destinations.json');
+    fs.writeFileSync(file, JSON.stringify(cases));
+    const res = spawnSync(bin, ['-destinations', file], { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+    if (res.status !== 0) throw new Error(`engine exited ${res.status}: ${res.stderr}`);
+    return JSON.parse(res.stdout);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

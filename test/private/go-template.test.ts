@@ -25,8 +25,9 @@ describe('jsonStringAction', () => {
 
   test('every placeholder reads app nil-safely', () => {
     for (const [name, expr] of Object.entries(PLACEHOLDERS)) {
-      // Only metadata fields, which every object has, are read directly.
-      expect(expr).toMatch(/^(\.app\.metadata\.(name|namespace)|\(dig .* \.app\)|\$revision|\$instance|\(index \.app\.metadata\.annotations "backstage\.io\/entity-ref"\))$/);
+      // Only metadata fields, which every object has, are read directly; the
+      // entity ref (lowercased) is set whenever a trigger fires, by its guard.
+      expect(expr).toMatch(/^(\.app\.metadata\.(name|namespace)|\(dig .* \.app\)|\$revision|\$instance|\(index \.app\.metadata\.annotations "backstage\.io\/entity-ref" \| lower\))$/);
       expect(usesPlaceholder(`x {${name}}`, name)).toBe(true);
     }
   });

@@ -4,6 +4,7 @@
  * rules.
  */
 import { createHash } from 'crypto';
+import { isUnpresentableToken } from '../../private/tolerant-token';
 import { appConfigIndex, backstageEnv, mountsAppConfig, parseSubstitution } from '../backstage-side';
 import { ConfigDoc, Inventory, KubeObject } from '../inventory';
 import { Report, Rule, RuleMeta, YamlPath } from '../model';
@@ -169,7 +170,8 @@ function checkCredential(doc: ConfigDoc, path: YamlPath, option: 'token' | 'secr
       fix: `write the reference alone: options.${option}: "\${${refs[0].name}}"`,
     });
     ok = false;
-  } else if (literal !== '' || fallbacks.some(f => f !== '')) {
+  } else if (literal !== '' || fallbacks.some(f => f !== '' && !isUnpresentableToken(f))) {
+    // A fallback no request can present (this library's ${VAR:-VAR-unset-∅}) only keeps Backstage running.
     report({
       severity: 'error',
       where,
@@ -179,7 +181,8 @@ function checkCredential(doc: ConfigDoc, path: YamlPath, option: 'token' | 'secr
       fix: `keep the whole ${option} in the environment variable: options.${option}: "\${${refs[0].name}}"`,
     });
   }
-  const simple = refs.length === 1 && literal === '' && !refs[0].hasFallback;
+  const tolerant = refs.length === 1 && literal === '' && refs[0].hasFallback && fallbacks.every(f => f !== '' && isUnpresentableToken(f));
+  const simple = refs.length === 1 && literal === '' && (!refs[0].hasFallback || tolerant);
   return {
     ok,
     credential: {

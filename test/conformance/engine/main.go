@@ -479,14 +479,6 @@ type subscribed struct {
 	dest    destination
 }
 
-func recipientsOf(value string) []string {
-	var out []string
-	for _, r := range strings.Split(value, ";") {
-		out = append(out, strings.TrimSpace(r))
-	}
-	return out
-}
-
 func (cfg *config) subscriptionsOf(app object) ([]subscribed, error) {
 	var out []subscribed
 	seen := map[subscribed]bool{}
@@ -496,31 +488,9 @@ func (cfg *config) subscriptionsOf(app object) ([]subscribed, error) {
 			out = append(out, s)
 		}
 	}
-	annotations, _ := mapAt(app, "metadata", "annotations")
-	for _, k := range sortedKeysAny(annotations) {
-		if !strings.HasPrefix(k, subscribePrefix) {
-			continue
-		}
-		v, _ := annotations[k].(string)
-		parts := strings.Split(strings.TrimPrefix(k, subscribePrefix), ".")
-		switch len(parts) {
-		case 2:
-			for _, r := range recipientsOf(v) {
-				add(subscribed{parts[0], destination{parts[1], r}})
-			}
-		case 1:
-			triggers := cfg.defaultTriggers[parts[0]]
-			if len(triggers) == 0 {
-				triggers = cfg.defaultTriggers[""]
-			}
-			for _, t := range triggers {
-				for _, r := range recipientsOf(v) {
-					add(subscribed{t, destination{parts[0], r}})
-				}
-			}
-		default:
-			return nil, fmt.Errorf("annotation %s: invalid subscription key", k)
-		}
+	// The annotations as pkg/subscriptions reads them (subscriptions.go).
+	for _, s := range getDestinations(stringAnnotations(app), cfg.defaultTriggers[""], serviceDefaultTriggers(cfg.defaultTriggers)) {
+		add(s)
 	}
 	labels, _ := mapAt(app, "metadata", "labels")
 	for _, s := range cfg.subscriptions {
@@ -626,6 +596,8 @@ type fixture struct {
 	// Waits are real seconds to pause before each state, when requests are
 	// really sent: the time between two reconciles of the Application.
 	Waits []float64 `json:"waits"`
+	// TriggerOrder is the order to run triggers in (order.go).
+	TriggerOrder []string `json:"triggerOrder"`
 }
 
 type fixtureResult struct {
@@ -726,7 +698,7 @@ func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m
 			}
 			byTrigger[s.trigger] = append(byTrigger[s.trigger], s.dest)
 		}
-		for _, trigger := range order {
+		for _, trigger := range runOrder(order, fx.TriggerOrder) {
 			conds, ok := cfg.triggers[trigger]
 			if !ok {
 				step.SendErrors = append(step.SendErrors, fmt.Sprintf("trigger %q is not configured", trigger))
@@ -921,7 +893,12 @@ func main() {
 	dump := flag.Bool("dump", false, "print the manifests as Kubernetes reads them, as JSON, and exit")
 	sendTo := flag.String("send-to", "", "really send every request, through go-retryablehttp, to this base URL instead of the configured host")
 	tokenKey := flag.String("token-key", "backstage-token", "key of -token in the notifications secret")
+	destinations := flag.String("destinations", "", "print the destinations GetDestinations derives from each annotation set of this JSON corpus, and exit")
 	flag.Parse()
+	if *destinations != "" {
+		runDestinations(*destinations)
+		return
+	}
 
 	docs, err := readManifests(strings.Split(*manifests, ","))
 	if err != nil {
