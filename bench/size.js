@@ -5,7 +5,8 @@
 'use strict';
 const path = require('path');
 const { Chart, Testing } = require('cdk8s');
-const { ArgoCdBackstageNotifications, BackstageTrigger, CONFIGURATION_LIMIT_BYTES } = require(path.join(__dirname, '..', 'lib'));
+const { ArgoCdBackstageNotifications, BackstageTrigger } = require(path.join(__dirname, '..', 'lib'));
+const { CONFIGURATION_LIMIT_BYTES } = ArgoCdBackstageNotifications;
 
 function bytes(triggers) {
   const chart = new Chart(Testing.app(), 'size');

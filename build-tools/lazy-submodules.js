@@ -9,6 +9,7 @@
 //   node build-tools/lazy-submodules.js lib/index.js
 'use strict';
 const fs = require('fs');
+const path = require('path');
 
 const file = process.argv[2];
 const js = fs.readFileSync(file, 'utf-8');
@@ -18,7 +19,9 @@ const lazy = js.replace(eager, (_line, name, module) => {
   count++;
   return `Object.defineProperty(exports, "${name}", { enumerable: true, configurable: true, get: function () { return __importStar(require("${module}")); } });`;
 });
-const expected = (js.match(/^exports\.\w+ = .*= void 0;$/m)?.[0].match(/exports\.\w+/g) ?? []).length;
+// The submodules the source declares (src/index.ts beside lib/).
+const source = fs.readFileSync(path.join(path.dirname(file), '..', 'src', 'index.ts'), 'utf-8');
+const expected = (source.match(/^export \* as \w+ from '\.\/imports\//gm) ?? []).length;
 const already = (js.match(/^Object\.defineProperty\(exports, "\w+", \{ enumerable: true, configurable: true, get: function \(\) \{ return __importStar\(require\("\.\/imports\//gm) ?? []).length;
 if (count === 0 && already === expected && expected > 0) {
   // jsii did not emit the file again: it is lazy already.

@@ -7,10 +7,6 @@ import { checkPromLabelName, checkPromLabelValue, promString, templateText } fro
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
 import { checkYamlSafe } from './private/yaml-safety';
 
-/** Alert names, for routing them in Alertmanager. */
-export const DELIVERY_FAILED_ALERT = 'ArgoCdBackstageNotificationsFailed';
-export const TRIGGERS_NOT_EVALUATED_ALERT = 'ArgoCdBackstageTriggersNotEvaluated';
-
 /** The labels of notifications-engine's counters, which the rules select on themselves. */
 const ENGINE_LABELS = ['trigger', 'service', 'succeeded', 'name', 'triggered'];
 
@@ -109,6 +105,12 @@ export interface NotificationsAlertRulesProps {
  * condition: <error>` and records no event.
  */
 export class NotificationsAlertRules extends Construct {
+  /** The name of the alert on failed deliveries, for routing it in Alertmanager: `ArgoCdBackstageNotificationsFailed`. */
+  public static readonly DELIVERY_FAILED_ALERT: string = 'ArgoCdBackstageNotificationsFailed';
+
+  /** The name of the alert on triggers no longer evaluated, for routing it in Alertmanager: `ArgoCdBackstageTriggersNotEvaluated`. */
+  public static readonly TRIGGERS_NOT_EVALUATED_ALERT: string = 'ArgoCdBackstageTriggersNotEvaluated';
+
   /** The PrometheusRule. */
   public readonly resource: ApiObject;
 
@@ -161,7 +163,7 @@ export class NotificationsAlertRules extends Construct {
               name: 'argocd-backstage-notifications',
               rules: [
                 {
-                  alert: DELIVERY_FAILED_ALERT,
+                  alert: NotificationsAlertRules.DELIVERY_FAILED_ALERT,
                   expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`sum by (trigger) (${counted(failed(), promDuration(deliveryWindow))}) > 0`),
                   labels: { severity },
                   annotations: {
@@ -170,7 +172,7 @@ export class NotificationsAlertRules extends Construct {
                   },
                 },
                 {
-                  alert: TRIGGERS_NOT_EVALUATED_ALERT,
+                  alert: NotificationsAlertRules.TRIGGERS_NOT_EVALUATED_ALERT,
                   expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`(sum(${counted(evaluated(), promDuration(evalWindow))}) or vector(0)) == 0`),
                   for: '5m',
                   labels: { severity },

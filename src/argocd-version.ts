@@ -1,4 +1,5 @@
 import { ARGOCD_EXPR_VERSIONS } from './private/expr-parser';
+import { compareVersions } from './private/versions';
 
 /**
  * The Argo CD release a notifications configuration targets, for the syntax
@@ -64,15 +65,4 @@ export class ArgoCdVersion {
 function minorOf(version: string): string | undefined {
   const match = /^v?(\d+)\.(\d+)(\.\d+)?$/.exec(version.trim());
   return match ? `${Number(match[1])}.${Number(match[2])}` : undefined;
-}
-
-/** Compares dotted versions numerically. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }

@@ -2,10 +2,6 @@ import { Yaml } from 'cdk8s';
 import { ArgoCdInstance } from './instance';
 import { tolerantTokenReference } from './private/tolerant-token';
 
-/** The environment variable Backstage reads the Argo CD token from by default. */
-export const DEFAULT_TOKEN_ENV_VAR = 'ARGOCD_NOTIFICATIONS_TOKEN';
-/** The subject Backstage records as the origin of Argo CD's notifications. */
-export const DEFAULT_SUBJECT = 'argocd-notifications';
 
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Backstage's environment substitution: the whole value is `${NAME}`. */
@@ -100,6 +96,12 @@ export interface BackstageAppConfigOptions {
  * Kubernetes; `RhdhNotifications` puts it into a ConfigMap for RHDH.
  */
 export class BackstageAppConfig {
+  /** The environment variable Backstage reads the Argo CD token from by default: `ARGOCD_NOTIFICATIONS_TOKEN`. */
+  public static readonly DEFAULT_TOKEN_ENV_VAR: string = 'ARGOCD_NOTIFICATIONS_TOKEN';
+
+  /** The subject Backstage records as the origin of Argo CD's notifications by default: `argocd-notifications`. */
+  public static readonly DEFAULT_SUBJECT: string = 'argocd-notifications';
+
   /**
    * The fragment for Argo CD's notifications token.
    *
@@ -124,8 +126,8 @@ export class BackstageAppConfig {
   private constructor(options: BackstageAppConfigOptions) {
     this.instances = [...(options.instances ?? [])];
     const unnamed = this.instances.length === 0 || options.tokenEnvVars !== undefined || options.subject !== undefined;
-    this.tokenEnvVars = unnamed ? [...(options.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR])] : [];
-    this.subject = options.subject ?? DEFAULT_SUBJECT;
+    this.tokenEnvVars = unnamed ? [...(options.tokenEnvVars ?? [BackstageAppConfig.DEFAULT_TOKEN_ENV_VAR])] : [];
+    this.subject = options.subject ?? BackstageAppConfig.DEFAULT_SUBJECT;
     this.otherExternalAccess = (options.otherExternalAccess ?? []).map(e => JSON.parse(JSON.stringify(e)));
     if (unnamed && this.tokenEnvVars.length === 0) {
       throw new Error('BackstageAppConfig: tokenEnvVars is empty, so Backstage would accept no token: give at least one environment variable name');

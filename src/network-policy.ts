@@ -6,11 +6,6 @@ import { plus } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
 
-/** The NetworkPolicy that confines the notifications controller. */
-export const EGRESS_POLICY_NAME = 'argocd-notifications-controller-egress';
-/** The NetworkPolicy that admits Argo CD into Backstage. */
-export const INGRESS_POLICY_NAME = 'backstage-ingress-from-argocd';
-
 /**
  * Properties of `NotificationsEgressPolicy`.
  */
@@ -48,6 +43,9 @@ export interface NotificationsEgressPolicyProps {
  * notification service it uses (Slack, email, …) must be allowed too.
  */
 export class NotificationsEgressPolicy extends Construct {
+  /** The name of the NetworkPolicy: `argocd-notifications-controller-egress`. */
+  public static readonly POLICY_NAME: string = 'argocd-notifications-controller-egress';
+
   /** The NetworkPolicy. */
   public readonly policy: kplus.NetworkPolicy;
   /** The labels of the notifications controller's pods. */
@@ -75,7 +73,7 @@ export class NotificationsEgressPolicy extends Construct {
     }
 
     this.policy = new kp.NetworkPolicy(this, 'Resource', {
-      metadata: { name: EGRESS_POLICY_NAME, namespace: n.namespace },
+      metadata: { name: NotificationsEgressPolicy.POLICY_NAME, namespace: n.namespace },
       selector: kp.Pods.select(this, 'Controller', { labels: this.podLabels }),
       egress: { default: kp.NetworkPolicyTrafficDefault.DENY },
     });
@@ -86,7 +84,7 @@ export class NotificationsEgressPolicy extends Construct {
       dnsPorts.flatMap(p => [kp.NetworkPolicyPort.udp(p), kp.NetworkPolicyPort.tcp(p)]),
     );
     this.policy.addEgressRule(anywhere, apiServerPorts.map(p => kp.NetworkPolicyPort.tcp(p)));
-    claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', n.namespace, EGRESS_POLICY_NAME);
+    claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', n.namespace, NotificationsEgressPolicy.POLICY_NAME);
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
 }
@@ -141,6 +139,9 @@ export interface BackstageIngressPolicyProps {
  * Argo CD's namespace (and the namespaces you add).
  */
 export class BackstageIngressPolicy extends Construct {
+  /** The name of the NetworkPolicy: `backstage-ingress-from-argocd`. */
+  public static readonly POLICY_NAME: string = 'backstage-ingress-from-argocd';
+
   /** The NetworkPolicy. */
   public readonly policy: kplus.NetworkPolicy;
 
@@ -167,20 +168,20 @@ export class BackstageIngressPolicy extends Construct {
 
     const port = kp.NetworkPolicyPort.tcp(portNumber);
     this.policy = new kp.NetworkPolicy(this, 'Resource', {
-      metadata: { name: INGRESS_POLICY_NAME, namespace: props.namespace },
+      metadata: { name: BackstageIngressPolicy.POLICY_NAME, namespace: props.namespace },
       selector: kp.Pods.select(this, 'Backstage', { labels }),
       ingress: { default: kp.NetworkPolicyTrafficDefault.DENY },
     });
     namespaces.forEach((ns, i) => {
       this.policy.addIngressRule(kp.Namespaces.select(this, `Namespace${i}`, { names: [ns] }), [port]);
     });
-    claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', props.namespace, INGRESS_POLICY_NAME);
+    claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', props.namespace, BackstageIngressPolicy.POLICY_NAME);
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
 }
 
 /** The pod labels of the notifications controller, as each flavour deploys it. */
-export function notificationsControllerLabels(n: ArgoCdBackstageNotifications): { [key: string]: string } {
+function notificationsControllerLabels(n: ArgoCdBackstageNotifications): { [key: string]: string } {
   return n.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS
     ? { 'app.kubernetes.io/name': `${n.argocdInstanceName}-notifications-controller` }
     : { 'app.kubernetes.io/name': 'argocd-notifications-controller' };

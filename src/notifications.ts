@@ -3,13 +3,15 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdVersion } from './argocd-version';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
-import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis, WebhookDeliveryOptions } from './delivery';
+import { WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { ArgoCdInstance } from './instance';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
 import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attributes-json';
 import { configurationProblems, selectorOf, subscriptionName } from './private/configuration';
+import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from './private/delivery';
+import { BACKSTAGE_NOTIFICATIONS_PATH, NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME, NOTIFICATIONS_SECRET_NAME } from './private/names';
 import { appCollisions, claimObject, objectCollisions, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { conditionTest, sharedItems, subscriptionTest } from './private/shared-items';
@@ -22,24 +24,16 @@ import {
   parseBaseUrl,
 } from './private/validation';
 import { addWarning, warnDuringValidation } from './private/warnings';
-import { BackstageToken, NOTIFICATIONS_SECRET_NAME } from './token';
+import { BackstageToken } from './token';
 import { BackstageTrigger } from './trigger';
 
-/** The ConfigMap standard Argo CD reads its notifications configuration from. */
-export const NOTIFICATIONS_CONFIGMAP_NAME = 'argocd-notifications-cm';
-/** The only NotificationsConfiguration the argocd-operator reads. */
-export const NOTIFICATIONS_CONFIGURATION_NAME = 'default-notifications-configuration';
-/** The path of Backstage's notifications API. */
-export const BACKSTAGE_NOTIFICATIONS_PATH = '/api/notifications/notifications';
-/** The API server's limit on one ConfigMap's data: 1 MiB. */
-export const CONFIGURATION_LIMIT_BYTES = 1024 * 1024;
 /**
  * About what one trigger with its template adds to the configuration:
  * measured by `node bench/size.js`, 1,770 bytes for a custom trigger with a
  * title, 2,020 with a description too, 2,807 for a built-in one (with its
  * scope).
  */
-export const BYTES_PER_TRIGGER = 2_000;
+const BYTES_PER_TRIGGER = 2_000;
 /**
  * Above this, the object is applied server-side: client-side apply copies the
  * whole object (JSON-escaped, so somewhat larger) into an annotation limited,
@@ -284,6 +278,25 @@ export interface ArgoCdBackstageNotificationsProps {
  * Argo CD flavour reads; plus the token Secret when the token is given by value.
  */
 export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBackstageNotifications {
+  /** The ConfigMap standard Argo CD reads its notifications configuration from: `argocd-notifications-cm`. */
+  public static readonly CONFIG_MAP_NAME: string = NOTIFICATIONS_CONFIGMAP_NAME;
+
+  /**
+   * The name of the `NotificationsConfiguration` the argocd-operator (and so
+   * OpenShift GitOps) reads, the only one: `default-notifications-configuration`.
+   */
+  public static readonly CUSTOM_RESOURCE_NAME: string = NOTIFICATIONS_CONFIGURATION_NAME;
+
+  /** The path of Backstage's notifications API, appended to `backstageUrl`: `/api/notifications/notifications`. */
+  public static readonly BACKSTAGE_NOTIFICATIONS_PATH: string = BACKSTAGE_NOTIFICATIONS_PATH;
+
+  /**
+   * The most bytes of data (keys and values) the configuration may take: the
+   * 1 MiB the API server accepts in one ConfigMap, which this library holds
+   * the custom resource to as well. See `configurationBytes`.
+   */
+  public static readonly CONFIGURATION_LIMIT_BYTES: number = 1024 * 1024;
+
   /**
    * Refers to a notifications configuration that another app (the platform
    * team's repository) synthesizes. Nothing is synthesized for it:
@@ -749,10 +762,10 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     const bytes = this.configurationBytes;
     const what = `the notifications configuration takes ${bytes.toLocaleString('en-US')} bytes with ${this._triggers.length} triggers`;
     const fix = `use fewer triggers or shorter texts (about ${BYTES_PER_TRIGGER.toLocaleString('en-US')} bytes per trigger)`;
-    if (bytes > CONFIGURATION_LIMIT_BYTES) {
-      return [`${what}, more than the ${CONFIGURATION_LIMIT_BYTES.toLocaleString('en-US')} bytes (1 MiB) the API server accepts in one ConfigMap or custom resource, so the sync would fail: ${fix}`];
+    if (bytes > ArgoCdBackstageNotifications.CONFIGURATION_LIMIT_BYTES) {
+      return [`${what}, more than the ${ArgoCdBackstageNotifications.CONFIGURATION_LIMIT_BYTES.toLocaleString('en-US')} bytes (1 MiB) the API server accepts in one ConfigMap or custom resource, so the sync would fail: ${fix}`];
     }
-    if (bytes > CONFIGURATION_LIMIT_BYTES * 0.8) {
+    if (bytes > ArgoCdBackstageNotifications.CONFIGURATION_LIMIT_BYTES * 0.8) {
       warnDuringValidation(this, `${what}, over 80% of the 1 MiB the API server accepts: ${fix} before it fails`);
     }
     return [];

@@ -1,7 +1,7 @@
 import { ApiObject, Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BackstageAppConfig, DEFAULT_TOKEN_ENV_VAR, ExternalAccessEntry } from './backstage-app-config';
+import { BackstageAppConfig, ExternalAccessEntry } from './backstage-app-config';
 import { BackstageV1Alpha5 } from './imports/rhdh-backstage-rhdh.redhat.com';
 import { ArgoCdInstance } from './instance';
 import { ArgoCdBackstageNotifications } from './notifications';
@@ -9,17 +9,8 @@ import { claimObject, objectCollisions } from './private/object-registry';
 import { checkNamespace, checkObjectName } from './private/validation';
 import { BackstageToken } from './token';
 
-/** The app-config file name inside the app-config ConfigMap. */
-export const RHDH_APP_CONFIG_KEY = 'app-config.argocd-notifications.yaml';
-/** The key RHDH's dynamic plugins installer reads. */
-export const RHDH_DYNAMIC_PLUGINS_KEY = 'dynamic-plugins.yaml';
-
-/**
- * The RHDH dynamic plugins that notifications need: the notifications UI and
- * backend, and signals for live updates. All are disabled by default in
- * `dynamic-plugins.default.yaml`.
- */
-export const RHDH_NOTIFICATIONS_PLUGINS = [
+/** See `RhdhNotifications.NOTIFICATIONS_PLUGINS`; this copy is the one the library reads. */
+const NOTIFICATIONS_PLUGINS: readonly string[] = [
   './dynamic-plugins/dist/backstage-plugin-notifications',
   './dynamic-plugins/dist/backstage-plugin-notifications-backend-dynamic',
   './dynamic-plugins/dist/backstage-plugin-signals',
@@ -178,6 +169,20 @@ export interface RhdhNotificationsProps {
  * the rhdh-operator `Backstage` resource that wires them.
  */
 export class RhdhNotifications extends Construct {
+  /** The key of the app-config fragment in the app-config ConfigMap: `app-config.argocd-notifications.yaml`. */
+  public static readonly APP_CONFIG_KEY: string = 'app-config.argocd-notifications.yaml';
+
+  /** The key RHDH's dynamic plugins installer reads from the dynamic plugins ConfigMap: `dynamic-plugins.yaml`. */
+  public static readonly DYNAMIC_PLUGINS_KEY: string = 'dynamic-plugins.yaml';
+
+  /**
+   * The RHDH dynamic plugins that notifications need, which the dynamic
+   * plugins ConfigMap enables: the notifications UI and backend, and signals
+   * for live updates. All are disabled by default in
+   * `dynamic-plugins.default.yaml`.
+   */
+  public static readonly NOTIFICATIONS_PLUGINS: string[] = [...NOTIFICATIONS_PLUGINS];
+
   /** The app-config fragment. */
   public readonly appConfig: BackstageAppConfig;
   /** The app-config ConfigMap (one data key, as newer RHDH operators require). */
@@ -200,7 +205,7 @@ export class RhdhNotifications extends Construct {
     const ownInstance = own?.instance;
     // An Argo CD side with no instance name is accepted as the unnamed instance.
     const unnamed = own !== undefined && ownInstance === undefined;
-    const tokenEnvVars = unnamed ? props.tokenEnvVars ?? [DEFAULT_TOKEN_ENV_VAR] : [];
+    const tokenEnvVars = unnamed ? props.tokenEnvVars ?? [BackstageAppConfig.DEFAULT_TOKEN_ENV_VAR] : [];
     // The Argo CD side's own instance may be listed in instances too.
     const same = (i: ArgoCdInstance) => ownInstance !== undefined && i.name === ownInstance.name && i.subject === ownInstance.subject
       && JSON.stringify(i.tokenEnvVars) === JSON.stringify(ownInstance.tokenEnvVars);
@@ -241,7 +246,7 @@ export class RhdhNotifications extends Construct {
       problems.push(`otherExternalAccess reads ${otherEnvVars.map(v => `\${${v}}`).join(', ')}, which the Backstage resource would not set, so RHDH would refuse to start: name the Secrets that hold them in extraEnvSecrets`);
     }
     const plugins = [
-      ...RHDH_NOTIFICATIONS_PLUGINS.map(pkg => ({ package: pkg, disabled: false })),
+      ...NOTIFICATIONS_PLUGINS.map(pkg => ({ package: pkg, disabled: false })),
       ...(props.otherDynamicPlugins ?? []).map(dynamicPlugin),
     ];
     problems.push(...dynamicPluginProblems(props.otherDynamicPlugins ?? []));
@@ -250,7 +255,7 @@ export class RhdhNotifications extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: appConfigName, namespace: this.namespace },
-      data: { [RHDH_APP_CONFIG_KEY]: this.appConfig.toYaml() },
+      data: { [RhdhNotifications.APP_CONFIG_KEY]: this.appConfig.toYaml() },
     });
 
     this.dynamicPluginsConfigMap = new ApiObject(this, 'DynamicPlugins', {
@@ -258,7 +263,7 @@ export class RhdhNotifications extends Construct {
       kind: 'ConfigMap',
       metadata: { name: dynamicPluginsName, namespace: this.namespace },
       data: {
-        [RHDH_DYNAMIC_PLUGINS_KEY]: Yaml.stringify({
+        [RhdhNotifications.DYNAMIC_PLUGINS_KEY]: Yaml.stringify({
           includes: ['dynamic-plugins.default.yaml'],
           plugins,
         }),
@@ -268,14 +273,15 @@ export class RhdhNotifications extends Construct {
     const ownVar = unnamed ? tokenEnvVars[0] : ownInstance?.tokenEnvVars[0];
     this._tokenSecret = own !== undefined && ownVar !== undefined
       ? own.token._bindBackstage(this, this.namespace, tokenSecretName, ownVar)
-      : BackstageToken.fromSecret()._bindBackstage(this, this.namespace, tokenSecretName, acceptedVars[0] ?? DEFAULT_TOKEN_ENV_VAR);
+      : BackstageToken.fromSecret()._bindBackstage(
+        this, this.namespace, tokenSecretName, acceptedVars[0] ?? BackstageAppConfig.DEFAULT_TOKEN_ENV_VAR);
 
     if (props.backstageName !== undefined) {
       this.backstage = new BackstageV1Alpha5(this, 'Backstage', {
         metadata: { name: props.backstageName, namespace: this.namespace },
         spec: {
           application: {
-            appConfig: { configMaps: [{ name: appConfigName, key: RHDH_APP_CONFIG_KEY }] },
+            appConfig: { configMaps: [{ name: appConfigName, key: RhdhNotifications.APP_CONFIG_KEY }] },
             // The token Secret whole, not key by key: a key that is missing
             // (an instance added before its token) leaves its variable unset,
             // which the fragment tolerates, instead of keeping the pod from
@@ -314,7 +320,7 @@ function dynamicPlugin(entry: DynamicPluginEntry): Record<string, unknown> {
  */
 function dynamicPluginProblems(entries: DynamicPluginEntry[]): string[] {
   const problems: string[] = [];
-  const seen = new Set<string>(RHDH_NOTIFICATIONS_PLUGINS);
+  const seen = new Set<string>(NOTIFICATIONS_PLUGINS);
   entries.forEach((entry, i) => {
     const what = `otherDynamicPlugins[${i}]`;
     const pkg = entry.packageName;
@@ -323,7 +329,7 @@ function dynamicPluginProblems(entries: DynamicPluginEntry[]): string[] {
       return;
     }
     if (seen.has(pkg)) {
-      problems.push(RHDH_NOTIFICATIONS_PLUGINS.includes(pkg)
+      problems.push(NOTIFICATIONS_PLUGINS.includes(pkg)
         ? `${what} lists ${pkg}, which the notifications integration enables itself: remove it`
         : `${what} lists ${pkg} a second time, which RHDH's installer rejects: keep one entry`);
     }

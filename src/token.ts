@@ -9,16 +9,15 @@ import {
 } from './imports/external-secrets-external-secrets.io';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_TOKEN } from './private/argocd-sync';
 import { memo, plus } from './private/lazy';
+import { NOTIFICATIONS_SECRET_NAME } from './private/names';
 import { claimObject, claimSecretKey } from './private/object-registry';
 import { isPlaceholder } from './private/placeholder';
 import { checkObjectName, checkSecretKey } from './private/validation';
 import { addWarning } from './private/warnings';
 import { ExternalSecretStoreKind } from './secret-store';
 
-/** The Secret Argo CD's notifications controller resolves `$key` references from. */
-export const NOTIFICATIONS_SECRET_NAME = 'argocd-notifications-secret';
 /** The key the Backstage token is stored under by default. */
-export const DEFAULT_TOKEN_KEY = 'backstage-token';
+const DEFAULT_TOKEN_KEY = 'backstage-token';
 
 /** Minimum length of a token given with `fromValue`. */
 const MIN_TOKEN_LENGTH = 32;
@@ -107,6 +106,15 @@ const TOKEN_ANNOTATIONS = { [SYNC_WAVE]: WAVE_TOKEN, [SYNC_OPTIONS]: 'Prune=fals
  * Where Argo CD finds the static token it presents to Backstage.
  */
 export abstract class BackstageToken {
+  /**
+   * The Secret Argo CD's notifications controller resolves `$key` references
+   * from, and the default of `fromSecret`: `argocd-notifications-secret`.
+   */
+  public static readonly DEFAULT_SECRET_NAME: string = NOTIFICATIONS_SECRET_NAME;
+
+  /** The key the token is stored under by default: `backstage-token`. */
+  public static readonly DEFAULT_KEY: string = DEFAULT_TOKEN_KEY;
+
   /**
    * A token that already exists in a Secret, created outside this app (by hand,
    * a sealed secret or a secret manager). Nothing is synthesized: the token

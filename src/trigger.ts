@@ -16,26 +16,15 @@ import {
   SCOPE_VALUE,
   scopeLines,
 } from './private/go-template';
-import { SUBSCRIPTION_VARIABLES } from './private/shared-items';
+import { SharedItemLink, SHOWN_DECLARATION, SUBSCRIPTION_VARIABLES } from './private/shared-items';
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel } from './private/validation';
 import { checkYamlSafe } from './private/yaml-safety';
 import { NotificationRecipients } from './recipients';
 import { NotificationScope } from './scope';
 import { NotificationSeverity } from './severity';
 
-/**
- * Bound of a notification title, in characters (Unicode code points):
- * Backstage stores it in varchar(255), which PostgreSQL counts in characters.
- */
-export const MAX_TITLE_CHARS = 255;
-/** Bound of a topic, in characters: varchar(255) as well. */
-export const MAX_TOPIC_CHARS = 255;
-/**
- * Bound of a description, in characters. Even if each were a 4-byte character
- * escaped as two \uXXXX sequences, the whole body stays below 32 kB, far from
- * Backstage's 100 kB request limit.
- */
-export const MAX_DESCRIPTION_CHARS = 2048;
+/** See `BackstageTrigger.CREATED_WINDOW_MINUTES`. */
+const CREATED_WINDOW_MINUTES = 15;
 
 /**
  * Fires only for Applications that name their Backstage entity. Explicit
@@ -46,14 +35,6 @@ const ENTITY_GUARD = [
   `app.metadata.annotations["${ENTITY_REF_ANNOTATION}"] != nil`,
   `app.metadata.annotations["${ENTITY_REF_ANNOTATION}"] != ""`,
 ].join(' and ');
-
-/**
- * How long after its creation an application can still be notified as
- * created: long enough for a notifications controller that restarts or lags,
- * short enough that an application first subscribed later is not announced
- * as new.
- */
-export const CREATED_WINDOW_MINUTES = 15;
 
 /**
  * True until Argo CD records the first notification of the application in
@@ -186,6 +167,32 @@ export interface CustomTriggerProps {
  * be sent as a GET with a non-JSON body.
  */
 export class BackstageTrigger {
+  /**
+   * The longest title a notification carries, in characters (Unicode code
+   * points): Backstage stores it in varchar(255), which PostgreSQL counts in
+   * characters. Longer titles are cut.
+   */
+  public static readonly MAX_TITLE_CHARS: number = 255;
+
+  /** The longest topic, in characters: varchar(255) as well. Longer topics are cut. */
+  public static readonly MAX_TOPIC_CHARS: number = 255;
+
+  /**
+   * The longest description, in characters. Even if each were a 4-byte
+   * character escaped as two \uXXXX sequences, the whole body stays below
+   * 32 kB, far from Backstage's 100 kB request limit. Longer descriptions are
+   * cut.
+   */
+  public static readonly MAX_DESCRIPTION_CHARS: number = 2048;
+
+  /**
+   * How long after its creation an application can still be notified as
+   * created (`CREATED`), in minutes: long enough for a notifications
+   * controller that restarts or lags, short enough that an application first
+   * subscribed later is not announced as new.
+   */
+  public static readonly CREATED_WINDOW_MINUTES: number = CREATED_WINDOW_MINUTES;
+
   /** Sync finished successfully. Once per revision. */
   public static readonly SYNC_SUCCEEDED = BackstageTrigger.builtIn({
     event: 'sync-succeeded',
@@ -637,52 +644,16 @@ export class BackstageTrigger {
 
   /** The members of the payload object, one per line. */
   private payloadLines(): string {
-    const payload: string[] = [`    "title": ${jsonStringAction(this.title, MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined)}`];
+    const payload: string[] = [`    "title": ${jsonStringAction(this.title, BackstageTrigger.MAX_TITLE_CHARS, canRenderEmpty(this.title) ? this.titleFallback() : undefined)}`];
     if (this.description !== undefined) {
-      payload.push(`    "description": ${jsonStringAction(this.description, MAX_DESCRIPTION_CHARS)}`);
+      payload.push(`    "description": ${jsonStringAction(this.description, BackstageTrigger.MAX_DESCRIPTION_CHARS)}`);
     }
     payload.push(
       '    "link": {{ printf "%v/applications/%v/%v" $argocdUrl .app.metadata.namespace .app.metadata.name | toJson }}',
       `    "severity": ${JSON.stringify(this.severity.value)}`,
-      `    "topic": ${jsonStringAction(this.topic, MAX_TOPIC_CHARS, canRenderEmpty(this.topic) ? DEFAULT_TOPIC : undefined)}`,
+      `    "topic": ${jsonStringAction(this.topic, BackstageTrigger.MAX_TOPIC_CHARS, canRenderEmpty(this.topic) ? DEFAULT_TOPIC : undefined)}`,
     );
     if (this.scope.text !== undefined) payload.push(`    "scope": ${SCOPE_VALUE}`);
     return payload.join(',\n');
   }
-}
-
-/**
- * A trigger above another in their shared item, as its template tests it.
- * @internal
- */
-export interface SharedItemLink {
-  /** The trigger whose payload is shown when both tests hold. */
-  readonly trigger: BackstageTrigger;
-  /** A Go template test of its condition. */
-  readonly condition: string;
-  /** A Go template test of the application's subscription to it. */
-  readonly subscribed: string;
-}
-
-/** The variable that names the trigger whose payload a shared item's template shows. */
-const SHOWN_DECLARATION = '{{- $shown := "" -}}';
-
-/**
- * The body a template would have without the triggers above it in a shared
- * item: what the trigger itself says. The doctor reads bodies the library
- * wrote with it, whatever the rest of their configuration.
- * @internal
- */
-export function ownPayloadBody(body: string): string {
-  const lines = body.split('\n');
-  const variables = SUBSCRIPTION_VARIABLES.split('\n');
-  const chain = lines.findIndex((l, i) => l === variables[0] && lines[i + 1] === variables[1] && lines[i + 2] === SHOWN_DECLARATION);
-  if (chain < 0 || !lines[chain + 3]?.startsWith('{{- if and ')) return body;
-  lines.splice(chain, 4);
-  const open = lines.indexOf('  "payload": {');
-  const own = lines.indexOf('{{- else }}', open);
-  const close = lines.indexOf('{{- end }}', own);
-  if (open < 0 || own < 0 || close < 0 || !lines[open + 1].startsWith('{{- if eq $shown ')) return body;
-  lines.splice(open + 1, close - open, ...lines.slice(own + 1, close));
-  return lines.join('\n');
 }

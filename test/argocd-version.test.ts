@@ -1,7 +1,7 @@
 import { ArgoCdVersion, BackstageTrigger } from '../src';
 import { chart, notifications, validationErrors } from './util';
-import { compareVersions } from '../src/argocd-version';
 import { checkExpression } from '../src/private/conditions';
+import { compareVersions } from '../src/private/versions';
 
 test.each([
   ['2.4', '1.8.9'],

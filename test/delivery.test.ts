@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { chart, configData, notifications, synth, validationErrors, YAML } from './util';
-import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from '../src/delivery';
+import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from '../src/private/delivery';
 import { warningsOf } from '../src/private/warnings';
 
 test('durations are emitted as integer nanoseconds, the form the engine decodes', () => {

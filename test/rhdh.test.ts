@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { BackstageToken, RhdhNotifications, RHDH_NOTIFICATIONS_PLUGINS } from '../src';
+import { BackstageToken, RhdhNotifications } from '../src';
 import { chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
 import { warningsOf } from '../src/private/warnings';
 
@@ -37,7 +37,7 @@ test('the dynamic plugins ConfigMap enables notifications and signals on top of 
       { package: './dynamic-plugins/dist/backstage-plugin-signals-backend-dynamic', disabled: false },
     ],
   });
-  expect(RHDH_NOTIFICATIONS_PLUGINS).toHaveLength(4);
+  expect(RhdhNotifications.NOTIFICATIONS_PLUGINS).toHaveLength(4);
 });
 
 test('by default nothing secret is synthesized; the Secret is referenced', () => {

@@ -6,7 +6,7 @@
  */
 import { BackstageTrigger, NotificationScope, NotificationSeverity, NotifyingApplication } from '../src';
 import { chart, configData, expectValid, notifications, synth, validationErrors, YAML } from './util';
-import { ownPayloadBody } from '../src/trigger';
+import { ownPayloadBody } from '../src/private/shared-items';
 
 const S = BackstageTrigger.SYNC_SUCCEEDED;
 const D = BackstageTrigger.DEPLOYED;

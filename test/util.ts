@@ -2,7 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { ArgoCdBackstageNotifications, ArgoCdBackstageNotificationsProps, ArgoCdFlavor } from '../src';
-import { ownPayloadBody } from '../src/trigger';
+import { ownPayloadBody } from '../src/private/shared-items';
 
 export const BACKSTAGE_URL = 'https://backstage.example.com';
 export const ARGOCD_URL = 'https://argocd.example.com';

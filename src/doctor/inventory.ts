@@ -9,9 +9,8 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { ArgoCdVersion } from '../argocd-version';
-import { NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME } from '../notifications';
-import { NOTIFICATIONS_SECRET_NAME } from '../token';
 import { parseYamlSpan, SourceFile, TextSpan, Where, YamlPath, YamlView } from './model';
+import { NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME, NOTIFICATIONS_SECRET_NAME } from '../private/names';
 
 export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe.';
 export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';

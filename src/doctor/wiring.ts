@@ -22,7 +22,7 @@ import {
   TriggerDef,
 } from './inventory';
 import { parseYamlSpan, TextSpan, Where, YamlPath, YamlView } from './model';
-import { BACKSTAGE_NOTIFICATIONS_PATH } from '../notifications';
+import { BACKSTAGE_NOTIFICATIONS_PATH } from '../private/names';
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS } from '../private/validation';
 
 /** The secret reference notifications-engine replaces in a service's YAML (`[$][\w-_]+`). */

@@ -4,12 +4,13 @@
  * `context`.
  */
 import { Duration } from 'cdk8s';
-import { deliveryProblems, WebhookDeliveryOptions } from '../delivery';
-import { NotificationsConfig, ServiceDef } from '../doctor/inventory';
-import { BACKSTAGE_NOTIFICATIONS_PATH } from '../notifications';
+import { WebhookDeliveryOptions } from '../delivery';
 import { isRecord, str } from './code';
 import { kubeValue } from './spec-props';
 import { MigrationState, TODO_ARGOCD_URL, TODO_BACKSTAGE_URL } from './state';
+import { NotificationsConfig, ServiceDef } from '../doctor/inventory';
+import { deliveryProblems } from '../private/delivery';
+import { BACKSTAGE_NOTIFICATIONS_PATH } from '../private/names';
 import { checkDnsLabel, checkSecretKey } from '../private/validation';
 
 /** The webhook service that posts to Backstage. */

@@ -15,10 +15,11 @@
  * object, and the rest (labels, annotations, finalizers, deletionTimestamp,
  * ...) is optional.
  */
-import { ArgoCdVersion, compareVersions } from '../argocd-version';
+import { ArgoCdVersion } from '../argocd-version';
 import { PRESENCE_NODES, PRESENCE_ROOT, PresenceNode } from './application-presence';
 import { DataPath, ELEMENT, PathSet, Presence, provesTrue, UnguardedRead, unguardedReads } from './expr-guards';
 import { EXPR_FEATURES, parseExpr } from './expr-parser';
+import { compareVersions } from './versions';
 
 /** ObjectMeta fields the API server sets on every object. */
 const OBJECT_META_ALWAYS: ReadonlySet<string> = new Set(['name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion', 'generation']);

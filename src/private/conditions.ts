@@ -3,9 +3,10 @@
  * CD's notifications engine compiles them: with expr-lang, whose version
  * depends on the Argo CD release.
  */
-import { ArgoCdVersion, compareVersions } from '../argocd-version';
+import { ArgoCdVersion } from '../argocd-version';
 import { EXPR_FEATURES, ExprSyntaxError, formatExprError, parseExpr, stripExprComments } from './expr-parser';
 import { checkExprTypes } from './expr-types';
+import { compareVersions } from './versions';
 
 export interface ConditionCheck {
   /** Errors: the expression would not compile, so the whole configuration would fail to load. */

@@ -28,6 +28,7 @@
  * trigger name.
  */
 import type { NotificationSeverity } from '../severity';
+import type { BackstageTrigger } from '../trigger';
 import { ExprNode, parseExpr } from './expr-parser';
 
 /** What this module reads of a trigger. */
@@ -246,4 +247,38 @@ function fieldPath(node: ExprNode): string[] | undefined {
   }
   if (cur.kind !== 'identifier' || cur.name !== 'app' || keys.length === 0) return undefined;
   return keys;
+}
+
+/**
+ * A trigger above another in their shared item, as its template tests it.
+ */
+export interface SharedItemLink {
+  /** The trigger whose payload is shown when both tests hold. */
+  readonly trigger: BackstageTrigger;
+  /** A Go template test of its condition. */
+  readonly condition: string;
+  /** A Go template test of the application's subscription to it. */
+  readonly subscribed: string;
+}
+
+/** The variable that names the trigger whose payload a shared item's template shows. */
+export const SHOWN_DECLARATION = '{{- $shown := "" -}}';
+
+/**
+ * The body a template would have without the triggers above it in a shared
+ * item: what the trigger itself says. The doctor reads bodies the library
+ * wrote with it, whatever the rest of their configuration.
+ */
+export function ownPayloadBody(body: string): string {
+  const lines = body.split('\n');
+  const variables = SUBSCRIPTION_VARIABLES.split('\n');
+  const chain = lines.findIndex((l, i) => l === variables[0] && lines[i + 1] === variables[1] && lines[i + 2] === SHOWN_DECLARATION);
+  if (chain < 0 || !lines[chain + 3]?.startsWith('{{- if and ')) return body;
+  lines.splice(chain, 4);
+  const open = lines.indexOf('  "payload": {');
+  const own = lines.indexOf('{{- else }}', open);
+  const close = lines.indexOf('{{- end }}', own);
+  if (open < 0 || own < 0 || close < 0 || !lines[open + 1].startsWith('{{- if eq $shown ')) return body;
+  lines.splice(open + 1, close - open, ...lines.slice(own + 1, close));
+  return lines.join('\n');
 }

@@ -20,7 +20,7 @@ import {
   NotifyingApplication,
   SubscriptionMode,
 } from '../../src';
-import { ownPayloadBody } from '../../src/trigger';
+import { ownPayloadBody } from '../../src/private/shared-items';
 
 const S = BackstageTrigger.SYNC_SUCCEEDED;
 const D = BackstageTrigger.DEPLOYED;

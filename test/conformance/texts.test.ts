@@ -8,7 +8,9 @@ import * as YAML from 'yaml';
 import { requestProblems } from './backstage';
 import { replay } from './engine';
 import { ARGOCD_URL, BACKSTAGE_URL, editConfig, ENTITY_REF, FLAVORS, TOKEN } from './setup';
-import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageTrigger, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, MAX_TOPIC_CHARS, NotifyingApplication } from '../../src';
+import { ArgoCdBackstageNotifications, ArgoCdFlavor, BackstageTrigger, NotifyingApplication } from '../../src';
+
+const { MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, MAX_TOPIC_CHARS } = BackstageTrigger;
 
 /** 1-, 2-, 3- and 4-byte UTF-8 characters, repeated past every bound. */
 const MULTIBYTE = 'aé日🚀'.repeat(1500);

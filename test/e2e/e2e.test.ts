@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { deliver, deliveryProblems, http, RunningBackend, startBackend, userToken } from './backstage';
-import { ArgoCdBackstageNotifications, BackstageToken, BackstageTrigger, NotifyingApplication, RhdhNotifications, RHDH_APP_CONFIG_KEY } from '../../src';
+import { ArgoCdBackstageNotifications, BackstageToken, BackstageTrigger, NotifyingApplication, RhdhNotifications } from '../../src';
 import { replay } from '../conformance/engine';
 import { conformanceFixtures, engineFixtures } from '../conformance/fixtures';
 
@@ -44,8 +44,8 @@ function synthesize(token: BackstageToken, tokenEnvVars?: string[]): Synthesized
 /** Writes the synthesized app-config fragment where the backend reads it, as RHDH mounts the ConfigMap. */
 function writeFragment(objects: any[]): string {
   const cm = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'argocd-notifications-app-config');
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fragment-')), RHDH_APP_CONFIG_KEY);
-  fs.writeFileSync(file, cm.data[RHDH_APP_CONFIG_KEY]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fragment-')), RhdhNotifications.APP_CONFIG_KEY);
+  fs.writeFileSync(file, cm.data[RhdhNotifications.APP_CONFIG_KEY]);
   return file;
 }
 

@@ -7,10 +7,11 @@
  * expr 1.17.8's, which also reports the syntax older expr versions lack), and
  * type-checked as expr's checker does without an environment.
  */
-import { ArgoCdVersion, compareVersions } from '../../argocd-version';
+import { ArgoCdVersion } from '../../argocd-version';
 import { checkExpression } from '../../private/conditions';
 import { EXPR_FEATURES, ExprFeature, parseExpr } from '../../private/expr-parser';
 import { checkExprTypes } from '../../private/expr-types';
+import { compareVersions } from '../../private/versions';
 import { isBlank } from '../condition-analysis';
 import { ConditionDef, ExprText, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';

@@ -3,7 +3,7 @@
  * `meta`, which also writes docs/doctor-rules.md and the README's table of
  * rules.
  */
-import { NOTIFICATIONS_CONFIGURATION_NAME } from '../../notifications';
+import { NOTIFICATIONS_CONFIGURATION_NAME } from '../../private/names';
 import { Inventory, KubeObject, NotificationsConfig } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
 import { quoted } from '../wiring';

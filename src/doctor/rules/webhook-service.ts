@@ -3,7 +3,7 @@
  * `meta`, which also writes docs/doctor-rules.md and the README's table of
  * rules.
  */
-import { BACKSTAGE_NOTIFICATIONS_PATH } from '../../notifications';
+import { BACKSTAGE_NOTIFICATIONS_PATH } from '../../private/names';
 import { Inventory, NotificationsConfig, ServiceDef } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
 import {
