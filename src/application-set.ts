@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
-import { IArgoCdBackstageNotifications } from './notifications';
+import { IArgoCdBackstageNotifications } from './notifications-base';
 import { appSetEntityRefs, RenderedEntityRef } from './private/appset-templates';
 import { applicationSetDeletionWarning } from './private/deletion';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';

@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s
 import { Construct } from 'constructs';
 import { CatalogInfoOptions, CatalogLink } from './catalog';
 import { Application, ApplicationSpec, toJson_ApplicationSpec } from './imports/argocd-application-argoproj.io';
-import { IArgoCdBackstageNotifications } from './notifications';
+import { IArgoCdBackstageNotifications } from './notifications-base';
 import { ARGOCD_APP_NAME, ARGOCD_APP_NAMESPACE, ARGOCD_APP_SELECTOR, ARGOCD_INSTANCE_NAME, ARGOCD_TRACKING_LABEL, CATALOG_KINDS } from './private/catalog';
 import { applicationDeletionWarning } from './private/deletion';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';

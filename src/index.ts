@@ -5,12 +5,9 @@
 
 // The Argo CD side.
 export { ArgoCdBackstageNotifications } from './notifications';
-export type {
-  ArgoCdBackstageNotificationsAttributes,
-  ArgoCdBackstageNotificationsProps,
-  IArgoCdBackstageNotifications,
-  LabelSubscriptionOptions,
-} from './notifications';
+export type { ArgoCdBackstageNotificationsProps } from './notifications';
+export { ArgoCdBackstageNotificationsBase } from './notifications-base';
+export type { ArgoCdBackstageNotificationsAttributes, IArgoCdBackstageNotifications, LabelSubscriptionOptions } from './notifications-base';
 export { NotifyingApplication } from './application';
 export type { NotifyingApplicationProps } from './application';
 export { NotifyingApplicationSet } from './application-set';

@@ -1,7 +1,8 @@
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArgoCdFlavor } from './flavor';
-import { ArgoCdBackstageNotifications, IArgoCdBackstageNotifications } from './notifications';
+import { ArgoCdBackstageNotifications } from './notifications';
+import { IArgoCdBackstageNotifications } from './notifications-base';
 import { plus } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';

@@ -1,18 +1,24 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { ArgoCdVersion } from './argocd-version';
 import { BackstageAppConfig, BackstageAppConfigOptions } from './backstage-app-config';
 import { WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { ArgoCdInstance } from './instance';
+import {
+  ArgoCdBackstageNotificationsAttributes,
+  ArgoCdBackstageNotificationsBase,
+  IArgoCdBackstageNotifications,
+  LabelSubscriptionOptions,
+} from './notifications-base';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
 import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attributes-json';
-import { configurationProblems, selectorOf, subscriptionName } from './private/configuration';
+import { selectorOf } from './private/configuration';
 import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from './private/delivery';
 import { BACKSTAGE_NOTIFICATIONS_PATH, NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME, NOTIFICATIONS_SECRET_NAME } from './private/names';
-import { appCollisions, claimObject, objectCollisions, registerScanner } from './private/object-registry';
+import { appCollisions, claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { conditionTest, sharedItems, subscriptionTest } from './private/shared-items';
 import {
@@ -40,121 +46,6 @@ const BYTES_PER_TRIGGER = 2_000;
  * with the others, to 256 KiB.
  */
 const LAST_APPLIED_BUDGET_BYTES = 192 * 1024;
-
-/**
- * Options for `ArgoCdBackstageNotifications.addSubscription`.
- */
-export interface LabelSubscriptionOptions {
-  /**
-   * The labels an Application must carry (all of them) to be subscribed.
-   * The Application still needs its `backstage.io/entity-ref` annotation.
-   */
-  readonly matchLabels: { [key: string]: string };
-
-  /**
-   * The triggers to subscribe to. Each must be configured.
-   *
-   * @default - every trigger of the configuration, including ones added later
-   */
-  readonly triggers?: BackstageTrigger[];
-}
-
-/**
- * A notifications configuration, as Applications and ApplicationSets see it:
- * where it lives, its webhook service and the triggers it defines. Either an
- * `ArgoCdBackstageNotifications` in the same app, or one of another repository
- * referred to with `ArgoCdBackstageNotifications.fromAttributes`.
- */
-export interface IArgoCdBackstageNotifications extends IConstruct {
-  /** The Argo CD flavour. */
-  readonly flavor: ArgoCdFlavor;
-  /** The namespace of Argo CD and its notifications configuration. */
-  readonly namespace: string;
-  /** The webhook service's name. */
-  readonly serviceName: string;
-  /** The triggers the configuration defines. */
-  readonly triggers: BackstageTrigger[];
-
-  /**
-   * The Argo CD instance, among several that post to one Backstage.
-   *
-   * @default - the only instance
-   */
-  readonly instance?: ArgoCdInstance;
-
-  /** Whether a trigger of that name is defined. */
-  hasTrigger(triggerName: string): boolean;
-
-  /**
-   * Whether the configuration defines this trigger: the same object for a
-   * configuration in the same app, the same trigger name for one referred to
-   * by attributes.
-   */
-  definesTrigger(trigger: BackstageTrigger): boolean;
-
-  /** Whether a label-selector subscription selects an Application with these labels. */
-  selectsLabels(labels: { [key: string]: string }): boolean;
-
-  /**
-   * The triggers that label-selector subscriptions subscribe an Application
-   * with these labels to (none when no subscription selects it).
-   */
-  labelSubscriptionTriggers(labels: { [key: string]: string }): BackstageTrigger[];
-
-  /**
-   * The subscription annotation key for a trigger and the service:
-   * `notifications.argoproj.io/subscribe.<trigger>.<service>`.
-   */
-  subscriptionAnnotation(trigger: BackstageTrigger): string;
-}
-
-/**
- * What an app repository needs to know of the platform's notifications
- * configuration, to subscribe Applications to it without synthesizing it.
- */
-export interface ArgoCdBackstageNotificationsAttributes {
-  /**
-   * The triggers the configuration defines: the built-in ones by object
-   * (`BackstageTrigger.DEPLOYED`), custom ones by `BackstageTrigger.custom`
-   * with the same event or names, or by `BackstageTrigger.fromTriggerName`.
-   */
-  readonly triggers: BackstageTrigger[];
-
-  /**
-   * The Argo CD flavour.
-   *
-   * @default ArgoCdFlavor.STANDARD
-   */
-  readonly flavor?: ArgoCdFlavor;
-
-  /**
-   * The namespace of Argo CD.
-   *
-   * @default - the flavour's default namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * The webhook service's name.
-   *
-   * @default "backstage"
-   */
-  readonly serviceName?: string;
-
-  /**
-   * The configuration's label-selector subscriptions.
-   *
-   * @default - none
-   */
-  readonly subscriptions?: LabelSubscriptionOptions[];
-
-  /**
-   * The Argo CD instance, among several that post to one Backstage.
-   *
-   * @default - the only instance
-   */
-  readonly instance?: ArgoCdInstance;
-}
 
 /**
  * Properties of `ArgoCdBackstageNotifications`.
@@ -277,7 +168,7 @@ export interface ArgoCdBackstageNotificationsProps {
  * and template per event, and the Argo CD URL context, in the form the chosen
  * Argo CD flavour reads; plus the token Secret when the token is given by value.
  */
-export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBackstageNotifications {
+export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBase {
   /** The ConfigMap standard Argo CD reads its notifications configuration from: `argocd-notifications-cm`. */
   public static readonly CONFIG_MAP_NAME: string = NOTIFICATIONS_CONFIGMAP_NAME;
 
@@ -305,7 +196,26 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    * to a trigger it does not define is a synth error.
    */
   public static fromAttributes(scope: Construct, id: string, attrs: ArgoCdBackstageNotificationsAttributes): IArgoCdBackstageNotifications {
-    return new ImportedNotifications(scope, id, attrs);
+    /** Writes nothing, and checks only what it was told. */
+    class Import extends ArgoCdBackstageNotificationsBase {
+      constructor() {
+        super(scope, id, attrs);
+        this.node.addValidation({ validate: () => [...this._configurationProblems('attributes').map(p => `${this.node.path}: ${p}`), ...appCollisions(this)] });
+      }
+
+      /**
+       * By name: the definition lives in the platform's repository. A copy
+       * made with `withScope` or `withRecipients` would change what the
+       * platform's template sends, which an app repository cannot: only the
+       * attributes' own object of that name is defined, never another copy.
+       */
+      public definesTrigger(trigger: BackstageTrigger): boolean {
+        const known = this._triggers.find(t => t.triggerName === trigger.triggerName);
+        if (known === undefined) return false;
+        return known === trigger || (!known._isCopy && !trigger._isCopy);
+      }
+    }
+    return new Import();
   }
 
   /**
@@ -339,12 +249,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
   /** The notifications configuration: a ConfigMap or a NotificationsConfiguration. */
   public readonly resource: ApiObject;
-  /** The Argo CD flavour configured. */
-  public readonly flavor: ArgoCdFlavor;
-  /** The namespace the configuration is written to. */
-  public readonly namespace: string;
-  /** The webhook service name. */
-  public readonly serviceName: string;
   /** Where the token comes from. */
   public readonly token: BackstageToken;
   private readonly _tokenSecret: () => kplus.ISecret;
@@ -370,11 +274,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
   /** The name of the operator's ArgoCD instance. */
   public readonly argocdInstanceName: string;
   /**
-   * This Argo CD instance, when several post to one Backstage.
-   * @default - the only instance
-   */
-  public readonly instance?: ArgoCdInstance;
-  /**
    * Whether `argocdInstanceName` was left to its default.
    * @internal
    */
@@ -391,20 +290,20 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    */
   public readonly argocdVersion?: ArgoCdVersion;
 
-  private readonly _triggers: BackstageTrigger[] = [];
-  private readonly _subscriptions: LabelSubscriptionOptions[] = [];
   private dataCache?: { readonly triggers: number; readonly subscriptions: number; readonly data: Record<string, string> };
   private readonly delivery: WebhookDeliveryOptions;
 
   constructor(scope: Construct, id: string, props: ArgoCdBackstageNotificationsProps) {
-    super(scope, id);
-    this.flavor = props.flavor ?? ArgoCdFlavor.STANDARD;
-    this.namespace = props.namespace ?? this.flavor.defaultNamespace;
-    this.serviceName = props.serviceName ?? 'backstage';
+    super(scope, id, {
+      flavor: props.flavor,
+      namespace: props.namespace,
+      serviceName: props.serviceName,
+      instance: props.instance,
+      triggers: props.triggers ?? BackstageTrigger.defaults(),
+    });
     this.token = props.token ?? BackstageToken.fromSecret();
     this.argocdInstanceName = props.argocdInstanceName ?? 'openshift-gitops';
     this._instanceNameDefaulted = props.argocdInstanceName === undefined;
-    this.instance = props.instance;
     this.delivery = props.delivery ?? {};
     this.argocdVersion = props.argocdVersion;
     this.retryBudget = Duration.millis(retryBudgetMillis(this.delivery));
@@ -427,10 +326,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     for (const [key, value] of Object.entries(this.context())) {
       const contextProblem = checkPlainScalar(`context value ${key}`, value);
       if (contextProblem) problems.push(contextProblem);
-    }
-
-    for (const trigger of props.triggers ?? BackstageTrigger.defaults()) {
-      this.addTrigger(trigger);
     }
 
     problems.push(...deliveryProblems(this.delivery));
@@ -457,22 +352,12 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     if (this.controllerSwitch) {
       claimObject(this, this.controllerSwitch.apiVersion, this.controllerSwitch.kind, this.namespace, this.controllerSwitch.name);
     }
-    registerScanner(this);
-
     this.node.addValidation({
       validate: () => [
         ...unique([
           ...problems,
           ...this.token._problems(),
-          ...configurationProblems({
-            namespace: this.namespace,
-            serviceName: this.serviceName,
-            triggers: this._triggers,
-            subscriptions: this._subscriptions,
-            instance: this.instance,
-            describedBy: 'configuration',
-            defines: t => this._triggers.includes(t),
-          }),
+          ...this._configurationProblems('configuration'),
           ...this.triggerProblems(),
           ...this.sizeProblems(),
           ...objectCollisions(this),
@@ -485,11 +370,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
   /** The Secret that holds the token (synthesized only for `BackstageToken.fromValue`). */
   public get tokenSecret(): kplus.ISecret {
     return this._tokenSecret();
-  }
-
-  /** The triggers configured, in the order they were added. */
-  public get triggers(): BackstageTrigger[] {
-    return [...this._triggers];
   }
 
   /**
@@ -505,29 +385,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    */
   public addSubscription(options: LabelSubscriptionOptions): void {
     this._subscriptions.push(options);
-  }
-
-  /**
-   * Whether a label-selector subscription (`addSubscription`) selects an
-   * Application with these labels.
-   */
-  public selectsLabels(labels: { [key: string]: string }): boolean {
-    return this._subscriptions.some(s => Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v));
-  }
-
-  /**
-   * The triggers that label-selector subscriptions (`addSubscription`)
-   * subscribe an Application with these labels to.
-   */
-  public labelSubscriptionTriggers(labels: { [key: string]: string }): BackstageTrigger[] {
-    return triggersSelecting(this._subscriptions, this._triggers, labels);
-  }
-
-  /**
-   * Whether a trigger of that name is configured.
-   */
-  public hasTrigger(triggerName: string): boolean {
-    return this._triggers.some(t => t.triggerName === triggerName);
   }
 
   /** Whether this very trigger object is configured. */
@@ -570,14 +427,6 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
       ...(this.instance ? { instance: { name: this.instance.name, subject: this.instance.subject, tokenEnvVars: this.instance.tokenEnvVars } } : {}),
     };
     return `${JSON.stringify(data, null, 2)}\n`;
-  }
-
-  /**
-   * The subscription annotation key for a trigger and this service:
-   * `notifications.argoproj.io/subscribe.<trigger>.<service>`.
-   */
-  public subscriptionAnnotation(trigger: BackstageTrigger): string {
-    return subscriptionAnnotationKey(trigger.triggerName, this.serviceName);
   }
 
   /**
@@ -798,114 +647,10 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
   }
 }
 
-/**
- * A notifications configuration synthesized elsewhere, known by its
- * attributes: it writes nothing, and checks only what it was told.
- */
-class ImportedNotifications extends Construct implements IArgoCdBackstageNotifications {
-  public readonly flavor: ArgoCdFlavor;
-  public readonly namespace: string;
-  public readonly serviceName: string;
-  public readonly instance?: ArgoCdInstance;
-  private readonly _triggers: BackstageTrigger[];
-  private readonly _subscriptions: LabelSubscriptionOptions[];
-
-  constructor(scope: Construct, id: string, attrs: ArgoCdBackstageNotificationsAttributes) {
-    super(scope, id);
-    this.instance = attrs.instance;
-    this.flavor = attrs.flavor ?? ArgoCdFlavor.STANDARD;
-    this.namespace = attrs.namespace ?? this.flavor.defaultNamespace;
-    this.serviceName = attrs.serviceName ?? 'backstage';
-    this._triggers = [...attrs.triggers];
-    this._subscriptions = [...(attrs.subscriptions ?? [])];
-    registerScanner(this);
-    this.node.addValidation({
-      validate: () => [
-        ...configurationProblems({
-          namespace: this.namespace,
-          serviceName: this.serviceName,
-          triggers: this._triggers,
-          subscriptions: this._subscriptions,
-          instance: this.instance,
-          describedBy: 'attributes',
-          defines: t => this.definesTrigger(t),
-        }).map(p => `${this.node.path}: ${p}`),
-        ...appCollisions(this),
-      ],
-    });
-  }
-
-  public get triggers(): BackstageTrigger[] {
-    return [...this._triggers];
-  }
-
-  public hasTrigger(triggerName: string): boolean {
-    return this._triggers.some(t => t.triggerName === triggerName);
-  }
-
-  /**
-   * By name: the definition lives in the platform's repository. A copy made
-   * with `withScope` or `withRecipients` would change what the platform's
-   * template sends, which an app repository cannot: only the attributes' own
-   * object of that name is defined, never another copy.
-   */
-  public definesTrigger(trigger: BackstageTrigger): boolean {
-    const known = this._triggers.find(t => t.triggerName === trigger.triggerName);
-    if (known === undefined) return false;
-    return known === trigger || (!known._isCopy && !trigger._isCopy);
-  }
-
-  public selectsLabels(labels: { [key: string]: string }): boolean {
-    return this._subscriptions.some(s => Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v));
-  }
-
-  public labelSubscriptionTriggers(labels: { [key: string]: string }): BackstageTrigger[] {
-    return triggersSelecting(this._subscriptions, this._triggers, labels);
-  }
-
-  public subscriptionAnnotation(trigger: BackstageTrigger): string {
-    return subscriptionAnnotationKey(trigger.triggerName, this.serviceName);
-  }
-}
-
-/**
- * One string per trigger and service, shared by every Application that
- * subscribes: a fleet would otherwise hold thousands of copies of each key.
- */
-const annotationKeys = new Map<string, Map<string, string>>();
-
-function subscriptionAnnotationKey(triggerName: string, serviceName: string): string {
-  let byService = annotationKeys.get(triggerName);
-  if (byService === undefined) {
-    byService = new Map();
-    annotationKeys.set(triggerName, byService);
-  }
-  let key = byService.get(serviceName);
-  if (key === undefined) {
-    key = `notifications.argoproj.io/${subscriptionName(triggerName, serviceName)}`;
-    byService.set(serviceName, key);
-  }
-  return key;
-}
-
 function maybe(problems: string[], problem: string | undefined): void {
   if (problem) problems.push(problem);
 }
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-/** The triggers of the subscriptions that select these labels, each once, in order. */
-function triggersSelecting(
-  subscriptions: LabelSubscriptionOptions[],
-  all: BackstageTrigger[],
-  labels: { [key: string]: string },
-): BackstageTrigger[] {
-  const out = new Set<BackstageTrigger>();
-  for (const s of subscriptions) {
-    if (!Object.entries(s.matchLabels).every(([k, v]) => labels[k] === v)) continue;
-    for (const t of s.triggers ?? all) out.add(t);
-  }
-  return [...out];
 }

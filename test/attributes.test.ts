@@ -6,6 +6,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
   ArgoCdBackstageNotifications,
+  ArgoCdBackstageNotificationsBase,
   ArgoCdFlavor,
   BackstageTrigger,
   NotificationRecipients,
@@ -45,6 +46,43 @@ describe.each([['standard', ArgoCdFlavor.STANDARD], ['openshift-gitops', ArgoCdF
     expect(objects.map(o => o.kind)).toEqual(['Application']);
     expect(objects[0]).toEqual(singleApp);
     expect(Testing.synth(chart)).toEqual([singleApp]);
+  });
+});
+
+describe('the construct and its import share one base', () => {
+  test.each([['standard', ArgoCdFlavor.STANDARD, 'argocd'], ['openshift-gitops', ArgoCdFlavor.OPENSHIFT_GITOPS, 'openshift-gitops']])(
+    '%s: the same defaults of namespace and service, by the flavour',
+    (_name, flavor, namespace) => {
+      const { chart } = appRepo();
+      const n = notifications(new Chart(Testing.app(), 'platform'), { flavor });
+      const imported = ArgoCdBackstageNotifications.fromAttributes(chart, 'N', { flavor, triggers: BackstageTrigger.defaults() });
+      for (const c of [n, imported]) {
+        expect(c).toBeInstanceOf(ArgoCdBackstageNotificationsBase);
+        expect([c.flavor, c.namespace, c.serviceName, c.instance]).toEqual([flavor, namespace, 'backstage', undefined]);
+      }
+    },
+  );
+
+  test('the same answers about triggers, label subscriptions and annotations', () => {
+    const { n } = platform();
+    const imported = ArgoCdBackstageNotifications.fromAttributes(appRepo().chart, 'N', n.attributes());
+    const labels = { 'backstage.io/notify': 'true' };
+    for (const c of [n, imported]) {
+      expect(c.triggers.map(t => t.triggerName)).toEqual(n.triggers.map(t => t.triggerName));
+      expect([c.hasTrigger('on-suspended-backstage'), c.hasTrigger('on-missing-backstage')]).toEqual([true, false]);
+      expect([c.definesTrigger(SUSPENDED), c.definesTrigger(BackstageTrigger.HEALTH_MISSING)]).toEqual([true, false]);
+      expect([c.selectsLabels(labels), c.selectsLabels({})]).toEqual([true, false]);
+      expect(c.labelSubscriptionTriggers(labels)).toEqual([BackstageTrigger.DEPLOYED]);
+      expect(c.subscriptionAnnotation(SUSPENDED)).toBe('notifications.argoproj.io/subscribe.on-suspended-backstage.rhdh');
+    }
+  });
+
+  test('the triggers a caller gets are a copy', () => {
+    const { n } = platform();
+    const imported = ArgoCdBackstageNotifications.fromAttributes(appRepo().chart, 'N', n.attributes());
+    imported.triggers.pop();
+    n.triggers.pop();
+    expect([imported.triggers.length, n.triggers.length]).toEqual([5, 5]);
   });
 });
 
