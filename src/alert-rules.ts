@@ -6,6 +6,7 @@ import { claimObject, objectCollisions } from './private/object-registry';
 import { checkPromLabelName, checkPromLabelValue, promString, templateText } from './private/prometheus';
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
 import { checkYamlSafe } from './private/yaml-safety';
+import { NotificationsResource } from './resource';
 
 /** The labels of notifications-engine's counters, which the rules select on themselves. */
 const ENGINE_LABELS = ['trigger', 'service', 'succeeded', 'name', 'triggered'];
@@ -104,7 +105,7 @@ export interface NotificationsAlertRulesProps {
  * (`triggered="false"`); the controller logs `failed to execute when
  * condition: <error>` and records no event.
  */
-export class NotificationsAlertRules extends Construct {
+export class NotificationsAlertRules extends NotificationsResource {
   /** The name of the alert on failed deliveries, for routing it in Alertmanager: `ArgoCdBackstageNotificationsFailed`. */
   public static readonly DELIVERY_FAILED_ALERT: string = 'ArgoCdBackstageNotificationsFailed';
 
@@ -112,7 +113,7 @@ export class NotificationsAlertRules extends Construct {
   public static readonly TRIGGERS_NOT_EVALUATED_ALERT: string = 'ArgoCdBackstageTriggersNotEvaluated';
 
   /** The PrometheusRule. */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NotificationsAlertRulesProps) {
     super(scope, id);
@@ -154,7 +155,7 @@ export class NotificationsAlertRules extends Construct {
     const evaluated = () => `argocd_notifications_trigger_eval_total${selector({}, 'name')}`;
     const t = templateText;
 
-    this.resource = new PrometheusRule(this, 'Resource', {
+    this.apiObject = new PrometheusRule(this, 'Resource', {
       metadata: { name, namespace, labels: props.labels },
       spec: Lazy.any({
         produce: () => ({
@@ -187,7 +188,7 @@ export class NotificationsAlertRules extends Construct {
         }),
       }),
     });
-    claimObject(this, this.resource.apiVersion, this.resource.kind, namespace, name);
+    claimObject(this, this.apiVersion, this.kind, namespace, name);
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
 }

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Names } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ApplicationSetProps, ApplicationSetSpec } from './imports/argocd-applicationset-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications-base';
@@ -12,6 +12,7 @@ import { applicationAnnotationProblems, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX, 
 import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
 import { warnDuringValidation } from './private/warnings';
 import { yamlUnsafeStrings } from './private/yaml-safety';
+import { NotificationsResource } from './resource';
 import { BackstageTrigger } from './trigger';
 
 /**
@@ -61,11 +62,9 @@ export interface NotifyingApplicationSetProps {
  * An Argo CD ApplicationSet whose generated Applications name their Backstage
  * entity and subscribe the Backstage service to the notifications' triggers.
  */
-export class NotifyingApplicationSet extends Construct {
+export class NotifyingApplicationSet extends NotificationsResource {
   /** The ApplicationSet API object. */
   public readonly apiObject: ApiObject;
-  /** The ApplicationSet's name. */
-  public readonly name: string;
   /** The ApplicationSet's namespace. */
   public readonly namespace: string;
 
@@ -77,7 +76,7 @@ export class NotifyingApplicationSet extends Construct {
     this.notifications = props.notifications;
     this.explicitTriggers = props.triggers ? [...props.triggers] : undefined;
     const metadata = props.metadata ?? {};
-    this.name = metadata.name ?? Names.toDnsLabel(this, { includeHash: false });
+    const name = metadata.name ?? Names.toDnsLabel(this, { includeHash: false });
     this.namespace = metadata.namespace ?? props.notifications.namespace;
 
     const problems: string[] = [];
@@ -90,7 +89,7 @@ export class NotifyingApplicationSet extends Construct {
     if (this.explicitTriggers && this.explicitTriggers.length === 0) {
       problems.push('triggers is empty, so the generated applications would never be notified: leave triggers unset to subscribe to every trigger, or name at least one');
     }
-    const nameProblem = checkObjectName('applicationset name', this.name);
+    const nameProblem = checkObjectName('applicationset name', name);
     if (nameProblem) problems.push(nameProblem);
     const nsProblem = checkNamespace('applicationset namespace', this.namespace);
     if (nsProblem) problems.push(nsProblem);
@@ -103,11 +102,11 @@ export class NotifyingApplicationSet extends Construct {
     this.apiObject = new SubscribedApplicationSet(
       this,
       'Resource',
-      { metadata: { ...metadata, name: this.name, namespace: this.namespace }, spec: props.spec },
+      { metadata: { ...metadata, name, namespace: this.namespace }, spec: props.spec },
       () => ({ [ENTITY_REF_ANNOTATION]: writtenRef, ...this.subscriptionAnnotations() }),
     );
 
-    claimObject(this, this.apiObject.apiVersion, this.apiObject.kind, this.namespace, this.name);
+    claimObject(this, this.apiVersion, this.kind, this.namespace, name);
 
     this.node.addValidation({
       validate: () => {
@@ -129,18 +128,9 @@ export class NotifyingApplicationSet extends Construct {
     });
   }
 
-  /**
-   * The ApplicationSet's own metadata: add labels and annotations after
-   * construction with `addLabel` and `addAnnotation`; they are checked at
-   * synth.
-   */
-  public get metadata(): ApiObjectMetadataDefinition {
-    return this.apiObject.metadata;
-  }
-
   /** Problems with the ApplicationSet's own labels and annotations. */
   private metadataProblems(): string[] {
-    const metadata = this.apiObject.metadata.toJson();
+    const metadata = this.metadata.toJson();
     return [
       ...checkLabels('label', metadata.labels ?? {}),
       ...checkAnnotations('annotation', metadata.annotations ?? {}),

@@ -233,9 +233,9 @@ export class NotifyingApplication extends Application {
   }
 
   /**
-   * The Application API object: this construct itself. Kept so that code
-   * written for the other constructs of the library, which wrap theirs, reads
-   * the same.
+   * The Application API object: this construct itself, whose `metadata`,
+   * `name`, `apiVersion` and `kind` are its own. Every construct of the
+   * library reaches its API object as `apiObject`; the others wrap theirs.
    */
   public get apiObject(): ApiObject {
     return this;

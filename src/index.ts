@@ -3,6 +3,9 @@
 // command line in src/cli/, src/doctor/ and src/migrate/), out of reach of
 // users, whom jsii would show only the classes anyway.
 
+// Every construct reaches the object it writes as `apiObject`.
+export { NotificationsResource } from './resource';
+
 // The Argo CD side.
 export { ArgoCdBackstageNotifications } from './notifications';
 export type { ArgoCdBackstageNotificationsProps } from './notifications';

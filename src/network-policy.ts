@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArgoCdFlavor } from './flavor';
@@ -6,6 +7,7 @@ import { IArgoCdBackstageNotifications } from './notifications-base';
 import { plus } from './private/lazy';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { checkLabels, checkNamespace, checkObjectName } from './private/validation';
+import { NotificationsResource } from './resource';
 
 /**
  * Properties of `NotificationsEgressPolicy`.
@@ -43,12 +45,12 @@ export interface NotificationsEgressPolicyProps {
  * Egress policies are allow-lists: once one selects the controller, any other
  * notification service it uses (Slack, email, …) must be allowed too.
  */
-export class NotificationsEgressPolicy extends Construct {
+export class NotificationsEgressPolicy extends NotificationsResource {
   /** The name of the NetworkPolicy: `argocd-notifications-controller-egress`. */
   public static readonly POLICY_NAME: string = 'argocd-notifications-controller-egress';
 
   /** The NetworkPolicy. */
-  public readonly policy: kplus.NetworkPolicy;
+  public readonly apiObject: ApiObject;
   /** The labels of the notifications controller's pods. */
   public readonly podLabels: { [key: string]: string };
 
@@ -73,18 +75,19 @@ export class NotificationsEgressPolicy extends Construct {
       problems.push(`the notifications in namespace "${n.namespace}" do not name their ArgoCD instance, so the policy would select the pods of an instance named "${n.argocdInstanceName}": set argocdInstanceName on ${n.node.path}`);
     }
 
-    this.policy = new kp.NetworkPolicy(this, 'Resource', {
+    const policy = new kp.NetworkPolicy(this, 'Resource', {
       metadata: { name: NotificationsEgressPolicy.POLICY_NAME, namespace: n.namespace },
       selector: kp.Pods.select(this, 'Controller', { labels: this.podLabels }),
       egress: { default: kp.NetworkPolicyTrafficDefault.DENY },
     });
     const anywhere = kp.NetworkPolicyIpBlock.anyIpv4(this, 'Anywhere');
-    this.policy.addEgressRule(props.backstagePeer ?? anywhere, [kp.NetworkPolicyPort.tcp(backstagePort)]);
-    this.policy.addEgressRule(
+    policy.addEgressRule(props.backstagePeer ?? anywhere, [kp.NetworkPolicyPort.tcp(backstagePort)]);
+    policy.addEgressRule(
       kp.Namespaces.all(this, 'AllNamespaces'),
       dnsPorts.flatMap(p => [kp.NetworkPolicyPort.udp(p), kp.NetworkPolicyPort.tcp(p)]),
     );
-    this.policy.addEgressRule(anywhere, apiServerPorts.map(p => kp.NetworkPolicyPort.tcp(p)));
+    policy.addEgressRule(anywhere, apiServerPorts.map(p => kp.NetworkPolicyPort.tcp(p)));
+    this.apiObject = ApiObject.of(policy);
     claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', n.namespace, NotificationsEgressPolicy.POLICY_NAME);
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }
@@ -139,12 +142,12 @@ export interface BackstageIngressPolicyProps {
  * A NetworkPolicy on the Backstage side that admits, on the backend port, only
  * Argo CD's namespace (and the namespaces you add).
  */
-export class BackstageIngressPolicy extends Construct {
+export class BackstageIngressPolicy extends NotificationsResource {
   /** The name of the NetworkPolicy: `backstage-ingress-from-argocd`. */
   public static readonly POLICY_NAME: string = 'backstage-ingress-from-argocd';
 
   /** The NetworkPolicy. */
-  public readonly policy: kplus.NetworkPolicy;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: BackstageIngressPolicyProps) {
     super(scope, id);
@@ -168,14 +171,15 @@ export class BackstageIngressPolicy extends Construct {
     }
 
     const port = kp.NetworkPolicyPort.tcp(portNumber);
-    this.policy = new kp.NetworkPolicy(this, 'Resource', {
+    const policy = new kp.NetworkPolicy(this, 'Resource', {
       metadata: { name: BackstageIngressPolicy.POLICY_NAME, namespace: props.namespace },
       selector: kp.Pods.select(this, 'Backstage', { labels }),
       ingress: { default: kp.NetworkPolicyTrafficDefault.DENY },
     });
     namespaces.forEach((ns, i) => {
-      this.policy.addIngressRule(kp.Namespaces.select(this, `Namespace${i}`, { names: [ns] }), [port]);
+      policy.addIngressRule(kp.Namespaces.select(this, `Namespace${i}`, { names: [ns] }), [port]);
     });
+    this.apiObject = ApiObject.of(policy);
     claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', props.namespace, BackstageIngressPolicy.POLICY_NAME);
     this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
   }

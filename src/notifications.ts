@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Duration, Lazy, Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArgoCdVersion } from './argocd-version';
@@ -247,8 +247,13 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     };
   }
 
-  /** The notifications configuration: a ConfigMap or a NotificationsConfiguration. */
-  public readonly resource: ApiObject;
+  /**
+   * The notifications configuration: the ConfigMap `argocd-notifications-cm`
+   * (standard Argo CD) or the NotificationsConfiguration
+   * `default-notifications-configuration` (OpenShift GitOps), this
+   * construct's child at id `Resource`.
+   */
+  public readonly apiObject: ApiObject;
   /** Where the token comes from. */
   public readonly token: BackstageToken;
   private readonly _tokenSecret: () => kplus.ISecret;
@@ -347,8 +352,8 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     }
 
     this._tokenSecret = this.token._bind(this, this.namespace);
-    this.resource = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
-    claimObject(this, this.resource.apiVersion, this.resource.kind, this.namespace, this.resource.name);
+    this.apiObject = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
+    claimObject(this, this.apiVersion, this.kind, this.namespace, this.name);
     if (this.controllerSwitch) {
       claimObject(this, this.controllerSwitch.apiVersion, this.controllerSwitch.kind, this.namespace, this.controllerSwitch.name);
     }
@@ -365,6 +370,26 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
         ...appCollisions(this),
       ],
     });
+  }
+
+  /** The configuration's metadata: labels and annotations added with `addLabel` and `addAnnotation` are written. */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
+  }
+
+  /** The configuration's name: `argocd-notifications-cm` or `default-notifications-configuration`. */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+
+  /** The configuration's API version: `v1` or `argoproj.io/v1alpha1`. */
+  public get apiVersion(): string {
+    return this.apiObject.apiVersion;
+  }
+
+  /** The configuration's kind: `ConfigMap` or `NotificationsConfiguration`. */
+  public get kind(): string {
+    return this.apiObject.kind;
   }
 
   /** The Secret that holds the token (synthesized only for `BackstageToken.fromValue`). */

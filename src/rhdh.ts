@@ -7,6 +7,7 @@ import { ArgoCdInstance } from './instance';
 import { ArgoCdBackstageNotifications } from './notifications';
 import { claimObject, objectCollisions } from './private/object-registry';
 import { checkNamespace, checkObjectName } from './private/validation';
+import { NotificationsResource } from './resource';
 import { BackstageToken } from './token';
 
 /** See `RhdhNotifications.NOTIFICATIONS_PLUGINS`; this copy is the one the library reads. */
@@ -168,7 +169,7 @@ export interface RhdhNotificationsProps {
  * dynamic-plugins ConfigMap enabling notifications and signals, and optionally
  * the rhdh-operator `Backstage` resource that wires them.
  */
-export class RhdhNotifications extends Construct {
+export class RhdhNotifications extends NotificationsResource {
   /** The key of the app-config fragment in the app-config ConfigMap: `app-config.argocd-notifications.yaml`. */
   public static readonly APP_CONFIG_KEY: string = 'app-config.argocd-notifications.yaml';
 
@@ -186,7 +187,7 @@ export class RhdhNotifications extends Construct {
   /** The app-config fragment. */
   public readonly appConfig: BackstageAppConfig;
   /** The app-config ConfigMap (one data key, as newer RHDH operators require). */
-  public readonly appConfigMap: ApiObject;
+  public readonly apiObject: ApiObject;
   /** The dynamic plugins ConfigMap. */
   public readonly dynamicPluginsConfigMap: ApiObject;
   private readonly _tokenSecret: () => kplus.ISecret;
@@ -251,7 +252,7 @@ export class RhdhNotifications extends Construct {
     ];
     problems.push(...dynamicPluginProblems(props.otherDynamicPlugins ?? []));
 
-    this.appConfigMap = new ApiObject(this, 'Resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: appConfigName, namespace: this.namespace },
@@ -293,7 +294,7 @@ export class RhdhNotifications extends Construct {
       });
     }
 
-    for (const o of [this.appConfigMap, this.dynamicPluginsConfigMap, this.backstage]) {
+    for (const o of [this.apiObject, this.dynamicPluginsConfigMap, this.backstage]) {
       if (o) claimObject(this, o.apiVersion, o.kind, this.namespace, o.name);
     }
 

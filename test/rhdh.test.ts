@@ -21,7 +21,7 @@ test('the app-config ConfigMap has exactly one key: the generated fragment', () 
   expect(cm.metadata.namespace).toBe('rhdh');
   expect(Object.keys(cm.data)).toEqual(['app-config.argocd-notifications.yaml']);
   expect(YAML.parse(cm.data['app-config.argocd-notifications.yaml'])).toEqual(rhdh.appConfig.toObject());
-  expect(rhdh.appConfigMap.node.id).toBe('Resource');
+  expect(rhdh.apiObject.node.id).toBe('Resource');
 });
 
 test('the dynamic plugins ConfigMap enables notifications and signals on top of the defaults', () => {
