@@ -120,7 +120,7 @@ export function planConfig(state: MigrationState, config: NotificationsConfig, i
 export function othersStay(config: NotificationsConfig): string {
   return config.source === 'NotificationsConfiguration'
     ? ' (applied with Argo CD\'s default apply, the library\'s NotificationsConfiguration leaves the resource\'s other keys in place)'
-    : '; the library writes the whole argocd-notifications-cm, so to keep them add them to notifications.resource with JSON patches';
+    : '; the library writes the whole argocd-notifications-cm, so to keep them add them to notifications.apiObject with JSON patches';
 }
 
 /** The operator's ArgoCD resource of the namespace, when it enables the notifications controller. */
