@@ -189,7 +189,7 @@ export class NotificationsAlertRules extends NotificationsResource {
       }),
     });
     claimObject(this, this.apiVersion, this.kind, namespace, name);
-    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)] });
   }
 }
 

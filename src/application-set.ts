@@ -124,7 +124,7 @@ export class NotifyingApplicationSet extends NotificationsResource {
         ...subscribedTriggerProblems(this.notifications, this.triggers),
         ...ownEntityProblems(this.triggers, entityRefs.rendered),
         ...objectCollisions(this),
-      ].map(p => `${this.node.path}: ${p}`),
+      ],
     });
   }
 

@@ -89,7 +89,7 @@ export class NotificationsEgressPolicy extends NotificationsResource {
     policy.addEgressRule(anywhere, apiServerPorts.map(p => kp.NetworkPolicyPort.tcp(p)));
     this.apiObject = ApiObject.of(policy);
     claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', n.namespace, NotificationsEgressPolicy.POLICY_NAME);
-    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)] });
   }
 }
 
@@ -181,7 +181,7 @@ export class BackstageIngressPolicy extends NotificationsResource {
     });
     this.apiObject = ApiObject.of(policy);
     claimObject(this, 'networking.k8s.io/v1', 'NetworkPolicy', props.namespace, BackstageIngressPolicy.POLICY_NAME);
-    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)] });
   }
 }
 

@@ -200,7 +200,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     class Import extends ArgoCdBackstageNotificationsBase {
       constructor() {
         super(scope, id, attrs);
-        this.node.addValidation({ validate: () => [...this._configurationProblems('attributes').map(p => `${this.node.path}: ${p}`), ...appCollisions(this)] });
+        this.node.addValidation({ validate: () => [...this._configurationProblems('attributes'), ...appCollisions(this)] });
       }
 
       /**
@@ -366,7 +366,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
           ...this.triggerProblems(),
           ...this.sizeProblems(),
           ...objectCollisions(this),
-        ]).map(p => `${this.node.path}: ${p}`),
+        ]),
         ...appCollisions(this),
       ],
     });

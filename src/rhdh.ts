@@ -298,7 +298,7 @@ export class RhdhNotifications extends NotificationsResource {
       if (o) claimObject(this, o.apiVersion, o.kind, this.namespace, o.name);
     }
 
-    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)].map(p => `${this.node.path}: ${p}`) });
+    this.node.addValidation({ validate: () => [...problems, ...objectCollisions(this)] });
   }
 
   /** The Secret holding the token(s) in RHDH's namespace. */

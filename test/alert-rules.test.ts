@@ -120,7 +120,7 @@ test('two rules of the same name are rejected', () => {
   new NotificationsAlertRules(c, 'A', { notifications: n });
   new NotificationsAlertRules(c, 'B', { notifications: n });
   expect(validationErrors(c)).toEqual([
-    expect.stringMatching(/^test\/A: writes PrometheusRule argocd\/argocd-backstage-notifications, which test\/B writes too/),
-    expect.stringMatching(/^test\/B: writes PrometheusRule/),
+    expect.stringMatching(/^\[test\/A\] writes PrometheusRule argocd\/argocd-backstage-notifications, which test\/B writes too/),
+    expect.stringMatching(/^\[test\/B\] writes PrometheusRule/),
   ]);
 });

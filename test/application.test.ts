@@ -137,9 +137,9 @@ describe('validation', () => {
     expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
   });
 
-  test('errors name the construct', () => {
+  test('errors name the application, found by the configuration\'s one pass over the app', () => {
     const { c } = setup({ entityRef: 'order-service', name: 'x' });
-    expect(validationErrors(c)[0]).toMatch(/^test\/OrderService: /);
+    expect(validationErrors(c)[0]).toMatch(/^\[test\/Notifications\] test\/OrderService: entity ref/);
   });
 
   test('an entity name that is no kubernetes name needs an explicit name', () => {
@@ -279,16 +279,28 @@ describe('validation', () => {
     const n = notifications(platform);
     new NotifyingApplication(platform, 'Component', { notifications: n, entityRef: 'component:default/orders', spec: SPEC });
     new NotifyingApplication(new Chart(app, 'teams'), 'Group', { notifications: n, entityRef: 'group:default/orders', spec: SPEC });
-    expect(app.node.findAll().flatMap(x => x.node.validate())).toEqual([
-      'platform/Component: writes Application argocd/orders, which teams/Group writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace',
-      'teams/Group: writes Application argocd/orders, which platform/Component writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace',
+    expect(validationErrors(app)).toEqual([
+      '[platform/Notifications] platform/Component: writes Application argocd/orders, which teams/Group writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace',
+      '[platform/Notifications] teams/Group: writes Application argocd/orders, which platform/Component writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace',
     ]);
   });
 
   test('a hand-made Application of the same name is reported', () => {
     const { c } = setup();
     new ApiObject(c, 'Raw', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'order-service', namespace: 'argocd' } });
-    expect(validationErrors(c)).toEqual([expect.stringMatching(/^test\/OrderService writes Application argocd\/order-service, which test\/Raw writes too/)]);
+    expect(validationErrors(c)).toEqual([expect.stringMatching(/^\[test\/Notifications\] test\/OrderService writes Application argocd\/order-service, which test\/Raw writes too/)]);
+  });
+
+  test('an Application that checks its App itself (its configuration is in another App) reports its problems under its own path once', () => {
+    const platform = chart();
+    const n = notifications(platform);
+    const c = new Chart(Testing.app(), 'team');
+    new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'order-service', spec: SPEC, metadata: { name: 'orders' } });
+    new ApiObject(c, 'Raw', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'orders', namespace: 'argocd' } });
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/^\[team\/App\] entity ref "order-service" has no kind/),
+      '[team/App] writes Application argocd/orders, which team/Raw writes too, so whichever is applied last silently wins: remove one of them',
+    ]);
   });
 
   test('setting the entity ref annotation by hand is rejected', () => {

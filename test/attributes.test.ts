@@ -113,8 +113,8 @@ test('subscribing to a trigger the attributes do not name is a synth error', () 
     triggers: [BackstageTrigger.fromTriggerName('on-paused-backstage')],
   });
   expect(validationErrors(chart)).toEqual([
-    expect.stringMatching(/^team-orders\/A: subscribes to trigger "on-sync-failed-backstage", which team-orders\/Notifications does not define, so no notification would ever be sent: add it to the platform's configuration and to the attributes/),
-    expect.stringMatching(/^team-orders\/Set: subscribes to trigger "on-paused-backstage", which team-orders\/Notifications does not define/),
+    expect.stringMatching(/^\[team-orders\/Notifications\] team-orders\/A: subscribes to trigger "on-sync-failed-backstage", which team-orders\/Notifications does not define, so no notification would ever be sent: add it to the platform's configuration and to the attributes/),
+    expect.stringMatching(/^\[team-orders\/Set\] subscribes to trigger "on-paused-backstage", which team-orders\/Notifications does not define/),
   ]);
   expect(() => app.synthYaml()).toThrow(/Validation failed/);
 });
@@ -125,7 +125,7 @@ test('label-selector subscriptions come with the attributes', () => {
   const imported = ArgoCdBackstageNotifications.fromAttributes(chart, 'N', ArgoCdBackstageNotifications.attributesFromJson(n.attributesJson()));
   new NotifyingApplication(chart, 'Selected', { notifications: imported, entityRef: 'component:default/a', spec: SPEC, subscriptionMode: SubscriptionMode.LABEL_SELECTOR, metadata: { labels: { 'backstage.io/notify': 'true' } } });
   new NotifyingApplication(chart, 'NotSelected', { notifications: imported, entityRef: 'component:default/b', spec: SPEC, subscriptionMode: SubscriptionMode.LABEL_SELECTOR });
-  expect(validationErrors(chart)).toEqual([expect.stringMatching(/^team-orders\/NotSelected: subscribes by label selector, but no subscription of team-orders\/N selects its labels/)]);
+  expect(validationErrors(chart)).toEqual([expect.stringMatching(/^\[team-orders\/N\] team-orders\/NotSelected: subscribes by label selector, but no subscription of team-orders\/N selects its labels/)]);
 });
 
 test('the attributes JSON is stable, sorted and complete', () => {
@@ -243,7 +243,7 @@ describe('attributes from JSON are held to their shape, naming the key', () => {
   ])('%s is a synth error of the configuration they describe', (_name, change, message) => {
     const { chart } = appRepo();
     ArgoCdBackstageNotifications.fromAttributes(chart, 'N', ArgoCdBackstageNotifications.attributesFromJson(json(change)));
-    expect(validationErrors(chart)).toEqual([expect.stringMatching(new RegExp(`^team-orders/N: .*${message.source}`))]);
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(new RegExp(`^\\[team-orders/N\\] (?!team-orders/N)(.* )?${message.source}`))]);
   });
 
   test('an app selected by an empty matchLabels is no longer taken as subscribed without an annotation', () => {

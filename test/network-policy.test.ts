@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ArgoCdFlavor, BackstageIngressPolicy, NotificationsEgressPolicy } from '../src';
-import { chart, find, notifications, synth } from './util';
+import { chart, find, notifications, synth, validationErrors } from './util';
 
 test('snapshot', () => {
   const c = chart();
@@ -87,7 +87,7 @@ describe('validation', () => {
   const errors = (build: (c: ReturnType<typeof chart>) => void) => {
     const c = chart();
     build(c);
-    return c.node.findAll().flatMap(x => x.node.validate());
+    return validationErrors(c);
   };
 
   test.each([
@@ -107,7 +107,7 @@ describe('validation', () => {
 
   test('egress for an operator instance in another namespace needs its name', () => {
     expect(errors(c => new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c, { flavor: ArgoCdFlavor.OPENSHIFT_GITOPS, namespace: 'team-gitops' }) }))).toEqual([
-      expect.stringMatching(/^test\/Egress: the notifications in namespace "team-gitops" do not name their ArgoCD instance, so the policy would select the pods of an instance named "openshift-gitops": set argocdInstanceName on test\/Notifications$/),
+      expect.stringMatching(/^\[test\/Egress\] the notifications in namespace "team-gitops" do not name their ArgoCD instance, so the policy would select the pods of an instance named "openshift-gitops": set argocdInstanceName on test\/Notifications$/),
     ]);
   });
 
@@ -128,8 +128,8 @@ describe('validation', () => {
       new NotificationsEgressPolicy(c, 'Egress', { notifications: n });
       new NotificationsEgressPolicy(c, 'Egress2', { notifications: n });
     })).toEqual([
-      expect.stringMatching(/^test\/Egress: writes NetworkPolicy argocd\/argocd-notifications-controller-egress, which test\/Egress2 writes too/),
-      expect.stringMatching(/^test\/Egress2: writes NetworkPolicy/),
+      expect.stringMatching(/^\[test\/Egress\] writes NetworkPolicy argocd\/argocd-notifications-controller-egress, which test\/Egress2 writes too/),
+      expect.stringMatching(/^\[test\/Egress2\] writes NetworkPolicy/),
     ]);
   });
 });

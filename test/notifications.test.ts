@@ -330,8 +330,11 @@ describe('validation', () => {
     expect(errorsOf({ triggers: BackstageTrigger.all() })).toEqual([]);
   });
 
-  test('errors name the construct', () => {
-    expect(errorsOf({ backstageUrl: 'http://backstage' })[0]).toMatch(/^test\/Notifications: /);
+  test('errors are reported on the construct, whose path cdk8s prints once', () => {
+    expect(errorsOf({ backstageUrl: 'http://backstage' })[0]).toMatch(/^\[test\/Notifications\] backstageUrl "http:\/\/backstage" uses plain http/);
+    const c = chart();
+    notifications(c, { backstageUrl: 'http://backstage' });
+    expect(() => synth(c)).toThrow(/^Validation failed with the following errors:\n {2}\[test\/Notifications\] backstageUrl /);
   });
 
   test('synth fails with the message', () => {
@@ -436,8 +439,8 @@ describe('validation', () => {
   test('custom trigger problems are reported by the construct that uses them', () => {
     const bad = BackstageTrigger.custom({ event: 'x', when: '', title: 'x', triggerName: 'on-deployed' });
     const errors = errorsOf({ triggers: [bad] });
-    expect(errors).toContainEqual(expect.stringMatching(/^test\/Notifications: trigger name "on-deployed" collides with Argo CD's built-in trigger/));
-    expect(errors).toContainEqual(expect.stringMatching(/^test\/Notifications: trigger "on-deployed" has an empty "when" condition/));
+    expect(errors).toContainEqual(expect.stringMatching(/^\[test\/Notifications\] trigger name "on-deployed" collides with Argo CD's built-in trigger/));
+    expect(errors).toContainEqual(expect.stringMatching(/^\[test\/Notifications\] trigger "on-deployed" has an empty "when" condition/));
   });
 
   test('an invalid namespace is rejected', () => {
@@ -482,11 +485,10 @@ describe('no two constructs write the same object', () => {
     const b = new Chart(app, 'other');
     notifications(a, { flavor });
     notifications(b, { flavor });
-    const errors = app.node.findAll().flatMap(x => x.node.validate());
     const object = flavor === ArgoCdFlavor.STANDARD ? 'ConfigMap argocd/argocd-notifications-cm' : 'NotificationsConfiguration openshift-gitops/default-notifications-configuration';
-    expect(errors).toEqual([
-      `platform/Notifications: writes ${object}, which other/Notifications writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`,
-      `other/Notifications: writes ${object}, which platform/Notifications writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`,
+    expect(validationErrors(app)).toEqual([
+      `[platform/Notifications] writes ${object}, which other/Notifications writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`,
+      `[other/Notifications] writes ${object}, which platform/Notifications writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`,
     ]);
     expect(() => app.synth()).toThrow(/writes .*, which other\/Notifications writes too/);
   });
@@ -503,8 +505,8 @@ describe('no two constructs write the same object', () => {
     notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN) });
     notifications(c, { namespace: 'argocd', serviceName: 'backstage2', token: BackstageToken.fromValue(GOOD_TOKEN) }, 'Second');
     expect(validationErrors(c)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^test\/Notifications: writes Secret argocd\/argocd-notifications-secret, which test\/Second writes too/),
-      expect.stringMatching(/^test\/Notifications: writes key "backstage-token" of Secret argocd\/argocd-notifications-secret, which test\/Second writes too/),
+      expect.stringMatching(/^\[test\/Notifications\] writes Secret argocd\/argocd-notifications-secret, which test\/Second writes too/),
+      expect.stringMatching(/^\[test\/Notifications\] writes key "backstage-token" of Secret argocd\/argocd-notifications-secret, which test\/Second writes too/),
     ]));
   });
 
@@ -515,7 +517,7 @@ describe('no two constructs write the same object', () => {
     new ApiObject(c, 'OtherNamespace', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-notifications-cm', namespace: 'elsewhere' } });
     new ApiObject(c, 'OtherKind', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'argocd-notifications-cm', namespace: 'argocd' } });
     expect(validationErrors(c)).toEqual([
-      'test/Notifications writes ConfigMap argocd/argocd-notifications-cm, which test/Handmade writes too, so whichever is applied last silently wins: remove one of them',
+      '[test/Notifications] writes ConfigMap argocd/argocd-notifications-cm, which test/Handmade writes too, so whichever is applied last silently wins: remove one of them',
     ]);
   });
 });
@@ -639,7 +641,7 @@ describe('the 1 MiB limit of one object', () => {
     const { c, n } = build(560, flavor);
     expect(n.configurationBytes).toBeGreaterThan(1024 * 1024);
     expect(validationErrors(c)).toEqual([
-      expect.stringMatching(/^test\/Notifications: the notifications configuration takes [\d,]+ bytes with 560 triggers, more than the 1,048,576 bytes \(1 MiB\) the API server accepts in one ConfigMap or custom resource, so the sync would fail: use fewer triggers or shorter texts \(about 2,000 bytes per trigger\)$/),
+      expect.stringMatching(/^\[test\/Notifications\] the notifications configuration takes [\d,]+ bytes with 560 triggers, more than the 1,048,576 bytes \(1 MiB\) the API server accepts in one ConfigMap or custom resource, so the sync would fail: use fewer triggers or shorter texts \(about 2,000 bytes per trigger\)$/),
     ]);
   });
 

@@ -83,7 +83,7 @@ test('custom names are used', () => {
 
 test('a rotation with fromValue is rejected', () => {
   const { c } = setup({ tokenEnvVars: ['A', 'B'] }, BackstageToken.fromValue(GOOD_TOKEN));
-  expect(validationErrors(c)).toEqual([expect.stringMatching(/^test\/Rhdh: a rotation with several tokenEnvVars needs tokens you manage/)]);
+  expect(validationErrors(c)).toEqual([expect.stringMatching(/^\[test\/Rhdh\] a rotation with several tokenEnvVars needs tokens you manage/)]);
 });
 
 test.each([

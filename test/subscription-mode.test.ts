@@ -37,7 +37,7 @@ test.each([
   [{ team: 'orders' }],
 ])('LABEL_SELECTOR on labels %j that no subscription selects is an error', labels => {
   expect(validationErrors(app(SubscriptionMode.LABEL_SELECTOR, undefined, labels))).toEqual([
-    expect.stringMatching(/^test\/App: subscribes by label selector, but no subscription of test\/Notifications selects its labels .*so it would never be notified/),
+    expect.stringMatching(/^\[test\/Notifications\] test\/App: subscribes by label selector, but no subscription of test\/Notifications selects its labels .*so it would never be notified/),
   ]);
 });
 

@@ -18,9 +18,12 @@ export function notifications(scope: Chart, props: Partial<ArgoCdBackstageNotifi
   return new ArgoCdBackstageNotifications(scope, id, { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, ...props });
 }
 
-/** Validation errors of every construct in the tree, as cdk8s reports them at synth. */
+/**
+ * Validation errors of every construct in the tree, as cdk8s prints them at
+ * synth: `[<construct path>] <message>`.
+ */
 export function validationErrors(scope: IConstruct): string[] {
-  return scope.node.findAll().flatMap(c => c.node.validate());
+  return scope.node.findAll().flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
 }
 
 export function expectValid(scope: IConstruct): void {

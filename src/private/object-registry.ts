@@ -168,7 +168,8 @@ export function registerScanner(scope: IConstruct): boolean {
  * objects not made by this library that write an object the library writes
  * (a ConfigMap of the same name, say), fleet objects (Applications) that
  * write the same object as another API object (each problem names both), and
- * the fleet objects' own problems, each prefixed with the object's path.
+ * the fleet objects' own problems. cdk8s prints the scanner's path before
+ * each; a problem of another object starts with that object's path.
  */
 export function appCollisions(scope: IConstruct): string[] {
   const r = registry(scope);
@@ -184,7 +185,8 @@ export function appCollisions(scope: IConstruct): string[] {
       others.push(c);
       continue;
     }
-    for (const p of fleetClass.problems(c)) problems.push(`${c.node.path}: ${p}`);
+    // Reported on the scanner: each names its object, unless it is the scanner itself.
+    for (const p of fleetClass.problems(c)) problems.push(c === scope ? p : `${c.node.path}: ${p}`);
     const bucket = `${c.apiGroup}|${c.kind}|${c.metadata.namespace ?? ''}`;
     let byName = fleet.get(bucket);
     if (byName === undefined) {
@@ -206,7 +208,7 @@ export function appCollisions(scope: IConstruct): string[] {
       const what = describe(`${bucket}|${name}`);
       for (const a of list) {
         for (const b of list) {
-          if (a !== b) problems.push(`${a.node.path}: writes ${what}, which ${b.node.path} writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`);
+          if (a !== b) problems.push(`${a === scope ? '' : `${a.node.path}: `}writes ${what}, which ${b.node.path} writes too, so whichever is applied last silently wins: keep one of them, or give one another name or namespace`);
         }
       }
     }
@@ -214,16 +216,18 @@ export function appCollisions(scope: IConstruct): string[] {
   for (const c of others) {
     const bucket = `${c.apiGroup}|${c.kind}|${c.metadata.namespace ?? ''}`;
     const key = `${bucket}|${c.name}`;
-    const writers = fleetWriters(bucket, c.name).map(o => o.node.path);
+    const writers: IConstruct[] = fleetWriters(bucket, c.name);
     const existing = r.claims.get(key);
     if (existing !== undefined) {
       const claims = claimList(existing, key);
       // The library's own objects are children of their owner, or further down.
       if (claims.some(k => c === k.owner || c.node.scope === k.owner || c.node.scopes.includes(k.owner))) continue;
-      writers.push(claims[0].owner.node.path);
+      writers.push(claims[0].owner);
     }
     for (const writer of writers) {
-      problems.push(`${writer} writes ${describe(key)}, which ${c.node.path} writes too, so whichever is applied last silently wins: remove one of them`);
+      // cdk8s prints the scanner's path before the problem: it is not repeated.
+      const who = writer === scope ? '' : `${writer.node.path} `;
+      problems.push(`${who}writes ${describe(key)}, which ${c.node.path} writes too, so whichever is applied last silently wins: remove one of them`);
     }
   }
   return problems;
