@@ -98,8 +98,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
-      // Expected [warning] lines of tests that use fromValue on purpose stay out of the output.
-      setupFiles: ['<rootDir>/test/setup-warnings.ts'],
       // The conformance tier needs Go; it has its own task and jest config.
       testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/', '/test/e2e/'],
     },

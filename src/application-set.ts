@@ -10,7 +10,7 @@ import { claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_PREFIX, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
-import { warnDuringValidation } from './private/warnings';
+import { warnDuringValidation, WARNING_IDS } from './private/warnings';
 import { yamlUnsafeStrings } from './private/yaml-safety';
 import { NotificationsResource } from './resource';
 import { BackstageTrigger } from './trigger';
@@ -112,7 +112,7 @@ export class NotifyingApplicationSet extends NotificationsResource {
       validate: () => {
         // A deletion trigger needs a deletion Argo CD can see: a finalizer on the generated Applications.
         const deletion = applicationSetDeletionWarning(this.triggers, props.spec);
-        if (deletion) warnDuringValidation(this, deletion);
+        if (deletion) warnDuringValidation(this, WARNING_IDS.deletionWithoutFinalizer, deletion);
         return [];
       },
     });

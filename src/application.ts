@@ -10,7 +10,7 @@ import { appCollisions, registerFleetClass, registerScanner } from './private/ob
 import { sortKeys } from './private/records';
 import { applicationAnnotationProblems, subscribedTriggerProblems } from './private/subscriptions';
 import { checkAnnotations, checkFinalizers, checkLabels, checkNamespace, checkObjectName, parseEntityRef } from './private/validation';
-import { addWarning, warnDuringValidation } from './private/warnings';
+import { addWarning, warnDuringValidation, WARNING_IDS } from './private/warnings';
 import { yamlMisread, yamlUnsafeCharacter, yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
@@ -223,7 +223,7 @@ export class NotifyingApplication extends Application {
 
     if (problems.length > 0) this.constructionProblems = problems;
     if (warnTrackingLabel) {
-      addWarning(this, `catalogLink selects the application by ${ARGOCD_TRACKING_LABEL}, Argo CD's tracking label: on an Application that another Application manages (app of apps, with label tracking) Argo CD sets it to the parent's name, and the catalog entity finds nothing. Use a label key of your own, for example CatalogLink.labelSelector('example.com/catalog-app')`);
+      addWarning(this, WARNING_IDS.trackingLabelCatalogLink, `catalogLink selects the application by ${ARGOCD_TRACKING_LABEL}, Argo CD's tracking label: on an Application that another Application manages (app of apps, with label tracking) Argo CD sets it to the parent's name, and the catalog entity finds nothing. Use a label key of your own, for example CatalogLink.labelSelector('example.com/catalog-app')`);
     }
     // Validated by the scanner's one pass over the App (the notifications
     // construct), with no validation of its own: a fleet would otherwise hold
@@ -353,7 +353,7 @@ export class NotifyingApplication extends Application {
     }
     // A deletion trigger needs a deletion Argo CD can see: a finalizer.
     const deletion = applicationDeletionWarning(this.subscribedTriggers(labels), finalizers);
-    if (deletion) warnDuringValidation(this, deletion);
+    if (deletion) warnDuringValidation(this, WARNING_IDS.deletionWithoutFinalizer, deletion);
     return problems;
   }
 

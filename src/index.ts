@@ -44,6 +44,9 @@ export type { DynamicPluginEntry, RhdhNotificationsProps } from './rhdh';
 export { CatalogLink } from './catalog';
 export type { CatalogInfoOptions } from './catalog';
 
+// Warnings, and how to acknowledge them.
+export { NotificationsWarnings } from './warnings';
+
 // Production operations.
 export { NotificationsEgressPolicy, BackstageIngressPolicy } from './network-policy';
 export type { BackstageIngressPolicyProps, NotificationsEgressPolicyProps } from './network-policy';

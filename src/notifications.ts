@@ -29,7 +29,7 @@ import {
   duplicates,
   parseBaseUrl,
 } from './private/validation';
-import { addWarning, warnDuringValidation } from './private/warnings';
+import { addWarning, warnDuringValidation, WARNING_IDS } from './private/warnings';
 import { BackstageToken } from './token';
 import { BackstageTrigger } from './trigger';
 
@@ -334,7 +334,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     }
 
     problems.push(...deliveryProblems(this.delivery));
-    for (const warning of deliveryWarnings(this.delivery)) addWarning(this, warning);
+    for (const warning of deliveryWarnings(this.delivery)) addWarning(this, warning.id, warning.message);
     const versionProblem = this.argocdVersion?._problem();
     if (versionProblem) problems.push(versionProblem);
     const instanceProblem = checkObjectName('argocdInstanceName', this.argocdInstanceName);
@@ -640,7 +640,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
       return [`${what}, more than the ${ArgoCdBackstageNotifications.CONFIGURATION_LIMIT_BYTES.toLocaleString('en-US')} bytes (1 MiB) the API server accepts in one ConfigMap or custom resource, so the sync would fail: ${fix}`];
     }
     if (bytes > ArgoCdBackstageNotifications.CONFIGURATION_LIMIT_BYTES * 0.8) {
-      warnDuringValidation(this, `${what}, over 80% of the 1 MiB the API server accepts: ${fix} before it fails`);
+      warnDuringValidation(this, WARNING_IDS.nearSizeLimit, `${what}, over 80% of the 1 MiB the API server accepts: ${fix} before it fails`);
     }
     return [];
   }
@@ -660,7 +660,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     for (const trigger of new Set(this._triggers)) {
       const check = trigger._check(this.argocdVersion?._problem() ? undefined : this.argocdVersion);
       problems.push(...check.problems);
-      for (const warning of check.warnings) warnDuringValidation(this, warning);
+      for (const warning of check.warnings) warnDuringValidation(this, warning.id, warning.message);
     }
     problems.push(...sharedItems(this._triggers).problems);
     // Template clashes between triggers that are not already reported as duplicates.

@@ -13,7 +13,7 @@ import { NOTIFICATIONS_SECRET_NAME } from './private/names';
 import { claimObject, claimSecretKey } from './private/object-registry';
 import { isPlaceholder } from './private/placeholder';
 import { checkObjectName, checkSecretKey } from './private/validation';
-import { addWarning } from './private/warnings';
+import { addWarning, WARNING_IDS } from './private/warnings';
 import { ExternalSecretStoreKind } from './secret-store';
 
 /** The key the Backstage token is stored under by default. */
@@ -245,6 +245,7 @@ class PlainValueToken extends BackstageToken {
     });
     addWarning(
       secret,
+      WARNING_IDS.plaintextToken,
       `the Backstage token is written in plain text into the manifests of Secret ${namespace}/${name}: anyone who can read them, or the git repository they are committed to, can post notifications. Use BackstageToken.fromSecret() and create the Secret outside git`,
     );
     return secret;

@@ -18,6 +18,7 @@ import {
 } from './private/go-template';
 import { SharedItemLink, SHOWN_DECLARATION, SUBSCRIPTION_VARIABLES } from './private/shared-items';
 import { ARGOCD_BUILTIN_TEMPLATES, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel } from './private/validation';
+import { Warning, WARNING_IDS } from './private/warnings';
 import { checkYamlSafe } from './private/yaml-safety';
 import { NotificationRecipients } from './recipients';
 import { NotificationScope } from './scope';
@@ -478,8 +479,8 @@ export class BackstageTrigger {
    * cannot compile when no target release is declared.
    * @internal
    */
-  public _check(target?: ArgoCdVersion): { problems: string[]; warnings: string[] } {
-    const warnings: string[] = [];
+  public _check(target?: ArgoCdVersion): { problems: string[]; warnings: Warning[] } {
+    const warnings: Warning[] = [];
     const problems = this.definitionProblems();
     const expressions: Array<[string, string, boolean]> = [];
     // The library's own conditions are checked by its tests (against every
@@ -493,11 +494,11 @@ export class BackstageTrigger {
     for (const [what, expression, isWhen] of expressions) {
       const check = checkExpression(what, expression, target, isWhen);
       problems.push(...check.problems);
-      warnings.push(...check.warnings);
+      warnings.push(...check.warnings.map(message => ({ id: WARNING_IDS.newerExprSyntax, message })));
       if (check.problems.length > 0) break;
       // Reads that fail on an application without the field: a warning with the guarded form.
       const unguarded = unguardedReadsWarning(what, expression, known, target, isWhen);
-      if (unguarded) warnings.push(unguarded);
+      if (unguarded) warnings.push({ id: WARNING_IDS.unguardedCondition, message: unguarded });
       // What is written must parse too: the condition joined to the entity guard.
       if (isWhen) {
         const written = this._renderedCondition();

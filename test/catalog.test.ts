@@ -1,6 +1,6 @@
 import { Yaml } from 'cdk8s';
-import { ArgoCdBackstageNotifications, ArgoCdInstance, BackstageTrigger, CatalogLink, NotifyingApplication } from '../src';
-import { chart, find, notifications, synth, validationErrors } from './util';
+import { ArgoCdBackstageNotifications, ArgoCdInstance, BackstageTrigger, CatalogLink, NotificationsWarnings, NotifyingApplication } from '../src';
+import { acknowledge, chart, find, notifications, printedWarnings, synth, validationErrors } from './util';
 
 const spec = { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } };
 
@@ -45,7 +45,12 @@ test('with a label selector the Application carries the label the entity selects
     spec,
   });
   expect(app.catalogAnnotations()).toEqual({ 'argocd/app-selector': 'app.kubernetes.io/instance=order-service' });
-  expect(find(synth(c), 'Application').metadata.labels).toEqual({ 'app.kubernetes.io/instance': 'order-service', 'team': 'orders' });
+  let objects: any[] = [];
+  // The guide's label is Argo CD's tracking label: a warning.
+  expect(printedWarnings(() => (objects = synth(c)))).toEqual([
+    expect.stringMatching(new RegExp(`^\\[warning\\] test/App: catalogLink selects the application by app.kubernetes.io/instance, Argo CD's tracking label: .* \\[ack: ${NotificationsWarnings.TRACKING_LABEL_CATALOG_LINK}\\]$`)),
+  ]);
+  expect(find(objects, 'Application').metadata.labels).toEqual({ 'app.kubernetes.io/instance': 'order-service', 'team': 'orders' });
 });
 
 test.each([
@@ -54,6 +59,7 @@ test.each([
   [{}, 'not a key!', /catalogLink label key "not a key!"/],
 ])('a selector that could not match is a synth error: %#', (props, key, message) => {
   const c = chart();
+  acknowledge(c, NotificationsWarnings.TRACKING_LABEL_CATALOG_LINK);
   const n = notifications(c);
   new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', catalogLink: CatalogLink.labelSelector(key), spec, ...props });
   expect(validationErrors(c).join('\n')).toMatch(message);

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { chart, configData, notifications, synth, validationErrors, YAML } from './util';
+import { chart, configData, notifications, printedWarnings, synth, validationErrors, YAML } from './util';
+import { NotificationsWarnings } from '../src';
 import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from '../src/private/delivery';
 import { warningsOf } from '../src/private/warnings';
 
@@ -70,23 +71,31 @@ test.each([
 
 describe('the retry budget is bounded at both ends', () => {
   const minute = Duration.seconds(60);
+  const SHORT = NotificationsWarnings.SHORT_RETRY_BUDGET;
+  const LONG = NotificationsWarnings.LONG_RETRY_BUDGET;
+  /** The warnings printed at synth. */
   const warnings = (delivery: any) => {
     const c = chart();
-    const n = notifications(c, { delivery });
-    expect(validationErrors(c)).toEqual([]);
-    return warningsOf(n);
+    notifications(c, { delivery });
+    let errors: string[] = [];
+    const printed = printedWarnings(() => (errors = validationErrors(c)));
+    expect(errors).toEqual([]);
+    return printed;
   };
 
   test.each([
-    [{ retryMax: 1 }, /the delivery retry budget of 1 s \(1 retries waiting 1 s doubling up to 30 s\) is shorter than a Backstage restart.*lost for good: raise retryMax or retryWaitMax for a budget of at least 60 s/],
+    [{ retryMax: 1 }, /the delivery retry budget of 1 s \(1 retries waiting 1 s doubling up to 30 s\) is shorter than a Backstage restart.*lost for good: raise retryMax or retryWaitMax for a budget of at least 60 s/, SHORT],
     // Argo CD's own defaults.
-    [{ retryMax: 3, retryWaitMax: Duration.seconds(5) }, /budget of 7 s .* is shorter than a Backstage restart/],
-    [{ retryWaitMin: Duration.millis(59_999), retryWaitMax: Duration.millis(59_999), retryMax: 1 }, /budget of 59.999 s/],
-    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 11 }, /budget of 660 s .* is longer than 10 minutes: .*one notification at a time .*raise --processors-count/],
-    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 60 }, /budget of 3,600 s .* is longer than 10 minutes/],
-  ])('%j warns', (delivery, message) => {
-    expect(warnings(delivery)).toEqual([expect.stringMatching(message)]);
-    expect(deliveryWarnings(delivery)).toHaveLength(1);
+    [{ retryMax: 3, retryWaitMax: Duration.seconds(5) }, /budget of 7 s .* is shorter than a Backstage restart/, SHORT],
+    [{ retryWaitMin: Duration.millis(59_999), retryWaitMax: Duration.millis(59_999), retryMax: 1 }, /budget of 59.999 s/, SHORT],
+    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 11 }, /budget of 660 s .* is longer than 10 minutes: .*one notification at a time .*raise --processors-count/, LONG],
+    [{ retryWaitMin: minute, retryWaitMax: minute, retryMax: 60 }, /budget of 3,600 s .* is longer than 10 minutes/, LONG],
+  ])('%j warns', (delivery, message, id) => {
+    const printed = warnings(delivery);
+    expect(printed).toEqual([expect.stringMatching(message)]);
+    expect(printed[0]).toMatch(/^\[warning\] test\/Notifications: the delivery retry budget/);
+    expect(printed[0].endsWith(` [ack: ${id}]`)).toBe(true);
+    expect(deliveryWarnings(delivery).map(w => w.id)).toEqual([id]);
   });
 
   test.each([
@@ -103,7 +112,7 @@ describe('the retry budget is bounded at both ends', () => {
   ])('%j fails', (delivery, message) => {
     const c = chart();
     const n = notifications(c, { delivery });
-    expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
+    expect(printedWarnings(() => expect(validationErrors(c)).toEqual([expect.stringMatching(message)]))).toEqual([]);
     expect(warningsOf(n)).toEqual([]);
   });
 });

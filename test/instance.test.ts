@@ -1,5 +1,5 @@
-import { ArgoCdBackstageNotifications, ArgoCdInstance, BackstageAppConfig, BackstageToken, RhdhNotifications } from '../src';
-import { chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
+import { ArgoCdBackstageNotifications, ArgoCdInstance, BackstageAppConfig, BackstageToken, NotificationsWarnings, RhdhNotifications } from '../src';
+import { acknowledge, chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
 
 const EU = ArgoCdInstance.named('eu-west');
 const US = ArgoCdInstance.named('us-east', { tokenEnvVars: ['US_TOKEN', 'US_TOKEN_NEXT'], subject: 'argocd-us' });
@@ -97,6 +97,7 @@ describe('RhdhNotifications with several instances', () => {
 
   test('a token written by value cannot share the Secret with the other instances\' tokens', () => {
     const c = chart();
+    acknowledge(c, NotificationsWarnings.PLAINTEXT_TOKEN);
     const n = notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN) });
     new RhdhNotifications(c, 'Rhdh', { notifications: n, instances: [EU], namespace: 'rhdh' });
     expect(validationErrors(c)).toEqual([expect.stringMatching(/the token Secret argocd-notifications-token would be synthesized with the token of .* alone, while the other instances' tokens \(ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST\) must be in it too/)]);

@@ -12,10 +12,11 @@ import {
   CatalogLink,
   NotificationRecipients,
   NotificationScope,
+  NotificationsWarnings,
   NotifyingApplication,
   RhdhNotifications,
 } from '../src';
-import { chart, configData, notifications, synth, validationErrors, YAML } from './util';
+import { acknowledge, chart, configData, notifications, synth, validationErrors, warningsOnValidation, YAML } from './util';
 
 const spec = { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } };
 
@@ -122,6 +123,7 @@ describe('what held under hostile input', () => {
   test('synth and attributes are byte-identical from run to run', () => {
     const once = () => {
       const c = chart();
+      acknowledge(c, NotificationsWarnings.DELETION_WITHOUT_FINALIZER);
       const n = notifications(c, { instance: ArgoCdInstance.named('hub', { subject: 'argocd-hub' }), triggers: BackstageTrigger.all() });
       n.addSubscription({ matchLabels: { 'team': 'orders', 'backstage.io/notify': 'true' } });
       new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/a', spec, catalogLink: CatalogLink.labelSelector('example.com/app') });
@@ -250,9 +252,11 @@ describe('fixed by the lead after the review', () => {
     const c = chart();
     const n = notifications(c);
     const app = new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/a', spec, catalogLink: CatalogLink.labelSelector('app.kubernetes.io/instance') });
-    validationErrors(c);
+    const printed = warningsOnValidation(c);
     const warnings = [...n.node.metadata, ...app.node.metadata].filter(m => m.type === 'cdk8s-argocd-backstage-notifications:warning').map(m => String(m.data));
     expect(warnings.join('\n')).toMatch(/app\.kubernetes\.io\/instance.*tracking/);
+    expect(printed).toEqual([`[warning] test/App: ${warnings[0]}`]);
+    expect(warnings[0].endsWith(`[ack: ${NotificationsWarnings.TRACKING_LABEL_CATALOG_LINK}]`)).toBe(true);
   });
 
   test('catalogInfo refuses fields Backstage would reject or ignore (application.ts)', () => {

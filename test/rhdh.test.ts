@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { BackstageToken, RhdhNotifications } from '../src';
-import { chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
+import { BackstageToken, NotificationsWarnings, RhdhNotifications } from '../src';
+import { acknowledge, chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
 import { warningsOf } from '../src/private/warnings';
 
 function setup(props: any = {}, token?: BackstageToken) {
@@ -48,6 +48,7 @@ test('by default nothing secret is synthesized; the Secret is referenced', () =>
 
 test('with fromValue one value feeds both sides', () => {
   const { c } = setup({}, BackstageToken.fromValue(GOOD_TOKEN));
+  acknowledge(c, NotificationsWarnings.PLAINTEXT_TOKEN);
   const secrets = synth(c).filter(o => o.kind === 'Secret');
   expect(secrets.map(s => [s.metadata.namespace, s.metadata.name, s.stringData])).toEqual([
     ['argocd', 'argocd-notifications-secret', { 'backstage-token': GOOD_TOKEN }],
@@ -83,6 +84,7 @@ test('custom names are used', () => {
 
 test('a rotation with fromValue is rejected', () => {
   const { c } = setup({ tokenEnvVars: ['A', 'B'] }, BackstageToken.fromValue(GOOD_TOKEN));
+  acknowledge(c, NotificationsWarnings.PLAINTEXT_TOKEN);
   expect(validationErrors(c)).toEqual([expect.stringMatching(/^\[test\/Rhdh\] a rotation with several tokenEnvVars needs tokens you manage/)]);
 });
 

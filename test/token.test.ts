@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { BackstageToken, ExternalSecretStoreKind, RhdhNotifications } from '../src';
-import { chart, configData, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
+import { BackstageToken, ExternalSecretStoreKind, NotificationsWarnings, RhdhNotifications } from '../src';
+import { acknowledge, chart, configData, find, GOOD_TOKEN, notifications, printedWarnings, synth, validationErrors, YAML } from './util';
 import { WARNING_METADATA, warningsOf } from '../src/private/warnings';
 
 test('fromSecret defaults to key backstage-token of argocd-notifications-secret', () => {
@@ -27,7 +27,11 @@ test('an invalid secret name is rejected', () => {
 test('fromValue synthesizes the secret and warns that the token is in the manifests', () => {
   const c = chart();
   const n = notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN, { key: 'rhdh-token' }) });
-  const objects = synth(c);
+  let objects: any[] = [];
+  const printed = printedWarnings(() => (objects = synth(c)));
+  expect(printed).toEqual([
+    `[warning] test/Notifications/TokenSecret: the Backstage token is written in plain text into the manifests of Secret argocd/argocd-notifications-secret: anyone who can read them, or the git repository they are committed to, can post notifications. Use BackstageToken.fromSecret() and create the Secret outside git [ack: ${NotificationsWarnings.PLAINTEXT_TOKEN}]`,
+  ]);
   const secret = find(objects, 'Secret');
   expect(secret.metadata).toMatchObject({ name: 'argocd-notifications-secret', namespace: 'argocd' });
   expect(secret.stringData).toEqual({ 'rhdh-token': GOOD_TOKEN });
@@ -40,16 +44,20 @@ test('fromValue synthesizes the secret and warns that the token is in the manife
 test('the warning is printed once at synth time', () => {
   const c = chart();
   notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN) });
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
+  const printed = printedWarnings(() => {
     synth(c);
     synth(c);
-    const printed = spy.mock.calls.map(args => String(args[0])).filter(s => s.includes('plain text'));
-    expect(printed).toHaveLength(1);
-    expect(printed[0]).toMatch(/^\[warning\] test\/Notifications\/TokenSecret: the Backstage token is written in plain text/);
-  } finally {
-    spy.mockRestore();
-  }
+  });
+  expect(printed).toHaveLength(1);
+  expect(printed[0]).toMatch(/^\[warning\] test\/Notifications\/TokenSecret: the Backstage token is written in plain text/);
+});
+
+test('acknowledged on the configuration, the warning is not printed', () => {
+  const c = chart();
+  const n = notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN) });
+  NotificationsWarnings.of(n).acknowledge(NotificationsWarnings.PLAINTEXT_TOKEN, 'a throwaway token of a local cluster');
+  expect(printedWarnings(() => synth(c))).toEqual([]);
+  expect(n.node.findAll().flatMap(warningsOf)).toEqual([]);
 });
 
 test.each([
@@ -67,6 +75,7 @@ test.each([
   ['DEL', `${GOOD_TOKEN}\u007f`, /outside printable ASCII/],
 ])('fromValue rejects a %s token', (_what, token, message) => {
   const c = chart();
+  acknowledge(c, NotificationsWarnings.PLAINTEXT_TOKEN);
   notifications(c, { token: BackstageToken.fromValue(token) });
   expect(validationErrors(c)).toContainEqual(expect.stringMatching(message));
 });
@@ -148,6 +157,7 @@ describe('fromExternalSecret', () => {
 
 test('a synthesized token Secret comes before the config and is never pruned', () => {
   const c = chart();
+  acknowledge(c, NotificationsWarnings.PLAINTEXT_TOKEN);
   notifications(c, { token: BackstageToken.fromValue(GOOD_TOKEN) });
   expect(find(synth(c), 'Secret').metadata.annotations).toEqual({
     'argocd.argoproj.io/sync-wave': '-2',

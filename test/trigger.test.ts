@@ -1,5 +1,5 @@
-import { BackstageTrigger, NotificationSeverity, OncePer } from '../src';
-import { chart, configData, notifications, sampleBody, synth, validationErrors, YAML } from './util';
+import { BackstageTrigger, NotificationSeverity, NotificationsWarnings, OncePer } from '../src';
+import { acknowledge, chart, configData, notifications, sampleBody, synth, validationErrors, YAML } from './util';
 
 const EVENTS: Array<[string, BackstageTrigger]> = [
   ['sync-succeeded', BackstageTrigger.SYNC_SUCCEEDED],
@@ -139,6 +139,7 @@ describe('custom', () => {
     ['app.metadata.name == "a // not a comment"', 'app.metadata.name == "a // not a comment"'],
   ])('comments are removed from %j, so nothing the library wraps around it is commented out', (when, written) => {
     const c = chart();
+    acknowledge(c, NotificationsWarnings.NEWER_EXPR_SYNTAX, NotificationsWarnings.UNGUARDED_CONDITION);
     const t = BackstageTrigger.custom({ event: 'paused', when, title: 'Paused: {app}', oncePer: OncePer.of(`${when}`) });
     notifications(c, { triggers: [t] });
     expect(validationErrors(c)).toEqual([]);
@@ -153,6 +154,7 @@ describe('custom', () => {
     ['let n = app.metadata.name; n != "";\n', 'let n = app.metadata.name; n != ""'],
   ])('a final ";" of %j is not written before the ")" the library adds', (when, written) => {
     const c = chart();
+    acknowledge(c, NotificationsWarnings.NEWER_EXPR_SYNTAX, NotificationsWarnings.UNGUARDED_CONDITION);
     notifications(c, { triggers: [BackstageTrigger.custom({ event: 'paused', when, title: 'Paused: {app}', oncePer: OncePer.of(when) })] });
     expect(validationErrors(c)).toEqual([]);
     const condition = YAML.parse(configData(synth(c))['trigger.on-paused-backstage'])[0];
@@ -182,6 +184,7 @@ describe('custom', () => {
   test('an oncePer of any type compiles, but not one that is wrong whatever app holds', () => {
     const errors = (expr: string) => {
       const c = chart();
+      acknowledge(c, NotificationsWarnings.UNGUARDED_CONDITION);
       notifications(c, { triggers: [BackstageTrigger.custom({ event: 'paused', when: 'true', title: 'Paused: {app}', oncePer: OncePer.of(expr) })] });
       return validationErrors(c);
     };

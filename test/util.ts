@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
-import { ArgoCdBackstageNotifications, ArgoCdBackstageNotificationsProps, ArgoCdFlavor } from '../src';
+import { ArgoCdBackstageNotifications, ArgoCdBackstageNotificationsProps, ArgoCdFlavor, NotificationsWarnings } from '../src';
 import { ownPayloadBody } from '../src/private/shared-items';
 
 export const BACKSTAGE_URL = 'https://backstage.example.com';
@@ -28,6 +28,40 @@ export function validationErrors(scope: IConstruct): string[] {
 
 export function expectValid(scope: IConstruct): void {
   expect(validationErrors(scope)).toEqual([]);
+}
+
+/**
+ * Runs `action` (a synth, say) and returns the warnings it printed, which
+ * then stay out of the test output: for tests that provoke a warning on
+ * purpose and assert it.
+ */
+export function printedWarnings(action: () => void): string[] {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    action();
+    return spy.mock.calls.map(args => String(args[0])).filter(line => line.startsWith('[warning] ')).map(line => line.replace(/\n$/, ''));
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/**
+ * Validates the tree, which must have no error, and returns the warnings it
+ * printed (out of the test output).
+ */
+export function warningsOnValidation(scope: IConstruct): string[] {
+  let errors: string[] = [];
+  const printed = printedWarnings(() => (errors = validationErrors(scope)));
+  expect(errors).toEqual([]);
+  return printed;
+}
+
+/**
+ * Acknowledges warnings on a scope (and every construct under it), as users
+ * do: for tests that provoke them on purpose, about something else.
+ */
+export function acknowledge(scope: IConstruct, ...ids: string[]): void {
+  for (const id of ids) NotificationsWarnings.of(scope).acknowledge(id, 'provoked on purpose by the test, which is about something else');
 }
 
 /** Synthesizes the chart the way `cdk8s synth` does (validation included) and returns the objects. */

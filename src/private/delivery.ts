@@ -4,6 +4,7 @@
  */
 import type { Duration } from 'cdk8s';
 import type { WebhookDeliveryOptions } from '../delivery';
+import { Warning, WARNING_IDS } from './warnings';
 
 /** The library's defaults: a 121-second retry budget, which outlasts a Backstage restart of a minute or more. */
 export const DEFAULT_RETRY_WAIT_MIN_MS = 1_000;
@@ -77,16 +78,20 @@ export function deliveryProblems(options: WebhookDeliveryOptions): string[] {
  * Warnings about a retry budget that is valid but too short for a Backstage
  * restart, or so long that an outage stops the controller.
  */
-export function deliveryWarnings(options: WebhookDeliveryOptions): string[] {
+export function deliveryWarnings(options: WebhookDeliveryOptions): Warning[] {
   if (deliveryProblems(options).length > 0) return [];
   const budget = retryBudgetMillis(options);
   if (budget < MIN_RETRY_BUDGET_MS) {
-    return [`${budgetText(options)} is shorter than a Backstage restart (a minute or more; RHDH restarts after every change of its configuration), so a notification of a trigger with oncePer sent meanwhile is lost for good: raise retryMax or retryWaitMax for a budget of at least ${MIN_RETRY_BUDGET_MS / 1000} s (the default is 121 s)`];
+    return [warning(WARNING_IDS.shortRetryBudget, `${budgetText(options)} is shorter than a Backstage restart (a minute or more; RHDH restarts after every change of its configuration), so a notification of a trigger with oncePer sent meanwhile is lost for good: raise retryMax or retryWaitMax for a budget of at least ${MIN_RETRY_BUDGET_MS / 1000} s (the default is 121 s)`)];
   }
   if (budget > LONG_RETRY_BUDGET_MS) {
-    return [`${budgetText(options)} is longer than ${LONG_RETRY_BUDGET_MS / 60_000} minutes: during a Backstage outage the notifications controller, which sends one notification at a time (--processors-count 1 by default), waits that long on each failing notification before it sends anything else: keep it at most ${LONG_RETRY_BUDGET_MS / 1000} s, or raise --processors-count`];
+    return [warning(WARNING_IDS.longRetryBudget, `${budgetText(options)} is longer than ${LONG_RETRY_BUDGET_MS / 60_000} minutes: during a Backstage outage the notifications controller, which sends one notification at a time (--processors-count 1 by default), waits that long on each failing notification before it sends anything else: keep it at most ${LONG_RETRY_BUDGET_MS / 1000} s, or raise --processors-count`)];
   }
   return [];
+}
+
+function warning(id: string, message: string): Warning {
+  return { id, message };
 }
 
 /** "the delivery retry budget of 1 s (retryMax 1, ...)", for messages. */

@@ -21,7 +21,7 @@ import * as YAML from 'yaml';
 import { EngineOutput, replayAsync } from './engine';
 import { CREATED_AT } from './fixtures';
 import { ARGOCD_URL, BACKSTAGE_URL, ENTITY_REF, TOKEN } from './setup';
-import { ArgoCdBackstageNotifications, BackstageTrigger, NotifyingApplication, WebhookDeliveryOptions } from '../../src';
+import { ArgoCdBackstageNotifications, BackstageTrigger, NotificationsWarnings, NotifyingApplication, WebhookDeliveryOptions } from '../../src';
 
 /** A Backstage stand-in that is unavailable until a moment, then stores what it gets. */
 class FlakyBackstage {
@@ -83,6 +83,8 @@ function freePort(): Promise<number> {
 function setup(triggers: BackstageTrigger[], delivery?: WebhookDeliveryOptions) {
   const app = Testing.app();
   const chart = new Chart(app, 'delivery');
+  // Budgets chosen for the replay, short ones included.
+  NotificationsWarnings.of(chart).acknowledge(NotificationsWarnings.SHORT_RETRY_BUDGET, 'a short budget keeps the replay quick');
   const notifications = new ArgoCdBackstageNotifications(chart, 'N', { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, triggers, delivery });
   new NotifyingApplication(chart, 'App', { notifications, entityRef: ENTITY_REF, spec: { project: 'default', destination: {} } });
   const yaml = app.synthYaml();

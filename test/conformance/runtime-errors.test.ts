@@ -13,6 +13,7 @@ import { CREATED_AT } from './fixtures';
 import { ARGOCD_URL, BACKSTAGE_URL, deployedProps, firing, TOKEN, withTriggers } from './setup';
 import { ArgoCdBackstageNotifications, BackstageTrigger, OncePer } from '../../src';
 import { warningsOf } from '../../src/private/warnings';
+import { printedWarnings } from '../util';
 
 describe('a when that fails at runtime counts as not triggered', () => {
   const degraded = { sync: { status: 'Synced' }, health: { status: 'Degraded' }, reconciledAt: CREATED_AT };
@@ -85,8 +86,11 @@ describe('custom conditions that fail on some applications are warned, and the g
   function warnedFix(trigger: BackstageTrigger, read: string): string {
     const app = Testing.app();
     const n = new ArgoCdBackstageNotifications(new Chart(app, 'warn'), 'N', { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, triggers: [trigger] });
-    for (const c of app.node.findAll()) c.node.validate();
+    const printed = printedWarnings(() => {
+      for (const c of app.node.findAll()) c.node.validate();
+    });
     const [warning] = warningsOf(n);
+    expect(printed).toEqual([`[warning] warn/N: ${warning} [ack: cdk8s-argocd-backstage-notifications:unguardedCondition]`]);
     expect(warning).toMatch(/can fail at runtime on an ordinary application/);
     // "... guard it, as in <guards> and <read> ..."
     const form = warning.slice(warning.indexOf('guard it, as in ') + 'guard it, as in '.length);

@@ -18,6 +18,7 @@ import {
   BackstageToken,
   BackstageTrigger,
   ExternalSecretStoreKind,
+  NotificationsWarnings,
   NotificationsAlertRules,
   NotificationsEgressPolicy,
   NotifyingApplicationSet,
@@ -61,6 +62,7 @@ describe.each(FLAVORS)('%s', (_name, flavor) => {
 describe('the RHDH side', () => {
   const app = Testing.app();
   const chart = new Chart(app, 'rhdh');
+  NotificationsWarnings.of(chart).acknowledge(NotificationsWarnings.PLAINTEXT_TOKEN, 'the token Secrets are validated against the schema');
   const notifications = new ArgoCdBackstageNotifications(chart, 'N', {
     backstageUrl: 'https://backstage.example.com',
     argocdUrl: 'https://argocd.example.com',

@@ -12,9 +12,21 @@ import {
   BackstageToken,
   BackstageTrigger,
   CustomTriggerProps,
+  NotificationsWarnings,
   NotifyingApplication,
   SubscriptionMode,
 } from '../../src';
+
+/**
+ * The engine model replays conditions as they are, those that fail at runtime
+ * and the deletion trigger on Applications without finalizer included: the
+ * warnings about them are acknowledged.
+ */
+function acknowledgeReplayed(scope: Chart): void {
+  for (const id of [NotificationsWarnings.DELETION_WITHOUT_FINALIZER, NotificationsWarnings.UNGUARDED_CONDITION, NotificationsWarnings.NEWER_EXPR_SYNTAX, NotificationsWarnings.PLAINTEXT_TOKEN]) {
+    NotificationsWarnings.of(scope).acknowledge(id, 'replayed by the engine model on purpose');
+  }
+}
 
 export const BACKSTAGE_URL = 'https://backstage.example.com';
 export const ARGOCD_URL = 'https://argocd.example.com';
@@ -47,6 +59,7 @@ export interface SynthesizeOptions {
 export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken, options: SynthesizeOptions = {}): Synthesized {
   const app: App = Testing.app();
   const chart = new Chart(app, 'conformance');
+  acknowledgeReplayed(chart);
   const notifications = new ArgoCdBackstageNotifications(chart, 'Notifications', {
     flavor,
     backstageUrl: BACKSTAGE_URL,
@@ -118,6 +131,7 @@ export function editConfig(yaml: string, edit: (data: Record<string, string>) =>
 export function withTriggers(triggers: BackstageTrigger[]): { yaml: string; at: (status: any) => any } {
   const app = Testing.app();
   const chart = new Chart(app, 'triggers');
+  acknowledgeReplayed(chart);
   const notifications = new ArgoCdBackstageNotifications(chart, 'N', { backstageUrl: BACKSTAGE_URL, argocdUrl: ARGOCD_URL, triggers });
   new NotifyingApplication(chart, 'App', { notifications, entityRef: ENTITY_REF, spec: { project: 'default', destination: {} } });
   const yaml = app.synthYaml();

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { deliver, deliveryProblems, http, RunningBackend, startBackend, userToken } from './backstage';
-import { ArgoCdBackstageNotifications, BackstageToken, BackstageTrigger, NotifyingApplication, RhdhNotifications } from '../../src';
+import { ArgoCdBackstageNotifications, BackstageToken, BackstageTrigger, NotificationsWarnings, NotifyingApplication, RhdhNotifications } from '../../src';
 import { replay } from '../conformance/engine';
 import { conformanceFixtures, engineFixtures } from '../conformance/fixtures';
 
@@ -26,6 +26,9 @@ interface Synthesized {
 function synthesize(token: BackstageToken, tokenEnvVars?: string[]): Synthesized {
   const app: App = Testing.app();
   const chart = new Chart(app, 'e2e');
+  // Every trigger is delivered to the backend, the deletion one too, and the token by value is one of the cases.
+  NotificationsWarnings.of(chart).acknowledge(NotificationsWarnings.DELETION_WITHOUT_FINALIZER, 'the backend receives every trigger');
+  NotificationsWarnings.of(chart).acknowledge(NotificationsWarnings.PLAINTEXT_TOKEN, 'the test token of the local backend');
   const notifications = new ArgoCdBackstageNotifications(chart, 'Notifications', {
     backstageUrl: BACKSTAGE_URL,
     argocdUrl: 'https://argocd.example.com',

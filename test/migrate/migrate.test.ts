@@ -26,6 +26,7 @@ import { buildInventory, Inventory, NotificationsConfig } from '../../src/doctor
 import { migrate, Migration, PACKAGE } from '../../src/migrate/migrate';
 import { matchBuiltIn, readBody, unwrapCondition } from '../../src/migrate/trigger';
 import { fixture, runCli } from '../doctor/util';
+import { printedWarnings } from '../util';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SUBSCRIBE = 'notifications.argoproj.io/subscribe.';
@@ -84,6 +85,9 @@ function typecheck(files: string[]): Map<string, string[]> {
   return out;
 }
 
+/** The warnings each case's code printed when it synthesized, by file. */
+const printed: Record<string, string[]> = {};
+
 /** Runs a case's code (compiled to JavaScript) and returns the synthesized manifests. */
 function run(c: Case): any[] {
   const js = ts.transpileModule(fs.readFileSync(c.file, 'utf-8'), {
@@ -94,8 +98,11 @@ function run(c: Case): any[] {
   const before = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = c.outdir;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(jsFile);
+    // The migrated code warns where its input would fail at runtime (unguarded conditions, a short retry budget).
+    printed[c.file] = printedWarnings(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(jsFile);
+    });
   } finally {
     if (before === undefined) delete process.env.CDK8S_OUTDIR;
     else process.env.CDK8S_OUTDIR = before;
@@ -281,6 +288,8 @@ describe.each(Object.keys(INPUTS))('%s', name => {
 
   test('the printed code synthesizes', () => {
     expect(output(name).length).toBeGreaterThan(0);
+    // Whatever it warns about (an unguarded condition it carried over, say) says how to acknowledge it.
+    for (const line of printed[cases[name].file] ?? []) expect(line).toMatch(/^\[warning\] .* \[ack: cdk8s-argocd-backstage-notifications:[a-zA-Z]+\]$/);
   });
 
   test('the printed code is deterministic and reads like the README', () => {

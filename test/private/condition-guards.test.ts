@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { ArgoCdVersion, BackstageTrigger, OncePer } from '../../src';
+import { ArgoCdVersion, BackstageTrigger, NotificationsWarnings, OncePer } from '../../src';
 import { PRESENCE_NODES, PRESENCE_ROOT } from '../../src/private/application-presence';
 import { APPLICATION_PRESENCE, provedBy, unguardedReadsWarning } from '../../src/private/condition-guards';
 import { PathSet } from '../../src/private/expr-guards';
 import { warningsOf } from '../../src/private/warnings';
-import { chart, notifications } from '../util';
+import { chart, notifications, warningsOnValidation } from '../util';
 
 /** What the library's entity guard proves before any custom condition. */
 const ENTITY_GUARD = 'app.metadata.annotations != nil and app.metadata.annotations["backstage.io/entity-ref"] != nil';
@@ -182,9 +182,9 @@ describe('custom triggers warn at synth', () => {
     const n = notifications(c, {
       triggers: [BackstageTrigger.custom({ event: 'images', when: 'app.status.summary.images[0] != ""', title: 'Images: {app}' })],
     });
-    c.node.root.node.validate();
-    for (const x of c.node.findAll()) x.node.validate();
+    const printed = warningsOnValidation(c);
     expect(warningsOf(n)).toEqual([expect.stringMatching(/^the "when" condition of trigger "on-images-backstage" can fail at runtime on an ordinary application: /)]);
+    expect(printed).toEqual([expect.stringMatching(new RegExp(`^\\[warning\\] test/Notifications: the "when" condition .* \\[ack: ${NotificationsWarnings.UNGUARDED_CONDITION}\\]$`))]);
   });
 
   test('the entity guard the library adds proves the annotations; a guarded condition and oncePer do not warn', () => {
