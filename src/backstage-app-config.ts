@@ -105,10 +105,22 @@ export class BackstageAppConfig {
   /**
    * The fragment for Argo CD's notifications token.
    *
-   * @throws if an environment variable name is invalid or repeated, or the subject contains whitespace
+   * @throws with every problem of the fragment: an environment variable invalid or listed twice, a subject with whitespace or shared, an other entry Backstage would refuse
    */
   public static forArgoCd(options: BackstageAppConfigOptions = {}): BackstageAppConfig {
-    return new BackstageAppConfig(options);
+    const config = new BackstageAppConfig(options);
+    if (config.problems.length > 0) throw new Error(`BackstageAppConfig: ${config.problems.join('; ')}`);
+    return config;
+  }
+
+  /**
+   * The fragment with its problems, for a construct that reports them at
+   * synth with its own instead of throwing.
+   * @internal
+   */
+  public static _withProblems(options: BackstageAppConfigOptions): { readonly config: BackstageAppConfig; readonly problems: string[] } {
+    const config = new BackstageAppConfig(options);
+    return { config, problems: config.problems };
   }
 
   /**
@@ -122,6 +134,8 @@ export class BackstageAppConfig {
   public readonly instances: ArgoCdInstance[];
   /** The other externalAccess entries carried along. */
   public readonly otherExternalAccess: ExternalAccessEntry[];
+  /** What Backstage would refuse, or what would go wrong, in the fragment. */
+  private readonly problems: string[];
 
   private constructor(options: BackstageAppConfigOptions) {
     this.instances = [...(options.instances ?? [])];
@@ -129,15 +143,16 @@ export class BackstageAppConfig {
     this.tokenEnvVars = unnamed ? [...(options.tokenEnvVars ?? [BackstageAppConfig.DEFAULT_TOKEN_ENV_VAR])] : [];
     this.subject = options.subject ?? BackstageAppConfig.DEFAULT_SUBJECT;
     this.otherExternalAccess = (options.otherExternalAccess ?? []).map(e => JSON.parse(JSON.stringify(e)));
+    const problems: string[] = [];
+    this.problems = problems;
     if (unnamed && this.tokenEnvVars.length === 0) {
-      throw new Error('BackstageAppConfig: tokenEnvVars is empty, so Backstage would accept no token: give at least one environment variable name');
+      problems.push('tokenEnvVars is empty, so Backstage would accept no token: give at least one environment variable name');
     }
     for (const name of this.tokenEnvVars) {
       if (!ENV_VAR.test(name)) {
-        throw new Error(`BackstageAppConfig: token environment variable "${name}" is invalid: use letters, digits and '_', not starting with a digit`);
+        problems.push(`token environment variable "${name}" is invalid: use letters, digits and '_', not starting with a digit`);
       }
     }
-    const problems: string[] = [];
     for (const instance of this.instances) problems.push(...instance._problems());
     const vars = this.accepted().flatMap(a => a.tokenEnvVars);
     const repeated = vars.filter((n, i) => vars.indexOf(n) !== i);
@@ -156,9 +171,6 @@ export class BackstageAppConfig {
     const sameName = names.filter((n, i) => names.indexOf(n) !== i);
     if (sameName.length > 0) problems.push(`Argo CD instance "${sameName[0]}" is listed twice: list each instance once`);
     problems.push(...externalAccessProblems(this.otherExternalAccess, vars, subjects));
-    if (problems.length > 0) {
-      throw new Error(`BackstageAppConfig: ${problems.join('; ')}`);
-    }
   }
 
   /** The environment variables every entry of the fragment reads, Argo CD's first. */

@@ -199,7 +199,13 @@ function checkPort(what: string, port: number): string | undefined {
   return undefined;
 }
 
+/** The port of a URL; 443 for one that is not a URL, which the notifications construct reports. */
 function portOf(url: string): number {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 443;
+  }
   return parsed.port ? Number(parsed.port) : parsed.protocol === 'http:' ? 80 : 443;
 }

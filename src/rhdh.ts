@@ -237,11 +237,14 @@ export class RhdhNotifications extends NotificationsResource {
     const extraEnvSecrets = props.extraEnvSecrets ?? [];
     for (const name of extraEnvSecrets) check(checkObjectName('extraEnvSecrets entry', name));
 
-    this.appConfig = BackstageAppConfig.forArgoCd({
+    // Reported at synth with the construct's other problems.
+    const fragment = BackstageAppConfig._withProblems({
       ...(unnamed ? { tokenEnvVars, subject: props.subject } : {}),
       instances,
       otherExternalAccess: props.otherExternalAccess,
     });
+    this.appConfig = fragment.config;
+    problems.push(...fragment.problems);
     const otherEnvVars = this.appConfig.envVars.filter(v => !acceptedVars.includes(v));
     if (props.backstageName !== undefined && otherEnvVars.length > 0 && extraEnvSecrets.length === 0) {
       problems.push(`otherExternalAccess reads ${otherEnvVars.map(v => `\${${v}}`).join(', ')}, which the Backstage resource would not set, so RHDH would refuse to start: name the Secrets that hold them in extraEnvSecrets`);

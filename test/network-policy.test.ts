@@ -99,6 +99,12 @@ describe('validation', () => {
     expect(errors(c => new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c), ...props }))).toEqual([expect.stringMatching(message)]);
   });
 
+  test('egress beside a backstageUrl that is no URL adds nothing to the notifications\' own error', () => {
+    expect(errors(c => new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c, { backstageUrl: 'backstage' }) }))).toEqual([
+      expect.stringMatching(/^\[test\/Notifications\] backstageUrl "backstage" is not an absolute URL/),
+    ]);
+  });
+
   test('egress with a Backstage on port 0 is rejected', () => {
     expect(errors(c => new NotificationsEgressPolicy(c, 'Egress', { notifications: notifications(c, { backstageUrl: 'https://backstage.example.com:0' }) }))).toEqual([
       expect.stringMatching(/egress port 0 is invalid/),

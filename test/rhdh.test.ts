@@ -135,7 +135,18 @@ describe('other entries that must stay', () => {
     expect(validationErrors(c)).toEqual([]);
   });
 
-  test('an invalid other entry fails at construction, naming it', () => {
-    expect(() => setup({ otherExternalAccess: [{ type: 'static', options: { token: 'inline-token-value', subject: 'x' } }] })).toThrow(/otherExternalAccess\[0\] has its options.token written inline/);
+  test('an invalid other entry is a synth error, naming it, reported with the construct\'s other problems', () => {
+    const { c } = setup({ namespace: 'RHDH', otherExternalAccess: [{ type: 'static', options: { token: 'inline-token-value', subject: 'x' } }] });
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/^\[test\/Rhdh\] namespace "RHDH" is not a valid kubernetes namespace/),
+      expect.stringMatching(/^\[test\/Rhdh\] otherExternalAccess\[0\] has its options.token written inline/),
+    ]);
+  });
+
+  test.each([
+    [{ tokenEnvVars: [] }, /^\[test\/Rhdh\] tokenEnvVars is empty, so Backstage would accept no token/],
+    [{ tokenEnvVars: ['bad-var'] }, /^\[test\/Rhdh\] token environment variable "bad-var" is invalid/],
+  ])('token variables %j are a synth error, not a throw', (props, message) => {
+    expect(validationErrors(setup(props).c)).toEqual([expect.stringMatching(message)]);
   });
 });
