@@ -4,6 +4,7 @@ import { CatalogInfoOptions, CatalogLink } from './catalog';
 import { Application, ApplicationSpec, toJson_ApplicationSpec } from './imports/argocd-application-argoproj.io';
 import { IArgoCdBackstageNotifications } from './notifications-base';
 import { ARGOCD_APP_NAME, ARGOCD_APP_NAMESPACE, ARGOCD_APP_SELECTOR, ARGOCD_INSTANCE_NAME, ARGOCD_TRACKING_LABEL, CATALOG_KINDS } from './private/catalog';
+import { CheckedMetadata } from './private/checked-metadata';
 import { applicationDeletionWarning } from './private/deletion';
 import { ENTITY_REF_ANNOTATION } from './private/go-template';
 import { appCollisions, registerFleetClass, registerScanner } from './private/object-registry';
@@ -14,35 +15,6 @@ import { addWarning, warnDuringValidation, WARNING_IDS } from './private/warning
 import { yamlMisread, yamlUnsafeCharacter, yamlUnsafeStrings } from './private/yaml-safety';
 import { SubscriptionMode } from './subscription-mode';
 import { BackstageTrigger } from './trigger';
-
-/** The parts of an Application's metadata that are checked at synth. */
-interface CheckedMetadata {
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
-  readonly finalizers: unknown[];
-}
-
-/**
- * The labels, annotations and finalizers an ApiObjectMetadataDefinition
- * holds, read without resolving the whole metadata: validating every
- * Application of a fleet would otherwise resolve each one's metadata twice.
- * Tokens (values that resolve only at synth) and other cdk8s internals fall
- * back to resolving.
- */
-function metadataToCheck(metadata: ApiObjectMetadataDefinition): CheckedMetadata {
-  const internal = metadata as unknown as { labels?: unknown; annotations?: unknown; finalizers?: unknown };
-  const plain = (record: unknown): record is Record<string, string> => {
-    if (typeof record !== 'object' || record === null) return false;
-    for (const key in record) if (typeof (record as Record<string, unknown>)[key] !== 'string') return false;
-    return true;
-  };
-  const finalizers = internal.finalizers;
-  if (plain(internal.labels) && plain(internal.annotations) && Array.isArray(finalizers) && finalizers.every(f => typeof f === 'string')) {
-    return { labels: internal.labels, annotations: internal.annotations, finalizers };
-  }
-  const resolved = metadata.toJson();
-  return { labels: resolved.labels ?? {}, annotations: resolved.annotations ?? {}, finalizers: resolved.finalizers ?? [] };
-}
 
 /**
  * What one walk over a spec finds: whether it is plain data (no token that
@@ -155,6 +127,8 @@ export class NotifyingApplication extends Application {
   private readonly specConverted: boolean;
   /** Problems found at construction, if any. */
   private readonly constructionProblems?: string[];
+  /** The metadata, which keeps what the checks read. */
+  private readonly checkedMetadata: CheckedMetadata;
 
   constructor(scope: Construct, id: string, props: NotifyingApplicationProps) {
     const metadata = props.metadata ?? {};
@@ -179,10 +153,21 @@ export class NotifyingApplication extends Application {
     const found = { plain: true, unsafe: false };
     inspect(props.spec, found);
     const specConverted = found.plain;
-    super(scope, id, {
-      metadata: { ...metadata, name, namespace, annotations, ...(labels ? { labels } : {}) },
-      spec: specConverted ? (toJson_ApplicationSpec(props.spec) as ApplicationSpec) : props.spec,
+    const written: ApiObjectMetadata = { ...metadata, name, namespace, annotations, ...(labels ? { labels } : {}) };
+    // cdk8s makes the metadata from these options; the checked metadata
+    // replaces it below, made from the same.
+    super(scope, id, { metadata: { name, namespace }, spec: specConverted ? (toJson_ApplicationSpec(props.spec) as ApplicationSpec) : props.spec });
+    // The metadata as ApiObject makes it (chart labels first, the chart's
+    // namespace by default), which also keeps what the synth checks read, so
+    // that validating a fleet does not resolve each Application's metadata.
+    this.checkedMetadata = new CheckedMetadata({
+      name: this.name,
+      ...written,
+      namespace: written.namespace ?? this.chart.namespace,
+      labels: { ...this.chart.labels, ...written.labels },
+      apiObject: this,
     });
+    (this as { metadata: ApiObjectMetadataDefinition }).metadata = this.checkedMetadata;
     this.specConverted = specConverted;
     this.notifications = props.notifications;
     this.namespace = namespace;
@@ -334,7 +319,7 @@ export class NotifyingApplication extends Application {
 
   /** Problems with the labels and annotations, including ones added after construction. */
   private metadataProblems(): string[] {
-    const { labels, annotations, finalizers } = metadataToCheck(this.metadata);
+    const { labels, annotations, finalizers } = this.checkedMetadata.checkedParts();
     const problems = [...checkLabels('label', labels), ...checkAnnotations('annotation', annotations)];
     if (finalizers.length > 0) problems.push(...checkFinalizers('finalizer', finalizers));
     const selector = this.catalogLink.labelKey;
