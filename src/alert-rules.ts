@@ -22,6 +22,7 @@ export interface NotificationsAlertRulesProps {
    * The PrometheusRule's name.
    *
    * @default "argocd-backstage-notifications"
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
    */
   readonly name?: string;
 
@@ -32,6 +33,7 @@ export interface NotificationsAlertRulesProps {
    * `openshift-gitops`.
    *
    * @default - the namespace of `notifications`
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
    */
   readonly namespace?: string;
 
@@ -40,6 +42,7 @@ export interface NotificationsAlertRulesProps {
    * them (the prometheus-operator Helm chart selects `release: <name>`).
    *
    * @default - none
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
    */
   readonly labels?: { [key: string]: string };
 
@@ -53,6 +56,7 @@ export interface NotificationsAlertRulesProps {
    * `app_kubernetes_io_part_of`. Values are any non-empty string.
    *
    * @default - { namespace: <the namespace of notifications> }
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/monitoring/
    */
   readonly metricLabels?: { [key: string]: string };
 
@@ -60,6 +64,7 @@ export interface NotificationsAlertRulesProps {
    * How far back a failed delivery is looked for.
    *
    * @default Duration.minutes(15)
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
    */
   readonly deliveryFailureWindow?: Duration;
 
@@ -71,6 +76,7 @@ export interface NotificationsAlertRulesProps {
    * subscribed, or that the controller is down.
    *
    * @default Duration.minutes(30)
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
    */
   readonly notEvaluatedWindow?: Duration;
 
@@ -78,6 +84,7 @@ export interface NotificationsAlertRulesProps {
    * The `severity` label of both alerts.
    *
    * @default "warning"
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
    */
   readonly severity?: string;
 }

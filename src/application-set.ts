@@ -31,12 +31,16 @@ export interface NotifyingApplicationSetProps {
    * `kind:namespace/name`, or a generator parameter such as `{{.entityRef}}`
    * (goTemplate) or `{{entityRef}}`, or a mix such as
    * `component:default/{{.name}}`. Literal parts are validated.
+   *
+   * @see https://backstage.io/docs/features/software-catalog/references
    */
   readonly entityRef: string;
 
   /**
    * The ApplicationSet spec. The entity-ref and subscription annotations are
    * added to `template.metadata.annotations`.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/
    */
   readonly spec: ApplicationSetSpec;
 
@@ -44,6 +48,7 @@ export interface NotifyingApplicationSetProps {
    * The triggers to subscribe to. Each must be configured on `notifications`.
    *
    * @default - every trigger of `notifications`, including ones added later
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
    */
   readonly triggers?: BackstageTrigger[];
 

@@ -62,10 +62,16 @@ export interface NotifyingApplicationProps {
    * and is then written as `default`. The ref is written in lowercase, as
    * Backstage writes refs: the notifications backend keeps a `user:` recipient
    * as written, and only the lowercase form is a user's identity.
+   *
+   * @see https://backstage.io/docs/features/software-catalog/references
    */
   readonly entityRef: string;
 
-  /** The Argo CD Application spec. */
+  /**
+   * The Argo CD Application spec.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications
+   */
   readonly spec: ApplicationSpec;
 
   /**
@@ -75,6 +81,7 @@ export interface NotifyingApplicationProps {
    * subscription annotations are the library's own.
    *
    * @default - name: the name part of `entityRef`; namespace: the namespace of `notifications`
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/app-any-namespace/
    */
   readonly metadata?: ApiObjectMetadata;
 
@@ -82,6 +89,7 @@ export interface NotifyingApplicationProps {
    * The triggers to subscribe to. Each must be defined by `notifications`.
    *
    * @default - every trigger of `notifications`, including ones added later
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
    */
   readonly triggers?: BackstageTrigger[];
 
@@ -91,6 +99,7 @@ export interface NotifyingApplicationProps {
    * the Application gets the label.
    *
    * @default CatalogLink.APP_NAME
+   * @see https://github.com/backstage/community-plugins/tree/main/workspaces/argocd/plugins/argocd
    */
   readonly catalogLink?: CatalogLink;
 
@@ -98,6 +107,7 @@ export interface NotifyingApplicationProps {
    * How the Application subscribes to the triggers.
    *
    * @default SubscriptionMode.PER_TRIGGER
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
    */
   readonly subscriptionMode?: SubscriptionMode;
 }

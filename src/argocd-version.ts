@@ -9,6 +9,8 @@ import { compareVersions } from './private/versions';
  * 1.8.9 up to Argo CD 2.5, 1.17.8 in 3.5. A condition that uses syntax newer
  * than the target's expr (such as `?.`, `??` or comments) fails to compile, and
  * one compile error disables every notification of that Argo CD.
+ *
+ * @see https://expr-lang.org/docs/language-definition
  */
 export class ArgoCdVersion {
   /**

@@ -11,6 +11,8 @@ const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 /**
  * Another entry of Backstage's `backend.auth.externalAccess` list, that must
  * stay next to Argo CD's.
+ *
+ * @see https://backstage.io/docs/auth/service-to-service-auth
  */
 export interface ExternalAccessEntry {
   /** The entry type: "static", "legacy" or "jwks". */
@@ -44,6 +46,7 @@ export interface BackstageAppConfigOptions {
    * accepts both while Argo CD moves from the old one to the new one.
    *
    * @default ["ARGOCD_NOTIFICATIONS_TOKEN"]
+   * @see https://backstage.io/docs/auth/service-to-service-auth
    */
   readonly tokenEnvVars?: string[];
 
@@ -52,6 +55,7 @@ export interface BackstageAppConfigOptions {
    * notification Argo CD posts.
    *
    * @default "argocd-notifications"
+   * @see https://backstage.io/docs/auth/service-to-service-auth
    */
   readonly subject?: string;
 
@@ -76,6 +80,7 @@ export interface BackstageAppConfigOptions {
    * complete list.
    *
    * @default - none
+   * @see https://backstage.io/docs/auth/service-to-service-auth
    */
   readonly otherExternalAccess?: ExternalAccessEntry[];
 }

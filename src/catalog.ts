@@ -9,6 +9,8 @@
  * outside Argo CD's namespace, and `argocd/instance-name` for the Argo CD
  * instance (the name of `argocd.appLocatorMethods[].instances[]` in its
  * app-config; without it, the first instance configured).
+ *
+ * @see https://github.com/backstage/community-plugins/tree/main/workspaces/argocd/plugins/argocd
  */
 export class CatalogLink {
   /** The entity names the application: `argocd/app-name`. The default. */
@@ -57,6 +59,8 @@ export interface CatalogInfoOptions {
    * Backstage notifies its members. As in the catalog, the kind defaults to
    * Group and the namespace to the entity's (`team-orders`); each part must
    * be one an entity can have.
+   *
+   * @see https://backstage.io/docs/features/software-catalog/descriptor-format
    */
   readonly owner: string;
 
@@ -65,6 +69,7 @@ export interface CatalogInfoOptions {
    * without one).
    *
    * @default "service" for a Component, "argocd-application" for a Resource
+   * @see https://backstage.io/docs/features/software-catalog/descriptor-format
    */
   readonly type?: string;
 
@@ -72,6 +77,7 @@ export interface CatalogInfoOptions {
    * The Component's `spec.lifecycle`.
    *
    * @default "production"
+   * @see https://backstage.io/docs/features/software-catalog/descriptor-format
    */
   readonly lifecycle?: string;
 
@@ -88,6 +94,7 @@ export interface CatalogInfoOptions {
    * System, which may be left out (`orders`, `system:default/orders`).
    *
    * @default - none
+   * @see https://backstage.io/docs/features/software-catalog/descriptor-format
    */
   readonly system?: string;
 }

@@ -20,12 +20,15 @@ import type { Duration } from 'cdk8s';
  * an error. The defaults wait 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30 = 121 seconds
  * over 9 attempts; Argo CD's own defaults (1 s, 5 s, 3 retries) give up after
  * 7 seconds.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/services/webhook/
  */
 export interface WebhookDeliveryOptions {
   /**
    * The wait before the first retry.
    *
    * @default Duration.seconds(1)
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/services/webhook/
    */
   readonly retryWaitMin?: Duration;
 
@@ -33,6 +36,7 @@ export interface WebhookDeliveryOptions {
    * The longest wait between retries.
    *
    * @default Duration.seconds(30)
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/services/webhook/
    */
   readonly retryWaitMax?: Duration;
 
@@ -40,6 +44,7 @@ export interface WebhookDeliveryOptions {
    * How many times to retry after the first attempt.
    *
    * @default 8
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/services/webhook/
    */
   readonly retryMax?: number;
 }

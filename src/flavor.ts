@@ -1,5 +1,7 @@
 /**
  * Which distribution of Argo CD receives the notifications configuration.
+ *
+ * @see https://argocd-operator.readthedocs.io/en/latest/usage/notifications/
  */
 export class ArgoCdFlavor {
   /**

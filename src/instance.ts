@@ -21,6 +21,7 @@ export interface ArgoCdInstanceOptions {
    * rotation, each holding a distinct token.
    *
    * @default - [`ARGOCD_NOTIFICATIONS_TOKEN_<NAME>`], the name in uppercase with '-' and '.' as '_'
+   * @see https://backstage.io/docs/auth/service-to-service-auth
    */
   readonly tokenEnvVars?: string[];
 
@@ -31,6 +32,7 @@ export interface ArgoCdInstanceOptions {
    * each other's items.
    *
    * @default - `argocd-notifications-<name>`
+   * @see https://backstage.io/docs/auth/service-to-service-auth
    */
   readonly subject?: string;
 }
@@ -45,6 +47,8 @@ export interface ArgoCdInstanceOptions {
  * scopes and the catalog's `argocd/instance-name`, and to the Backstage side
  * (`instances` of `BackstageAppConfig.forArgoCd` or `RhdhNotifications`),
  * which accepts its tokens under its subject.
+ *
+ * @see https://github.com/backstage/community-plugins/tree/main/workspaces/argocd/plugins/argocd
  */
 export class ArgoCdInstance {
   /**

@@ -20,6 +20,7 @@ export interface NotificationsEgressPolicyProps {
    * Where Backstage is reached from the controller.
    *
    * @default - any IPv4 address, on the port of `backstageUrl` (Backstage behind an ingress or route)
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    */
   readonly backstagePeer?: kplus.INetworkPolicyPeer;
 
@@ -29,6 +30,7 @@ export interface NotificationsEgressPolicyProps {
    * plugins match either.
    *
    * @default [443, 6443]
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    */
   readonly apiServerPorts?: number[];
 }
@@ -104,13 +106,18 @@ export interface BackstageIngressPolicyProps {
    */
   readonly notifications: IArgoCdBackstageNotifications;
 
-  /** The namespace Backstage runs in. */
+  /**
+   * The namespace Backstage runs in.
+   *
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+   */
   readonly namespace: string;
 
   /**
    * The labels of Backstage's pods.
    *
    * @default - the rhdh-operator's label for `backstageName`: `rhdh.redhat.com/app: backstage-<backstageName>`
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/configuration.md
    */
   readonly podLabels?: { [key: string]: string };
 
@@ -118,6 +125,7 @@ export interface BackstageIngressPolicyProps {
    * The name of the rhdh-operator Backstage resource, for the default pod labels.
    *
    * @default "developer-hub"
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/configuration.md
    */
   readonly backstageName?: string;
 
@@ -134,6 +142,7 @@ export interface BackstageIngressPolicyProps {
    * any ingress that no policy allows, including users' browsers.
    *
    * @default - none
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    */
   readonly allowNamespaces?: string[];
 }

@@ -22,6 +22,8 @@ export interface LabelSubscriptionOptions {
   /**
    * The labels an Application must carry (all of them) to be subscribed.
    * The Application still needs its `backstage.io/entity-ref` annotation.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
    */
   readonly matchLabels: { [key: string]: string };
 
@@ -29,6 +31,7 @@ export interface LabelSubscriptionOptions {
    * The triggers to subscribe to. Each must be configured.
    *
    * @default - every trigger of the configuration, including ones added later
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
    */
   readonly triggers?: BackstageTrigger[];
 }
@@ -91,6 +94,8 @@ export interface ArgoCdBackstageNotificationsAttributes {
    * The triggers the configuration defines: the built-in ones by object
    * (`BackstageTrigger.DEPLOYED`), custom ones by `BackstageTrigger.custom`
    * with the same event or names, or by `BackstageTrigger.fromTriggerName`.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
    */
   readonly triggers: BackstageTrigger[];
 
@@ -119,6 +124,7 @@ export interface ArgoCdBackstageNotificationsAttributes {
    * The configuration's label-selector subscriptions.
    *
    * @default - none
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
    */
   readonly subscriptions?: LabelSubscriptionOptions[];
 

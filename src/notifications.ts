@@ -55,6 +55,8 @@ export interface ArgoCdBackstageNotificationsProps {
    * The base URL of Backstage (or Red Hat Developer Hub), for example
    * `https://backstage.example.com`. Notifications are posted to
    * `<backstageUrl>/api/notifications/notifications`.
+   *
+   * @see https://backstage.io/docs/notifications/usage
    */
   readonly backstageUrl: string;
 
@@ -62,6 +64,8 @@ export interface ArgoCdBackstageNotificationsProps {
    * The base URL of the Argo CD UI, for example `https://argocd.example.com`.
    * It becomes `context.argocdUrl`, and each notification links to the
    * application's page under it.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/templates/
    */
   readonly argocdUrl: string;
 
@@ -69,6 +73,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * Which Argo CD distribution to configure.
    *
    * @default ArgoCdFlavor.STANDARD
+   * @see https://argocd-operator.readthedocs.io/en/latest/usage/notifications/
    */
   readonly flavor?: ArgoCdFlavor;
 
@@ -76,6 +81,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * The namespace Argo CD (and its notifications controller) runs in.
    *
    * @default - "argocd" for STANDARD, "openshift-gitops" for OPENSHIFT_GITOPS
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
    */
   readonly namespace?: string;
 
@@ -84,6 +90,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * (`service.webhook.<serviceName>`). Subscriptions name it.
    *
    * @default "backstage"
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/services/webhook/
    */
   readonly serviceName?: string;
 
@@ -91,6 +98,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * Where Argo CD finds the token it presents to Backstage.
    *
    * @default BackstageToken.fromSecret() - key `backstage-token` of the existing `argocd-notifications-secret`
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/
    */
   readonly token?: BackstageToken;
 
@@ -98,6 +106,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * The triggers to configure. More can be added with `addTrigger`.
    *
    * @default BackstageTrigger.defaults() - sync succeeded, sync failed, health degraded, deployed
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
    */
   readonly triggers?: BackstageTrigger[];
 
@@ -115,6 +124,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * must outlast a Backstage restart.
    *
    * @default - 8 retries waiting 1 s doubling up to 30 s: a 121-second budget (Argo CD's own default gives up after 7 s)
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/services/webhook/
    */
   readonly delivery?: WebhookDeliveryOptions;
 
@@ -128,6 +138,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * `argocd-notifications-controller` already (see the README).
    *
    * @default false
+   * @see https://argocd-operator.readthedocs.io/en/latest/usage/notifications/
    */
   readonly enableController?: boolean;
 
@@ -136,6 +147,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * the expr syntax that release compiles; newer syntax is a synth error.
    *
    * @default - any release from 2.4: conditions with syntax newer than expr 1.8.9 (`?.`, `??`, new builtins) are a synth warning
+   * @see https://expr-lang.org/docs/language-definition
    */
   readonly argocdVersion?: ArgoCdVersion;
 
@@ -145,6 +157,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * `namespace` is not the flavour's default.
    *
    * @default "openshift-gitops"
+   * @see https://argocd-operator.readthedocs.io/en/latest/reference/argocd/
    */
   readonly argocdInstanceName?: string;
 
@@ -159,6 +172,7 @@ export interface ArgoCdBackstageNotificationsProps {
    * Not the operator's `ArgoCD` resource: that is `argocdInstanceName`.
    *
    * @default - the only instance: scopes carry the host of argocdUrl
+   * @see https://github.com/backstage/community-plugins/tree/main/workspaces/argocd/plugins/argocd
    */
   readonly instance?: ArgoCdInstance;
 }

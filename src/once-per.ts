@@ -5,6 +5,8 @@
  * `notified.notifications.argoproj.io` annotation. Without `oncePer` a trigger
  * notifies on every false-to-true edge of its condition; with it, once per
  * distinct value of the `oncePer` expression.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
  */
 export class OncePer {
   /**

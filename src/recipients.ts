@@ -18,6 +18,7 @@ export interface EntityRecipientsOptions {
    * `group:default/platform-oncall`, as `kind:[namespace/]name`.
    *
    * @default - none
+   * @see https://backstage.io/docs/features/software-catalog/references
    */
   readonly entityRefs?: string[];
 
@@ -28,12 +29,15 @@ export interface EntityRecipientsOptions {
    * are written in lowercase with their namespace.
    *
    * @default - none
+   * @see https://backstage.io/docs/reference/plugin-notifications-node.notificationrecipients
    */
   readonly excludeEntityRefs?: string[];
 }
 
 /**
  * Who a trigger's notification goes to.
+ *
+ * @see https://backstage.io/docs/reference/plugin-notifications-node.notificationrecipients
  */
 export class NotificationRecipients {
   /** The application's entity, from its `backstage.io/entity-ref` annotation. The default. */

@@ -21,6 +21,8 @@ const NOTIFICATIONS_PLUGINS: readonly string[] = [
 /**
  * Another plugin entry of RHDH's `dynamic-plugins.yaml`, that must stay
  * enabled (or configured) next to the notifications and signals plugins.
+ *
+ * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/dynamic-plugins.md
  */
 export interface DynamicPluginEntry {
   /**
@@ -77,7 +79,11 @@ export interface RhdhNotificationsProps {
    */
   readonly instances?: ArgoCdInstance[];
 
-  /** The namespace RHDH runs in. */
+  /**
+   * The namespace RHDH runs in.
+   *
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+   */
   readonly namespace: string;
 
   /**
@@ -89,6 +95,7 @@ export interface RhdhNotificationsProps {
    * later does not keep RHDH from starting: keep only tokens in it.
    *
    * @default "argocd-notifications-token"
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/configuration.md
    */
   readonly tokenSecretName?: string;
 
@@ -114,6 +121,7 @@ export interface RhdhNotificationsProps {
    * The name of the app-config ConfigMap.
    *
    * @default "argocd-notifications-app-config"
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/configuration.md
    */
   readonly appConfigName?: string;
 
@@ -121,6 +129,7 @@ export interface RhdhNotificationsProps {
    * The name of the dynamic plugins ConfigMap.
    *
    * @default "argocd-notifications-dynamic-plugins"
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/dynamic-plugins.md
    */
   readonly dynamicPluginsName?: string;
 
@@ -129,6 +138,7 @@ export interface RhdhNotificationsProps {
    * to the app-config, the token Secret and the dynamic plugins.
    *
    * @default - no Backstage resource; wire the ConfigMaps into your own
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/configuration.md
    */
   readonly backstageName?: string;
 
@@ -139,6 +149,7 @@ export interface RhdhNotificationsProps {
    * default config has one).
    *
    * @default - none
+   * @see https://backstage.io/docs/auth/service-to-service-auth
    */
   readonly otherExternalAccess?: ExternalAccessEntry[];
 
@@ -149,6 +160,7 @@ export interface RhdhNotificationsProps {
    * once.
    *
    * @default - none
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/dynamic-plugins.md
    */
   readonly otherDynamicPlugins?: DynamicPluginEntry[];
 
@@ -158,6 +170,7 @@ export interface RhdhNotificationsProps {
    * Backstage refuses to start when a `${VAR}` of its config is unset.
    *
    * @default - none
+   * @see https://github.com/redhat-developer/rhdh-operator/blob/main/docs/configuration.md
    */
   readonly extraEnvSecrets?: string[];
 }

@@ -13,6 +13,8 @@ import { checkText, usesPlaceholder } from './private/go-template';
  * the Argo CD instance (see `instanceName` of the notifications) and the
  * application's namespace: two clusters, or two namespaces with the same
  * application name, never update each other's items.
+ *
+ * @see https://backstage.io/docs/notifications/usage
  */
 export class NotificationScope {
   /**

@@ -1,5 +1,7 @@
 /**
  * The kind of External Secrets Operator store a token is read from.
+ *
+ * @see https://external-secrets.io/latest/api/clustersecretstore/
  */
 export class ExternalSecretStoreKind {
   /** A `SecretStore` in the same namespace as the ExternalSecret. */

@@ -5,6 +5,8 @@
  * anything else with 400; older ones (RHDH 1.9 and 1.10) silently store it as
  * `normal`. This class has no other values, so an invalid severity cannot be
  * written.
+ *
+ * @see https://backstage.io/docs/reference/plugin-notifications-common.notificationpayload
  */
 export class NotificationSeverity {
   /** Needs attention now: a failed sync. */

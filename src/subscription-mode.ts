@@ -1,5 +1,7 @@
 /**
  * How an Application subscribes the Backstage service to triggers.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
  */
 export class SubscriptionMode {
   /**

@@ -35,6 +35,7 @@ export interface SecretTokenOptions {
    * uses `argocd-notifications-secret`.
    *
    * @default "argocd-notifications-secret"
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/
    */
   readonly secretName?: string;
 
@@ -43,6 +44,7 @@ export interface SecretTokenOptions {
    * Argo CD's `$key` reference stops at any other character.
    *
    * @default "backstage-token"
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/
    */
   readonly key?: string;
 }
@@ -63,17 +65,26 @@ export interface ValueTokenOptions {
  * Options for `BackstageToken.fromExternalSecret`.
  */
 export interface ExternalSecretTokenOptions {
-  /** The External Secrets Operator store to read the token from. */
+  /**
+   * The External Secrets Operator store to read the token from.
+   *
+   * @see https://external-secrets.io/latest/api/secretstore/
+   */
   readonly storeName: string;
 
   /**
    * The kind of the store.
    *
    * @default ExternalSecretStoreKind.SECRET_STORE
+   * @see https://external-secrets.io/latest/api/clustersecretstore/
    */
   readonly storeKind?: ExternalSecretStoreKind;
 
-  /** The key of the token in the external secret manager. */
+  /**
+   * The key of the token in the external secret manager.
+   *
+   * @see https://external-secrets.io/latest/api/externalsecret/
+   */
   readonly remoteKey: string;
 
   /**
@@ -81,6 +92,7 @@ export interface ExternalSecretTokenOptions {
    * are JSON objects.
    *
    * @default - the whole remote value
+   * @see https://external-secrets.io/latest/api/externalsecret/
    */
   readonly remoteProperty?: string;
 
@@ -95,6 +107,7 @@ export interface ExternalSecretTokenOptions {
    * How often the operator refreshes the Secret from the store.
    *
    * @default Duration.hours(1)
+   * @see https://external-secrets.io/latest/api/externalsecret/
    */
   readonly refreshInterval?: Duration;
 }

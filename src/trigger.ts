@@ -73,6 +73,8 @@ export interface CustomTriggerProps {
    * not support `?.`, and a runtime error counts as not triggered, logged on
    * every reconcile. A read that an ordinary Application can lack (by the
    * Application CRD) is a synth warning that gives the guarded form.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
    */
   readonly when: string;
 
@@ -85,6 +87,8 @@ export interface CustomTriggerProps {
    * that may be empty, such as `{healthMessage}`) falls back to
    * `<Event>: {app}`, for example `Rollout paused: order-service`, because
    * Backstage rejects an empty title.
+   *
+   * @see https://backstage.io/docs/reference/plugin-notifications-common.notificationpayload
    */
   readonly title: string;
 
@@ -93,6 +97,7 @@ export interface CustomTriggerProps {
    * Cut to 2048 characters.
    *
    * @default - no description
+   * @see https://backstage.io/docs/reference/plugin-notifications-common.notificationpayload
    */
   readonly description?: string;
 
@@ -100,6 +105,7 @@ export interface CustomTriggerProps {
    * The notification severity.
    *
    * @default NotificationSeverity.NORMAL
+   * @see https://backstage.io/docs/reference/plugin-notifications-common.notificationpayload
    */
   readonly severity?: NotificationSeverity;
 
@@ -108,6 +114,7 @@ export interface CustomTriggerProps {
    * characters. A topic that can render empty falls back to the default.
    *
    * @default "Argo CD: {app}"
+   * @see https://backstage.io/docs/reference/plugin-notifications-common.notificationpayload
    */
   readonly topic?: string;
 
@@ -115,6 +122,7 @@ export interface CustomTriggerProps {
    * When a condition that stays true may notify again.
    *
    * @default - on every false-to-true edge of the condition
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
    */
   readonly oncePer?: OncePer;
 
@@ -122,6 +130,7 @@ export interface CustomTriggerProps {
    * A description of the condition, shown by `argocd admin notifications trigger get`.
    *
    * @default - the title
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
    */
   readonly conditionDescription?: string;
 
@@ -130,6 +139,7 @@ export interface CustomTriggerProps {
    * in Backstage, instead of adding an item.
    *
    * @default NotificationScope.NONE
+   * @see https://backstage.io/docs/notifications/usage
    */
   readonly scope?: NotificationScope;
 
@@ -137,6 +147,7 @@ export interface CustomTriggerProps {
    * Who the notification goes to.
    *
    * @default NotificationRecipients.APPLICATION_ENTITY
+   * @see https://backstage.io/docs/reference/plugin-notifications-node.notificationrecipients
    */
   readonly recipients?: NotificationRecipients;
 
@@ -146,6 +157,7 @@ export interface CustomTriggerProps {
    * It must not be one of Argo CD's own trigger names (`on-deployed`, …).
    *
    * @default `on-<event>-backstage`
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
    */
   readonly triggerName?: string;
 
@@ -155,6 +167,7 @@ export interface CustomTriggerProps {
    * It must not be one of Argo CD's own template names (`app-deployed`, …).
    *
    * @default `app-<event>-backstage`
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/templates/
    */
   readonly templateName?: string;
 }
