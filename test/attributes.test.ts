@@ -8,6 +8,7 @@ import {
   ArgoCdBackstageNotifications,
   ArgoCdBackstageNotificationsBase,
   ArgoCdFlavor,
+  ArgoCdInstance,
   BackstageTrigger,
   NotificationRecipients,
   NotificationScope,
@@ -15,7 +16,7 @@ import {
   NotifyingApplicationSet,
   SubscriptionMode,
 } from '../src';
-import { notifications, synth, validationErrors } from './util';
+import { chart as newChart, notifications, synth, validationErrors } from './util';
 
 const SPEC = { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } };
 const SUSPENDED = BackstageTrigger.custom({ event: 'suspended', when: 'app.status != nil', title: 'Suspended: {app}' });
@@ -326,4 +327,26 @@ describe('an app repository cannot change what the platform\'s template sends', 
     new NotifyingApplication(chart, 'A', { notifications: typed, entityRef: 'component:default/a', spec: SPEC, triggers: [BackstageTrigger.SYNC_FAILED] });
     expect(validationErrors(chart)).toEqual([expect.stringMatching(/trigger "on-sync-failed-backstage" is a different definition from the one of that name on team-orders\/Typed/)]);
   });
+});
+
+test('an instance with its own subject and variables survives the attributes round trip; old attributes have none', () => {
+  const c = newChart();
+  const n = notifications(c, { instance: ArgoCdInstance.named('argoInstance1', { subject: 'argo-1', tokenEnvVars: ['A1', 'A1_NEXT'] }) });
+  const back = ArgoCdBackstageNotifications.attributesFromJson(n.attributesJson()).instance!;
+  expect([back.name, back.subject, back.tokenEnvVars, back._problems()]).toEqual(['argoInstance1', 'argo-1', ['A1', 'A1_NEXT'], []]);
+  const old = JSON.stringify({ version: 1, flavor: 'standard', namespace: 'argocd', serviceName: 'backstage', triggers: ['on-deployed-backstage'], subscriptions: [] });
+  expect(ArgoCdBackstageNotifications.attributesFromJson(old).instance).toBeUndefined();
+});
+
+test('an instance given by attributes is validated like one given to the Argo CD side', () => {
+  const c = newChart();
+  const imported = ArgoCdBackstageNotifications.fromAttributes(c, 'N', { triggers: [BackstageTrigger.DEPLOYED], instance: ArgoCdInstance.named('EU West') });
+  const app = new NotifyingApplication(c, 'App', { notifications: imported, entityRef: 'component:default/a', spec: SPEC, triggers: [BackstageTrigger.DEPLOYED] });
+  expect(app.catalogAnnotations()['argocd/instance-name']).toBe('EU West');
+  expect(validationErrors(c).join('\n')).toMatch(/Argo CD instance name "EU West" is invalid/);
+});
+
+test('attributes with "instance": null are refused with a sentence, not a TypeError', () => {
+  const json = JSON.stringify({ version: 1, flavor: 'standard', triggers: ['on-deployed-backstage'], instance: null });
+  expect(() => ArgoCdBackstageNotifications.attributesFromJson(json)).not.toThrow(TypeError);
 });

@@ -1,6 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { ArgoCdBackstageNotifications, ArgoCdInstance, BackstageTrigger, CatalogLink, NotificationsWarnings, NotifyingApplication } from '../src';
-import { acknowledge, chart, find, notifications, printedWarnings, synth, validationErrors } from './util';
+import { acknowledge, chart, find, notifications, printedWarnings, synth, validationErrors, warningsOnValidation } from './util';
 
 const spec = { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } };
 
@@ -141,4 +141,35 @@ describe('catalogInfo owners and systems are entity refs, read as the catalog re
   ])('system %j is refused', (system, message) => {
     expect(() => setup().catalogInfo({ owner: 'team-orders', system })).toThrow(message);
   });
+});
+
+test('the selector label set after construction is checked too', () => {
+  const c = chart();
+  const n = notifications(c);
+  const app = new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/a', spec, catalogLink: CatalogLink.labelSelector('example.com/app') });
+  app.metadata.addLabel('example.com/app', 'other');
+  expect(validationErrors(c).join('\n')).toMatch(/catalog entity would not find it/);
+});
+
+test('the tracking label as the catalog selector is warned about', () => {
+  const c = chart();
+  const n = notifications(c);
+  const app = new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/a', spec, catalogLink: CatalogLink.labelSelector('app.kubernetes.io/instance') });
+  const printed = warningsOnValidation(c);
+  const warnings = [...n.node.metadata, ...app.node.metadata].filter(m => m.type === 'cdk8s-argocd-backstage-notifications:warning').map(m => String(m.data));
+  expect(warnings.join('\n')).toMatch(/app\.kubernetes\.io\/instance.*tracking/);
+  expect(printed).toEqual([`[warning] test/App: ${warnings[0]}`]);
+  expect(warnings[0].endsWith(`[ack: ${NotificationsWarnings.TRACKING_LABEL_CATALOG_LINK}]`)).toBe(true);
+});
+
+test('catalogInfo refuses fields Backstage would reject or ignore', () => {
+  const c = chart();
+  const n = notifications(c);
+  const component = new NotifyingApplication(c, 'C', { notifications: n, entityRef: 'component:default/a', spec });
+  const system = new NotifyingApplication(c, 'S', { notifications: n, entityRef: 'system:default/orders', spec });
+  // Component.v1alpha1: spec.type and spec.lifecycle have minLength 1.
+  expect(() => component.catalogInfo({ owner: 'group:default/x', type: '' })).toThrow(/type/);
+  expect(() => component.catalogInfo({ owner: 'group:default/x', lifecycle: ' ' })).toThrow(/lifecycle/);
+  // System.v1alpha1 has owner, domain and type: spec.system means nothing there.
+  expect(() => system.catalogInfo({ owner: 'group:default/x', system: 'other' })).toThrow(/system/);
 });

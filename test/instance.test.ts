@@ -1,5 +1,15 @@
-import { ArgoCdBackstageNotifications, ArgoCdInstance, BackstageAppConfig, BackstageToken, NotificationsWarnings, RhdhNotifications } from '../src';
-import { acknowledge, chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
+import { App, Chart, Testing } from 'cdk8s';
+import {
+  ArgoCdBackstageNotifications,
+  ArgoCdInstance,
+  BackstageAppConfig,
+  BackstageToken,
+  BackstageTrigger,
+  NotificationsWarnings,
+  NotifyingApplication,
+  RhdhNotifications,
+} from '../src';
+import { acknowledge, chart, configData, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
 
 const EU = ArgoCdInstance.named('eu-west');
 const US = ArgoCdInstance.named('us-east', { tokenEnvVars: ['US_TOKEN', 'US_TOKEN_NEXT'], subject: 'argocd-us' });
@@ -102,4 +112,73 @@ describe('RhdhNotifications with several instances', () => {
     new RhdhNotifications(c, 'Rhdh', { notifications: n, instances: [EU], namespace: 'rhdh' });
     expect(validationErrors(c)).toEqual([expect.stringMatching(/the token Secret argocd-notifications-token would be synthesized with the token of .* alone, while the other instances' tokens \(ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST\) must be in it too/)]);
   });
+});
+
+const spec = { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'orders' } };
+
+/** The body of a template as synthesized. */
+function template(objects: any[], name: string): string {
+  return YAML.parse(configData(objects)[`template.${name}`]).webhook.backstage.body;
+}
+
+describe('instance names as the Argo CD plugin of Backstage knows them', () => {
+  // The plugin's README names its instances argoInstance1 and argoInstance2;
+  // argocd/instance-name must equal argocd.appLocatorMethods[].instances[].name.
+  test.each(['argoInstance1', 'hub', 'eu-west', 'eu_west.prod', 'i'.repeat(63)])('%s is accepted', name => {
+    expect(ArgoCdInstance.named(name)._problems()).toEqual([]);
+  });
+
+  test('the plugin\'s own example name reaches the catalog annotation, the scope and the Backstage side', () => {
+    const instance = ArgoCdInstance.named('argoInstance1');
+    expect([instance.tokenEnvVars, instance.subject]).toEqual([['ARGOCD_NOTIFICATIONS_TOKEN_ARGOINSTANCE1'], 'argocd-notifications-argoInstance1']);
+    const c = chart();
+    const n = notifications(c, { instance, triggers: [BackstageTrigger.DEPLOYED] });
+    const app = new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/order-service', spec });
+    expect(validationErrors(c)).toEqual([]);
+    expect(app.catalogAnnotations()['argocd/instance-name']).toBe('argoInstance1');
+    expect(template(synth(c), 'app-deployed-backstage')).toContain('{{- $instance := "argoInstance1" -}}');
+    expect(BackstageAppConfig.forArgoCd({ instances: [instance] }).envVars).toEqual(['ARGOCD_NOTIFICATIONS_TOKEN_ARGOINSTANCE1']);
+  });
+
+  test.each([
+    ['a,b', 'the newer plugin reads a comma list from argocd/instance-name'],
+    ['eu/west', 'one segment of every scope'],
+    [' hub', 'whitespace'],
+    ['-hub', 'starts with a dash'],
+    ['i'.repeat(64), 'too long'],
+    ['', 'empty'],
+  ])('%j is refused (%s)', name => {
+    expect(ArgoCdInstance.named(name)._problems()).toEqual([expect.stringMatching(/^Argo CD instance name ".*" is invalid: use 1-63 letters, digits, '-', '_' and '.'/)]);
+  });
+
+  test('two names that derive the same token variable are refused on the Backstage side', () => {
+    expect(() => BackstageAppConfig.forArgoCd({ instances: [ArgoCdInstance.named('eu-west'), ArgoCdInstance.named('eu.west')] })).toThrow(
+      /token environment variable "ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST" is listed twice/,
+    );
+  });
+});
+
+test('the README\'s "Many Argo CD instances, one Backstage" example synthesizes: one App per cluster, the hub with the Backstage side', () => {
+  // The spoke and the hub are both standard Argo CD in namespace argocd, in
+  // two clusters. The collision registry is per App, as if an App were one
+  // cluster: in one App both would claim argocd/argocd-notifications-cm.
+  const HUB = ArgoCdInstance.named('hub');
+  const EU_WEST = ArgoCdInstance.named('eu-west');
+  // One App per cluster, as the README now writes it.
+  const spoke: App = Testing.app();
+  new ArgoCdBackstageNotifications(new Chart(spoke, 'argocd'), 'Notifications', {
+    instance: EU_WEST,
+    backstageUrl: 'https://backstage.example.com',
+    argocdUrl: 'https://argocd.eu-west.example.com',
+  });
+  expect(validationErrors(spoke)).toEqual([]);
+  const app: App = Testing.app();
+  const hub = new Chart(app, 'argocd');
+  const hubNotifications = new ArgoCdBackstageNotifications(hub, 'Notifications', {
+    instance: HUB,
+    backstageUrl: 'https://backstage.example.com',
+    argocdUrl: 'https://argocd.hub.example.com',
+  });
+  new RhdhNotifications(hub, 'DeveloperHub', { notifications: hubNotifications, instances: [EU_WEST], namespace: 'rhdh', backstageName: 'developer-hub' });
+  expect(validationErrors(app)).toEqual([]);
 });

@@ -2,8 +2,11 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
   ArgoCdBackstageNotifications,
   ArgoCdFlavor,
+  ArgoCdInstance,
   BackstageToken,
   BackstageTrigger,
+  CatalogLink,
+  NotificationScope,
   NotificationsWarnings,
   NotifyingApplication,
   OncePer,
@@ -682,4 +685,40 @@ describe('the 1 MiB limit of one object', () => {
     for (const t of custom(560).slice(1)) n.addTrigger(t);
     expect(validationErrors(c)).toEqual([expect.stringMatching(/with 560 triggers, more than the 1,048,576 bytes/)]);
   });
+});
+
+/** The body of a template as synthesized. */
+function templateBody(objects: any[], name: string): string {
+  return YAML.parse(configData(objects)[`template.${name}`]).webhook.backstage.body;
+}
+
+test('synth and attributes are byte-identical from run to run', () => {
+  const once = () => {
+    const c = chart();
+    acknowledge(c, NotificationsWarnings.DELETION_WITHOUT_FINALIZER);
+    const n = notifications(c, { instance: ArgoCdInstance.named('hub', { subject: 'argocd-hub' }), triggers: BackstageTrigger.all() });
+    n.addSubscription({ matchLabels: { 'team': 'orders', 'backstage.io/notify': 'true' } });
+    new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/a', spec: { project: 'default', destination: {} }, catalogLink: CatalogLink.labelSelector('example.com/app') });
+    return `${Testing.synth(c).map(o => JSON.stringify(o)).join('\n')}\n${n.attributesJson()}`;
+  };
+  expect(once()).toBe(once());
+});
+
+test('two Argo CD instances on one host under different paths get different scopes', () => {
+  const body = (argocdUrl: string) => {
+    const c = chart();
+    notifications(c, { argocdUrl, triggers: [BackstageTrigger.DEPLOYED] });
+    return templateBody(synth(c), 'app-deployed-backstage').split('\n').find(l => l.includes('$instance :='));
+  };
+  expect(body('https://tools.example.com/argocd-prod')).not.toEqual(body('https://tools.example.com/argocd-staging'));
+});
+
+test('a label subscription naming the original of a configured copy says to use the copy', () => {
+  const c = chart();
+  const copy = BackstageTrigger.SYNC_FAILED.withScope(NotificationScope.NONE);
+  const n = notifications(c, { triggers: [copy] });
+  n.addSubscription({ matchLabels: { team: 'orders' }, triggers: [BackstageTrigger.SYNC_FAILED] });
+  // Not "which is not configured: add it with addTrigger()": adding it would
+  // give "trigger ... is added more than once".
+  expect(validationErrors(c)).toEqual([expect.stringMatching(/different definition .*same BackstageTrigger object/)]);
 });

@@ -1,4 +1,4 @@
-import { BackstageTrigger, NotificationRecipients } from '../src';
+import { BackstageTrigger, NotificationRecipients, NotifyingApplication } from '../src';
 import { chart, configData, notifications, sampleBody, synth, validationErrors, YAML } from './util';
 
 function body(trigger: BackstageTrigger): { text: string; json: any } {
@@ -55,4 +55,23 @@ test.each([
   const c = chart();
   notifications(c, { triggers: [BackstageTrigger.SYNC_FAILED.withRecipients(recipients)] });
   expect(validationErrors(c)).toEqual([expect.stringMatching(message)]);
+});
+
+test('refs are validated by catalog-model\'s rules and normalised as stringifyEntityRef writes them', () => {
+  const r = NotificationRecipients.entities({
+    entityRefs: ['User:default/Dave', 'group:a--b', 'group:default/a_b.c', "user:default/o'brien", 'group:a/b/c', `group:${'a'.repeat(64)}`, ' group:default/x'],
+  });
+  expect(r._normalized().include.slice(0, 3)).toEqual(['user:default/dave', 'group:default/a--b', 'group:default/a_b.c']);
+  expect(r._problems('r').map(p => /entityRefs\[(\d)\]/.exec(p)?.[1])).toEqual(['3', '4', '5', '6']);
+});
+
+test('an Application whose trigger excludes its own entity while including it is a synth error', () => {
+  // Backstage's resolver drops an included ref that is also excluded
+  // (otherEntityRefs.filter(ref => !excludedEntityRefs.includes(ref))):
+  // this application's owners would never be notified.
+  const c = chart();
+  const t = BackstageTrigger.SYNC_FAILED.withRecipients(NotificationRecipients.entities({ excludeEntityRefs: ['component:default/order-service'] }));
+  const n = notifications(c, { triggers: [t] });
+  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'Component:order-service', spec: { project: 'default', destination: {} } });
+  expect(validationErrors(c).join('\n')).toMatch(/excludes component:default\/order-service, its own entity/);
 });

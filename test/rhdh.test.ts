@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { BackstageToken, NotificationsWarnings, RhdhNotifications } from '../src';
+import { ArgoCdInstance, BackstageToken, NotificationsWarnings, RhdhNotifications } from '../src';
 import { acknowledge, chart, find, GOOD_TOKEN, notifications, synth, validationErrors, YAML } from './util';
 import { warningsOf } from '../src/private/warnings';
 
@@ -149,4 +149,14 @@ describe('other entries that must stay', () => {
   ])('token variables %j are a synth error, not a throw', (props, message) => {
     expect(validationErrors(setup(props).c)).toEqual([expect.stringMatching(message)]);
   });
+});
+
+test('RhdhNotifications accepts the hub\'s instance listed in instances too, as backstageAppConfig() does', () => {
+  const HUB = ArgoCdInstance.named('hub');
+  const EU = ArgoCdInstance.named('eu-west');
+  const c = chart();
+  const n = notifications(c, { instance: HUB });
+  expect(n.backstageAppConfig({ instances: [HUB, EU] }).envVars).toEqual(['ARGOCD_NOTIFICATIONS_TOKEN_HUB', 'ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST']);
+  const rhdh = new RhdhNotifications(c, 'Rhdh', { notifications: n, instances: [HUB, EU], namespace: 'rhdh' });
+  expect(rhdh.appConfig.envVars).toEqual(['ARGOCD_NOTIFICATIONS_TOKEN_HUB', 'ARGOCD_NOTIFICATIONS_TOKEN_EU_WEST']);
 });

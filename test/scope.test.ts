@@ -95,3 +95,55 @@ test('sync succeeded shows the deployed payload when deployed holds and the appl
   notifications(other, { triggers: [BackstageTrigger.SYNC_SUCCEEDED.withScope(NotificationScope.NONE)] });
   expect(template(synth(other), 'app-sync-succeeded-backstage')).not.toContain('Deployed');
 });
+
+/** A custom trigger with this scope. */
+function scoped(scope: NotificationScope): BackstageTrigger {
+  return BackstageTrigger.custom({ event: 'x', when: 'true', title: 'x', scope });
+}
+
+describe('custom scopes must name the application', () => {
+  // The prefix is argocd/<instance>/<namespace>/ only: a scope without {app}
+  // is shared by every application of the namespace, for each user, and
+  // Backstage keeps only the last title (notifications-backend
+  // getExistingScopeNotification matches user, scope and origin).
+  test.each([
+    ['{revision}', 'one monorepo commit deploying 20 applications would leave one item'],
+    ['{healthMessage}', 'renders empty for every healthy application: argocd/<instance>/<namespace>/'],
+    ['maintenance', 'a literal'],
+    ['{namespace}/{phase}', 'placeholders that do not tell applications apart'],
+  ])('%s is a synth error (%s)', text => {
+    const c = chart();
+    notifications(c, { triggers: [scoped(NotificationScope.of(text))] });
+    expect(validationErrors(c)).toEqual([
+      expect.stringMatching(/scope of trigger "on-x-backstage" ".*" does not name the application, so every application of a namespace .* update one item .*: add \{app\}/),
+    ]);
+  });
+
+  test.each(['{app}', '{app}/{revision}', '{entityRef}/rollout', '%d "q" \\ ü 日本 {instance} {app}'])('%s is accepted', text => {
+    const c = chart();
+    notifications(c, { triggers: [scoped(NotificationScope.of(text))] });
+    expect(validationErrors(c)).toEqual([]);
+  });
+
+  test('one problem at a time: a scope with template delimiters is not also told to add {app}', () => {
+    expect(NotificationScope.of('{{ .app.metadata.name }}')._problems('scope')).toEqual([expect.stringMatching(/Go template delimiter "{{"/)]);
+  });
+
+  test('the built-in scopes are documented and unchanged', () => {
+    expect([NotificationScope.PER_REVISION.text, NotificationScope.PER_APPLICATION.text, NotificationScope.NONE.text]).toEqual(['{app}/revision/{revision}', '{app}', undefined]);
+    for (const s of [NotificationScope.PER_REVISION, NotificationScope.PER_APPLICATION, NotificationScope.NONE]) expect(s._problems('s')).toEqual([]);
+  });
+});
+
+test('sync succeeded writes the deployed texts only when the configuration has DEPLOYED with the same scope', () => {
+  for (const triggers of [
+    [BackstageTrigger.SYNC_SUCCEEDED],
+    [BackstageTrigger.SYNC_SUCCEEDED, BackstageTrigger.DEPLOYED.withScope(NotificationScope.NONE)],
+  ]) {
+    const c = chart();
+    notifications(c, { triggers });
+    // Otherwise sync succeeded would say "Deployed: {app}" to a user who
+    // never configured DEPLOYED, or beside DEPLOYED's own item.
+    expect(template(synth(c), 'app-sync-succeeded-backstage')).not.toContain('Deployed');
+  }
+});

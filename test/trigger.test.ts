@@ -1,4 +1,4 @@
-import { BackstageTrigger, NotificationSeverity, NotificationsWarnings, OncePer } from '../src';
+import { BackstageTrigger, NotificationRecipients, NotificationScope, NotificationSeverity, NotificationsWarnings, NotifyingApplication, OncePer } from '../src';
 import { acknowledge, chart, configData, notifications, sampleBody, synth, validationErrors, YAML } from './util';
 
 const EVENTS: Array<[string, BackstageTrigger]> = [
@@ -197,4 +197,16 @@ describe('custom', () => {
   test('a well-formed custom trigger has no problems', () => {
     expect(custom()._problems()).toEqual([]);
   });
+});
+
+test('withScope and withRecipients on copies of copies keep the names and the last change', () => {
+  const c = chart();
+  const copy = BackstageTrigger.SYNC_FAILED.withScope(NotificationScope.PER_APPLICATION)
+    .withRecipients(NotificationRecipients.BROADCAST)
+    .withScope(NotificationScope.of('{app}/failures'));
+  const n = notifications(c, { triggers: [copy] });
+  new NotifyingApplication(c, 'App', { notifications: n, entityRef: 'component:default/a', spec: { project: 'default', destination: {} }, triggers: [copy] });
+  expect(validationErrors(c)).toEqual([]);
+  expect([copy.triggerName, copy.scope.text, copy.recipients, copy.isBuiltIn]).toEqual(['on-sync-failed-backstage', '{app}/failures', NotificationRecipients.BROADCAST, true]);
+  expect(BackstageTrigger.SYNC_FAILED.recipients).toBe(NotificationRecipients.APPLICATION_ENTITY);
 });
