@@ -164,12 +164,12 @@ export class NotifyingApplication extends Application {
     inspect(props.spec, found);
     const specConverted = found.plain;
     const written: ApiObjectMetadata = { ...metadata, name, namespace, annotations, ...(labels ? { labels } : {}) };
-    // cdk8s makes the metadata from these options; the checked metadata
-    // replaces it below, made from the same.
+    // ApiObject gets the name and namespace only: the metadata it makes is
+    // replaced at once by the checked metadata, made from the whole of it as
+    // ApiObject makes it (chart labels first, the chart's namespace by
+    // default), which also keeps what the synth checks read, so that
+    // validating a fleet does not resolve each Application's metadata.
     super(scope, id, { metadata: { name, namespace }, spec: specConverted ? (toJson_ApplicationSpec(props.spec) as ApplicationSpec) : props.spec });
-    // The metadata as ApiObject makes it (chart labels first, the chart's
-    // namespace by default), which also keeps what the synth checks read, so
-    // that validating a fleet does not resolve each Application's metadata.
     this.checkedMetadata = new CheckedMetadata({
       name: this.name,
       ...written,
