@@ -23,7 +23,13 @@ import {
  * warnings about them are acknowledged.
  */
 function acknowledgeReplayed(scope: Chart): void {
-  for (const id of [NotificationsWarnings.DELETION_WITHOUT_FINALIZER, NotificationsWarnings.UNGUARDED_CONDITION, NotificationsWarnings.NEWER_EXPR_SYNTAX, NotificationsWarnings.PLAINTEXT_TOKEN]) {
+  const replayed = [
+    NotificationsWarnings.DELETION_WITHOUT_FINALIZER,
+    NotificationsWarnings.UNGUARDED_CONDITION,
+    NotificationsWarnings.NEWER_EXPR_SYNTAX,
+    NotificationsWarnings.PLAINTEXT_TOKEN,
+  ];
+  for (const id of replayed) {
     NotificationsWarnings.of(scope).acknowledge(id, 'replayed by the engine model on purpose');
   }
 }

@@ -49,7 +49,9 @@ function synthesize(setup: Setup): { yaml: string; app: any } {
   const app: App = Testing.app();
   const chart = new Chart(app, 'c');
   // Conditions written to test shared items, replayed as they are.
-  for (const id of [NotificationsWarnings.UNGUARDED_CONDITION, NotificationsWarnings.NEWER_EXPR_SYNTAX, NotificationsWarnings.DELETION_WITHOUT_FINALIZER]) {
+  const { UNGUARDED_CONDITION, NEWER_EXPR_SYNTAX, DELETION_WITHOUT_FINALIZER } = NotificationsWarnings;
+  const replayed = [UNGUARDED_CONDITION, NEWER_EXPR_SYNTAX, DELETION_WITHOUT_FINALIZER];
+  for (const id of replayed) {
     NotificationsWarnings.of(chart).acknowledge(id, 'replayed by the engine model on purpose');
   }
   const n = new ArgoCdBackstageNotifications(chart, 'N', {
