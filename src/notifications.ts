@@ -10,6 +10,7 @@ import { ArgoCdInstance } from './instance';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
 import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attributes-json';
 import { configurationProblems, selectorOf, subscriptionName } from './private/configuration';
+import { helmChartProblem, helmChartValues, helmValuesFile } from './private/helm-values';
 import { appCollisions, claimObject, objectCollisions, registerScanner } from './private/object-registry';
 import { sortKeys } from './private/records';
 import { conditionTest, sharedItems, subscriptionTest } from './private/shared-items';
@@ -324,8 +325,11 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     };
   }
 
-  /** The notifications configuration: a ConfigMap or a NotificationsConfiguration. */
-  public readonly resource: ApiObject;
+  /**
+   * The notifications configuration: a ConfigMap or a NotificationsConfiguration.
+   * @default - none with ArgoCdFlavor.HELM_CHART, whose chart writes the ConfigMap from `helmValues()`
+   */
+  public readonly resource?: ApiObject;
   /** The Argo CD flavour configured. */
   public readonly flavor: ArgoCdFlavor;
   /** The namespace the configuration is written to. */
@@ -428,7 +432,7 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     if (instanceProblem) problems.push(instanceProblem);
 
     if (props.enableController) {
-      if (this.flavor === ArgoCdFlavor.STANDARD) {
+      if (this.flavor !== ArgoCdFlavor.OPENSHIFT_GITOPS) {
         problems.push('enableController applies to OpenShift GitOps and the argocd-operator only; standard Argo CD runs argocd-notifications-controller as part of its install: remove enableController and check that Deployment instead (see the README)');
       } else {
         if (this._instanceNameDefaulted && this.namespace !== this.flavor.defaultNamespace) {
@@ -439,8 +443,13 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
     }
 
     this._tokenSecret = this.token._bind(this, this.namespace);
-    this.resource = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
-    claimObject(this, this.resource.apiVersion, this.resource.kind, this.namespace, this.resource.name);
+    if (this.flavor === ArgoCdFlavor.HELM_CHART) {
+      // The chart writes the ConfigMap, and the token's Secret from its own values.
+      maybe(problems, helmChartProblem(this.flavor, this.token));
+    } else {
+      this.resource = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
+      claimObject(this, this.resource.apiVersion, this.resource.kind, this.namespace, this.resource.name);
+    }
     if (this.controllerSwitch) {
       claimObject(this, this.controllerSwitch.apiVersion, this.controllerSwitch.kind, this.namespace, this.controllerSwitch.name);
     }
@@ -565,6 +574,39 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
    */
   public subscriptionAnnotation(trigger: BackstageTrigger): string {
     return subscriptionAnnotationKey(trigger.triggerName, this.serviceName);
+  }
+
+  /**
+   * The argo-cd Helm chart's (argo-helm) values that make it render this
+   * configuration as its `argocd-notifications-cm`: `{ notifications: {
+   * argocdUrl, context, notifiers, templates, triggers, subscriptions, cm,
+   * secret } }`, each configuration key in the map the chart writes it from.
+   * For cdk8s's `Helm` construct (`values`) or an Application's
+   * `spec.source.helm.valuesObject`. Use it with `ArgoCdFlavor.HELM_CHART`,
+   * which synthesizes no ConfigMap of its own, and call it once every trigger
+   * and subscription is added.
+   *
+   * Helm deep-merges maps, so your own notifiers, templates, triggers and
+   * context keys stay beside these. It replaces lists: `subscriptions` (present
+   * only with `addSubscription`) comes whole from the last values that set it.
+   * The values never hold the token: `secret.name` is the token's Secret,
+   * which the chart passes to the controller, and `secret.create` is left to
+   * your values (see the README).
+   *
+   * @throws with ArgoCdFlavor.OPENSHIFT_GITOPS, or with BackstageToken.fromValue
+   */
+  public helmValues(): { [key: string]: any } {
+    return helmChartValues(this.flavor, this.token, this.renderData());
+  }
+
+  /**
+   * `helmValues()` as a values.yaml file, to pass with `helm -f` beside your
+   * own values (last, so that its settings hold).
+   *
+   * @throws with ArgoCdFlavor.OPENSHIFT_GITOPS, or with BackstageToken.fromValue
+   */
+  public helmValuesYaml(): string {
+    return helmValuesFile(this.helmValues());
   }
 
   /**
