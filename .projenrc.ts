@@ -110,7 +110,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   // The doctor: `npx cdk8s-argocd-backstage-notifications doctor PATH...`.
   bin: { 'cdk8s-argocd-backstage-notifications': 'bin/cdk8s-argocd-backstage-notifications' },
-  gitignore: ['/example/manifests/', '/example/app-team/manifests/', '/example/catalog/', '/example/node_modules/'],
+  gitignore: [
+    '/example/manifests/',
+    '/example/app-team/manifests/',
+    '/example/catalog/',
+    '/example/platform/',
+    '/example/helm/',
+    '/example/node_modules/',
+  ],
   // Source maps beside the JavaScript instead of inside it: every process that
   // loads the library would otherwise read and hold them (the generated
   // ApplicationSet types alone are 8 MB with them inline).
@@ -196,7 +203,8 @@ project.addTask('docs:rules', {
 });
 
 const example = project.addTask('example', {
-  description: 'Synthesize the example apps: the platform\'s (both flavours) into example/manifests/, the app team\'s into example/app-team/manifests/',
+  description:
+    'Synthesize the example apps: the platform\'s (both flavours) into example/manifests/ (attributes into example/platform/, chart values into example/helm/), the app team\'s into example/app-team/manifests/',
   env: silenceNode20,
 });
 example.exec('cdk8s synth --no-check-upgrade', { cwd: 'example' });
