@@ -127,6 +127,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 project.npmignore?.exclude('/example/', '/.ci/');
 
+// npm pack before compiling would pack a tarball without lib/: refuse it.
+project.setScript('prepack', 'node build-tools/prepack-guard.js');
+
 const silenceNode20 = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 // jsii warns on every run that Node 20 is past end of life; CI runs Node 20.
 for (const [k, v] of Object.entries(silenceNode20)) {
