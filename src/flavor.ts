@@ -18,14 +18,16 @@ export class ArgoCdFlavor {
   public static readonly OPENSHIFT_GITOPS = new ArgoCdFlavor('openshift-gitops', 'openshift-gitops');
 
   /**
-   * Upstream Argo CD installed with the argo-cd Helm chart (argo-helm), which
-   * renders `argocd-notifications-cm` itself from its `notifications` values
-   * (`notifications.cm.create`, true by default). A second ConfigMap of the
-   * same name would be a second owner, and the two would overwrite each
-   * other on every sync or `helm upgrade`, so this flavour synthesizes none:
-   * give the chart `helmValues()` (cdk8s's `Helm` construct, an Application's
-   * `spec.source.helm.valuesObject`) or `helmValuesYaml()` (a file for
-   * `helm -f`) instead.
+   * Upstream Argo CD installed with the argo-cd Helm chart (argo-helm): the
+   * chart writes the configuration, from `helmValues()`.
+   *
+   * The chart renders `argocd-notifications-cm` itself from its
+   * `notifications` values (`notifications.cm.create`, true by default). A
+   * second ConfigMap of the same name would be a second owner, and the two
+   * would overwrite each other on every sync or `helm upgrade`, so this
+   * flavour synthesizes none: give the chart `helmValues()` (cdk8s's `Helm`
+   * construct, an Application's `spec.source.helm.valuesObject`) or
+   * `helmValuesYaml()` (a file for `helm -f`) instead.
    *
    * Everything else is as STANDARD: the `argocd` namespace, Applications,
    * ApplicationSets, the token's ExternalSecret, alert rules and network

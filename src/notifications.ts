@@ -578,10 +578,11 @@ export class ArgoCdBackstageNotifications extends Construct implements IArgoCdBa
 
   /**
    * The argo-cd Helm chart's (argo-helm) values that make it render this
-   * configuration as its `argocd-notifications-cm`: `{ notifications: {
-   * argocdUrl, context, notifiers, templates, triggers, subscriptions, cm,
-   * secret } }`, each configuration key in the map the chart writes it from.
-   * For cdk8s's `Helm` construct (`values`) or an Application's
+   * configuration as its `argocd-notifications-cm`.
+   *
+   * `{ notifications: { argocdUrl, context, notifiers, templates, triggers,
+   * subscriptions, cm, secret } }`, each configuration key in the map the
+   * chart writes it from. For cdk8s's `Helm` construct (`values`) or an Application's
    * `spec.source.helm.valuesObject`. Use it with `ArgoCdFlavor.HELM_CHART`,
    * which synthesizes no ConfigMap of its own, and call it once every trigger
    * and subscription is added.
