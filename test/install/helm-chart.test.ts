@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Chart, Helm, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { doctorErrors, writeFile } from './doctor';
 import {
@@ -15,15 +16,20 @@ import {
   CONTROLLER_TEMPLATE,
   findObject,
   FIXTURES,
+  HELM,
   helmTemplate,
+  parseObjects,
   renderChart,
   ROLE_TEMPLATE,
   scratch,
   SECRET_TEMPLATE,
 } from './tools';
 import {
+  argocd,
+  ArgoCdBackstageNotifications,
   ArgoCdFlavor,
   BackstageToken,
+  BackstageTrigger,
   NotificationsEgressPolicy,
   SubscriptionMode,
 } from '../../src';
@@ -226,4 +232,58 @@ test('a values file that is not the chart\'s shape fails helm, not silently', ()
   expect(res.status).toBe(0);
   const data = configMapData(YAML.parseAllDocuments(res.stdout).map(d => d.toJS()).filter(Boolean));
   expect(typeof YAML.parse(data.subscriptions)).toBe('string');
+});
+
+describe('the three forms of the values give the chart the same configuration', () => {
+  function configuration(chart: Chart): ArgoCdBackstageNotifications {
+    return new ArgoCdBackstageNotifications(chart, 'Notifications', {
+      flavor: ArgoCdFlavor.HELM_CHART,
+      backstageUrl: 'https://backstage.example.com',
+      argocdUrl: 'https://argocd.example.com',
+      triggers: BackstageTrigger.all(),
+    });
+  }
+  let fromFile: Record<string, string>;
+  beforeAll(() => {
+    const n = configuration(new Chart(Testing.app(), 'file'));
+    n.addSubscription({ matchLabels: { team: 'orders' } });
+    fromFile = configMapData(renderChart([USER_VALUES, writeFile(dir, 'forms.values.yaml', n.helmValuesYaml())], [CM_TEMPLATE]).objects);
+  });
+
+  test('cdk8s\'s Helm construct, with the values object and the user\'s file in helmFlags: one ConfigMap, from the chart, and no collision', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'argocd');
+    const n = configuration(chart);
+    n.addSubscription({ matchLabels: { team: 'orders' } });
+    new Helm(chart, 'ArgoCd', {
+      chart: CHART,
+      releaseName: 'argocd',
+      namespace: 'argocd',
+      values: n.helmValues(),
+      helmExecutable: HELM,
+      helmFlags: ['-f', USER_VALUES, '--show-only', CM_TEMPLATE],
+    });
+    const objects = parseObjects(app.synthYaml());
+    expect(objects.filter(o => o.kind === 'ConfigMap')).toHaveLength(1);
+    expect(configMapData(objects)).toEqual(fromFile);
+  });
+
+  test('spec.source.helm.valuesObject of an Application, as Argo CD hands it to helm (a values file after the others)', () => {
+    const chart = new Chart(Testing.app(), 'argocd');
+    const n = configuration(chart);
+    n.addSubscription({ matchLabels: { team: 'orders' } });
+    const application = new argocd.Application(chart, 'ArgoCd', {
+      metadata: { name: 'argocd', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: { repoUrl: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', targetRevision: '10.1.1', helm: { valuesObject: n.helmValues() } },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      },
+    });
+    // The object goes through the manifest (JSON in the API server) unchanged.
+    const valuesObject = JSON.parse(JSON.stringify(application.toJson())).spec.source.helm.valuesObject;
+    expect(valuesObject).toEqual(n.helmValues());
+    const file = writeFile(dir, 'values-object.json', JSON.stringify(valuesObject));
+    expect(configMapData(renderChart([USER_VALUES, file], [CM_TEMPLATE]).objects)).toEqual(fromFile);
+  });
 });
