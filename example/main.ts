@@ -114,9 +114,11 @@ const hub = new OrderServiceChart(app, 'openshift-gitops', {
   argocdUrl: 'https://openshift-gitops-server-openshift-gitops.apps.hub.example.com',
 });
 app.synth();
-// What app teams need to subscribe to each configuration from their own repos,
-// published outside the manifests Argo CD syncs.
-const platformDir = path.join(__dirname, 'platform');
+// Files that are not Kubernetes objects go beside the manifests folder
+// (example/manifests/, or the one given to `cdk8s synth --output`), never in it.
+const besideManifests = path.dirname(path.resolve(app.outdir));
+// What app teams need to subscribe to each configuration from their own repos.
+const platformDir = path.join(besideManifests, 'platform');
 fs.mkdirSync(platformDir, { recursive: true });
 for (const chart of [spoke, hub]) {
   fs.writeFileSync(path.join(platformDir, `${chart.node.id}.notifications.json`), chart.notifications.attributesJson());
@@ -124,7 +126,7 @@ for (const chart of [spoke, hub]) {
 // The spoke's configuration as the argo-cd Helm chart's values, for
 // `helm upgrade --install argocd argo/argo-cd -f your-values.yaml -f helm/standard.values.yaml`
 // (with ArgoCdFlavor.HELM_CHART, the app would write no ConfigMap of its own).
-const helmDir = path.join(__dirname, 'helm');
+const helmDir = path.join(besideManifests, 'helm');
 fs.mkdirSync(helmDir, { recursive: true });
 fs.writeFileSync(path.join(helmDir, `${spoke.node.id}.values.yaml`), spoke.notifications.helmValuesYaml());
 // The catalog side of the pair, from the same definition, outside the
