@@ -242,7 +242,9 @@ export function readInputs(paths: string[], readStdin: () => Buffer | string = (
   return readAll(paths, readStdin, keep, true);
 }
 
-function readAll(paths: string[], readStdin: () => Buffer | string, parse: (file: string, bytes: Buffer | string) => SourceFile, keepGoing = false): SourceFile[] {
+type Parse = (file: string, bytes: Buffer | string) => SourceFile;
+
+function readAll(paths: string[], readStdin: () => Buffer | string, parse: Parse, keepGoing = false): SourceFile[] {
   if (paths.length === 0) throw new InputError('no input: give files or folders of YAML, or - to read stdin');
   const sources: SourceFile[] = [];
   const seen = new Set<string>();

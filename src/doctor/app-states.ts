@@ -26,11 +26,13 @@ const SOURCE = { repoURL: 'https://git.example.com/org/app.git', path: 'deploy',
 const SOURCE2 = { repoURL: 'https://charts.example.com', chart: 'app', targetRevision: '1.2.3' };
 const DESTINATION = { server: 'https://kubernetes.default.svc', namespace: 'orders' };
 
-function resource(status: string, message: string): Record<string, unknown> {
-  return { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'orders', name: 'web', status, message, syncPhase: 'Sync', hookPhase: status === 'Synced' ? 'Succeeded' : 'Failed' };
+function resource(result: string, message: string): Record<string, unknown> {
+  return { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'orders', name: 'web', status: result, message, syncPhase: 'Sync', hookPhase: result === 'Synced' ? 'Succeeded' : 'Failed' };
 }
 
-function base(extra: { spec?: Record<string, unknown>; metadata?: Record<string, unknown>; status?: Record<string, unknown> } = {}): Record<string, unknown> {
+type Extra = { spec?: Record<string, unknown>; metadata?: Record<string, unknown>; status?: Record<string, unknown> };
+
+function base(extra: Extra = {}): Record<string, unknown> {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',

@@ -23,6 +23,8 @@ export interface UnsafeSource {
    * true when unknown.
    */
   readonly quoteBreaking?: boolean;
+  /** Only rare values of it break a string (a double quote in a git ref). */
+  readonly rare?: boolean;
 }
 
 /** What happened to the quotes of a `toJson` output. */
@@ -185,7 +187,7 @@ export function classifyPath(raw: DataPath, context: Readonly<Record<string, str
   const d = look.domain;
   const unsafeKind: UnsafeKind = d.kind === 'annotation' || d.kind === 'message' || d.kind === 'ref' || d.kind === 'free text' || d.kind === 'any' ? d.kind : 'map';
   return {
-    unsafe: d.jsonBreaking ? [{ kind: unsafeKind, written, text: unsafeKind === 'map' ? undefined : d.text, quoteBreaking: d.quoteBreaking }] : [],
+    unsafe: d.jsonBreaking ? [{ kind: unsafeKind, written, text: unsafeKind === 'map' ? undefined : d.text, quoteBreaking: d.quoteBreaking, rare: d.rare }] : [],
     bound: d.jsonBreaking ? undefined : d.bound,
     boundBy: d.jsonBreaking || d.bound === undefined ? written : undefined,
     path: raw,

@@ -17,11 +17,11 @@
  * ("index of untyped nil"), and fails a function whose parameter is a string
  * when it is given the missing value ("invalid value; expected string").
  */
+import { evalWhen, ExprValue, UNKNOWN } from './expr-eval';
 import { AppDef, ConditionDef, Inventory, NotificationsConfig, selectorMatches, SUBSCRIBE_PREFIX, SubscriptionDef, TemplateDef, TriggerDef } from './inventory';
 import { OutputAction, TemplateAnalysis, FieldRef, analyzeTemplate, formatPath } from './template-analysis';
 import { DataPath, exprPath, PathSet, pathKey, provesFalse, provesTrue, samePath, UnguardedRead, unguardedReads } from '../private/expr-guards';
 import { ExprNode, ExprParseResult, memberPaths, parseExpr } from '../private/expr-parser';
-import { evalWhen, ExprValue, UNKNOWN } from './expr-eval';
 import { ENTITY_REF_ANNOTATION } from '../private/go-template';
 import { PipeNode } from '../private/go-template-parser';
 
@@ -231,17 +231,23 @@ export function annotationsAssured(inv: Inventory, config: NotificationsConfig, 
  * What Argo CD's controller writes together, so that one of them present
  * proves the others: every reconcile writes `status.sync` (with its status)
  * and `status.health` (with its status), so anything under `status` proves
- * them (a sync operation starts after a comparison); every operation is a
- * sync operation (`operationState.operation.sync`).
+ * them, and the comparison they record (`sync.comparedTo`); every operation
+ * is a sync operation (`operationState.operation.sync`) and says who started
+ * it (`initiatedBy`: automated, or the user).
  */
 export function withControllerFacts(set: PathSet): PathSet {
   const out = set.copy();
   const status = ['app', 'status'];
   if (out.has(status)) {
     out.add([...status, 'sync', 'status']);
+    out.add([...status, 'sync', 'comparedTo']);
     out.add([...status, 'health', 'status']);
   }
-  if (out.has([...status, 'operationState'])) out.add([...status, 'operationState', 'operation', 'sync']);
+  if (out.has([...status, 'operationState'])) {
+    // The controller's auto-sync and the API's sync both say who started it (initiatedBy).
+    out.add([...status, 'operationState', 'operation', 'sync']);
+    out.add([...status, 'operationState', 'operation', 'initiatedBy']);
+  }
   return out;
 }
 

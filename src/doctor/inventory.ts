@@ -7,7 +7,7 @@
  * (files, or ConfigMaps that hold them), RHDH dynamic-plugins config and the
  * rhdh-operator Backstage resource.
  */
-import * as path from 'path';
+import * as nodePath from 'path';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { ArgoCdVersion, compareVersions } from '../argocd-version';
 import { NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME } from '../notifications';
@@ -209,17 +209,6 @@ export class NotificationsConfig {
   public context?: ContextDef;
   /** Keys whose shape Argo CD rejects (`service.a.b.c`). */
   public readonly badKeys: ConfigEntry[] = [];
-
-  constructor(
-    public readonly object: KubeObject,
-    public readonly source: 'ConfigMap' | 'NotificationsConfiguration',
-  ) {}
-
-  /** The namespace of the Argo CD instance it configures. */
-  public get namespace(): string | undefined {
-    return this.object.namespace;
-  }
-
   /**
    * A kustomization of the input that builds this configuration together with
    * Argo CD's notifications catalog (its install.yaml as a resource or a
@@ -233,6 +222,16 @@ export class NotificationsConfig {
    * a patch (`kubectl patch configmap argocd-notifications-cm --patch-file`).
    */
   public found?: 'other-name' | 'patch';
+
+  constructor(
+    public readonly object: KubeObject,
+    public readonly source: 'ConfigMap' | 'NotificationsConfiguration',
+  ) {}
+
+  /** The namespace of the Argo CD instance it configures. */
+  public get namespace(): string | undefined {
+    return this.object.namespace;
+  }
 
   /** A NotificationsConfiguration the operator ignores (only `default-notifications-configuration` is read). */
   public get ignoredByOperator(): boolean {
@@ -430,8 +429,8 @@ export class Inventory {
 
 /** How many folders two files share (`dist/hub/a.yaml` and `dist/hub/apps/b.yaml`: 2). */
 export function folderDepth(a: string, b: string): number {
-  const pa = path.dirname(path.resolve(a)).split(path.sep);
-  const pb = path.dirname(path.resolve(b)).split(path.sep);
+  const pa = nodePath.dirname(nodePath.resolve(a)).split(nodePath.sep);
+  const pb = nodePath.dirname(nodePath.resolve(b)).split(nodePath.sep);
   let n = 0;
   while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++;
   return n;
@@ -950,16 +949,16 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
 
   // What kustomizations build: a configuration patched together with the catalog; the releases they install.
   for (const k of inv.kustomizations) {
-    const dir = path.dirname(k.source.file);
+    const dir = nodePath.dirname(k.source.file);
     const catalog = k.refs.find(r => CATALOG_REF.test(r.ref));
     for (const r of k.refs) {
       const version = releaseInRef(r.ref);
       if (version) inv.statedReleases.push({ version, where: { file: k.source.file, line: r.line, object: `kustomization ${k.source.file}` }, how: `the Argo CD manifests ${k.source.file} installs (${r.ref})` });
     }
     if (!catalog) continue;
-    const named = new Set(k.refs.filter(r => !/^[a-z]+:\/\//i.test(r.ref)).map(r => path.resolve(dir, r.ref)));
+    const named = new Set(k.refs.filter(r => !/^[a-z]+:\/\//i.test(r.ref)).map(r => nodePath.resolve(dir, r.ref)));
     for (const config of inv.configs) {
-      if (named.has(path.resolve(config.object.source.file))) {
+      if (named.has(nodePath.resolve(config.object.source.file))) {
         config.catalog = { where: { file: k.source.file, line: catalog.line, object: `kustomization ${k.source.file}` }, ref: catalog.ref };
       }
     }

@@ -34,6 +34,8 @@ export interface WebhookBody {
    * service, and the error it fails the send with.
    */
   readonly unmarshalledBy?: { readonly service: string; readonly error: string };
+  /** Read with the `\\"` inside its actions as plain quotes: it does not parse as written. */
+  readonly repaired?: boolean;
   /** Whether the body goes to Backstage's notifications API (by the service URL or the body's shape). */
   readonly backstage: boolean;
 }
@@ -84,7 +86,40 @@ export const SERVICE_JSON_FIELDS: Readonly<Record<string, { readonly service: st
   'teams.potentialAction': { service: 'Teams', error: 'teams potential action unmarshalling error' },
 };
 
-function analyzeBody(config: NotificationsConfig, template: TemplateDef, field: TemplateField): WebhookBody | null {
+/**
+ * A template text with each `\\"` inside an action written as a plain quote
+ * and a space (same length, so offsets and lines stay): how it reads once the
+ * JSON-style escapes copied into its actions are fixed. Undefined when it has none.
+ */
+export function withPlainQuotesInActions(text: string): string | undefined {
+  let changed = false;
+  // An opening quote takes the space before it, a closing one the space after it: the string keeps its text.
+  const out = text.replace(/\{\{[\s\S]*?\}\}/g, action => {
+    let n = 0;
+    return action.replace(/\\"/g, () => {
+      changed = true;
+      return n++ % 2 === 0 ? ' "' : '" ';
+    });
+  });
+  return changed ? out : undefined;
+}
+
+function analyzeBody(config: NotificationsConfig, template: TemplateDef, original: TemplateField): WebhookBody | null {
+  // A body that does not parse for JSON escapes inside its actions (template-parse's finding) is read as it
+  // will be once fixed, so that what it then writes is checked too.
+  let field = original;
+  let repaired = false;
+  if (!analyzeTemplate(original.text, template.name).ok) {
+    const fixed = withPlainQuotesInActions(original.text);
+    if (fixed === undefined || !analyzeTemplate(fixed, template.name).ok) return null;
+    field = { ...original, text: fixed };
+    repaired = true;
+  }
+  const body = analyzeParsed(config, template, field);
+  return body && repaired ? { ...body, repaired } : body;
+}
+
+function analyzeParsed(config: NotificationsConfig, template: TemplateDef, field: TemplateField): WebhookBody | null {
   const unmarshalledBy = field.path.length === 2 ? SERVICE_JSON_FIELDS[field.path.join('.')] : undefined;
   if (unmarshalledBy) {
     const analysis = analyzeTemplate(field.text, template.name);
@@ -99,8 +134,18 @@ function analyzeBody(config: NotificationsConfig, template: TemplateDef, field: 
     // An empty field is not unmarshalled; one that is not JSON-shaped is not meant as JSON.
     if (scan.firstChar !== '{' && scan.firstChar !== '[') return null;
     return {
-      config, template, field, serviceName: field.path[0], tree: analysis.tree, spans, outputs: analysis.outputs, infos: evaluator.outputs, scan,
-      jsonBy: 'service', unmarshalledBy, backstage: false,
+      config,
+      template,
+      field,
+      serviceName: field.path[0],
+      tree: analysis.tree,
+      spans,
+      outputs: analysis.outputs,
+      infos: evaluator.outputs,
+      scan,
+      jsonBy: 'service',
+      unmarshalledBy,
+      backstage: false,
     };
   }
   const serviceName = field.path[1];
@@ -155,7 +200,7 @@ export function webhookBodies(inventory: Inventory): WebhookBody[] {
           body = analyzeBody(config, template, field);
           cache.set(field, body);
         }
-        if (body) out.push(body);
+        if (body && !body.repaired) out.push(body);
       }
     }
   }

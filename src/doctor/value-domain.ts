@@ -20,7 +20,10 @@
  *
  * and free text that can hold anything: annotations, messages, usernames
  * (`DOMAIN\user` from LDAP), `info` items, Helm values and parameters,
- * patches, jq expressions, requested revisions (a git ref may hold a quote).
+ * patches, jq expressions; and, rarely, revisions as requested
+ * (`targetRevision`, an operation's revision): a git ref, which
+ * `git check-ref-format` keeps free of backslashes, spaces and control
+ * characters but not of double quotes.
  */
 import { SCHEMA_NODES, SCHEMA_ROOT, SchemaNode } from './application-schema';
 import { ENTITY_REF_ANNOTATION } from '../private/go-template';
@@ -48,6 +51,8 @@ export interface Domain {
   readonly kind: DomainKind;
   /** Can hold `"`, `\` or a control character: breaks a JSON string when written raw. */
   readonly jsonBreaking: boolean;
+  /** Holds one only rarely (a git ref may hold a double quote, which few ever use). */
+  readonly rare?: boolean;
   /**
    * Can hold a control character other than `\b \f \n \r \t`, or bytes that
    * are not UTF-8: Go's `%q` (`quote`, `printf "%q"`) writes them as `\a`,
@@ -136,12 +141,13 @@ function stringDomain(at: string, last: string, fmt: string | undefined, enumVal
   if (/^status\.(sync|operationState\.syncResult|history\[\])\.revisions?(\[\])?$/.test(at) || /SHA$|^status\.sourceHydrator\.lastComparedDryRevision$/.test(at)) {
     return safe('revision', 'a revision Argo CD resolved (a commit SHA, a Helm chart version or an OCI digest)', 128);
   }
-  // Revisions as requested: a branch, a tag or a chart version range, as written by whoever asked.
+  // Revisions as requested: a git ref (git check-ref-format forbids backslashes, spaces and control
+  // characters, but allows a double quote), a Helm version or an OCI tag; unbounded in length.
   if (last === 'targetRevision' || last === 'targetBranch' || /operation\.sync\.revisions?(\[\])?$/.test(at)) {
-    return unsafe('ref', 'a requested revision (a git ref may hold a quote)');
+    return { ...unsafe('ref', 'a requested revision: a git ref may hold a double quote (git allows one, though few use it)'), quoteBreaking: false, rare: true };
   }
   // Free text.
-  if (last === 'username') return unsafe('free text', "a username, which can hold a backslash (DOMAIN\\user) or any character its identity provider allows");
+  if (last === 'username') return unsafe('free text', 'a username, which can hold a backslash (DOMAIN\\user) or any character its identity provider allows');
   if (/(^|\.)info\[\]\.(name|value)$/.test(at)) return unsafe('free text', 'an info item, which holds any text');
   if (/\.helm\.(values|valuesObject)$|\.helm\.(parameters|fileParameters)\[\]\.value$/.test(at)) return unsafe('free text', 'Helm values, which can hold any text');
   if (/\.patch(es\[\]\.patch)?$|\.manifests\[\]$|\.jqPathExpressions\[\]$/.test(at)) return unsafe('free text', 'a patch, manifest or expression, which can hold any text');

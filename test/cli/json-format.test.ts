@@ -13,12 +13,28 @@ test('json: the documented fields, message = what is wrong and what happens, sum
   expect(toJsonReport(result)).toEqual({
     findings: [
       {
-        rule: 'test-rule', severity: 'warning', file: fixture('input', 'list.yaml'), line: 5, object: 'Application argocd/order-service', key: null, message: 'something is odd: it may repeat', fix: 'look at it',
-        count: 1, places: [{ file: fixture('input', 'list.yaml'), line: 5, object: 'Application argocd/order-service', key: null, message: 'something is odd' }],
+        rule: 'test-rule',
+        severity: 'warning',
+        file: fixture('input', 'list.yaml'),
+        line: 5,
+        object: 'Application argocd/order-service',
+        key: null,
+        message: 'something is odd: it may repeat',
+        fix: 'look at it',
+        count: 1,
+        places: [{ file: fixture('input', 'list.yaml'), line: 5, object: 'Application argocd/order-service', key: null, message: 'something is odd' }],
       },
       {
-        rule: 'test-rule', severity: 'error', file: fixture('input', 'list.yaml'), line: 8, object: 'Application argocd/order-service', key: 'metadata.name', message: 'the name is wrong: nothing is sent', fix: 'rename it',
-        count: 1, places: [{ file: fixture('input', 'list.yaml'), line: 8, object: 'Application argocd/order-service', key: 'metadata.name', message: 'the name is wrong' }],
+        rule: 'test-rule',
+        severity: 'error',
+        file: fixture('input', 'list.yaml'),
+        line: 8,
+        object: 'Application argocd/order-service',
+        key: 'metadata.name',
+        message: 'the name is wrong: nothing is sent',
+        fix: 'rename it',
+        count: 1,
+        places: [{ file: fixture('input', 'list.yaml'), line: 8, object: 'Application argocd/order-service', key: 'metadata.name', message: 'the name is wrong' }],
       },
     ],
     summary: { errors: 1, warnings: 1 },
@@ -31,7 +47,12 @@ test('json: one finding per cause, with the count and every place', () => {
       for (const app of inventory.apps) {
         for (const line of [5, 8]) {
           report({
-            severity: 'warning', where: { ...app.object.where(), line }, key: `k${line}`, message: `place ${line} is odd`, impact: 'it may repeat', fix: 'look at it',
+            severity: 'warning',
+            where: { ...app.object.where(), line },
+            key: `k${line}`,
+            message: `place ${line} is odd`,
+            impact: 'it may repeat',
+            fix: 'look at it',
             cause: { id: 'one', message: 'two places are odd' },
           });
         }

@@ -15,7 +15,7 @@ export const meta: RuleMeta = {
   severities: ['error', 'warning'],
   summary: 'a template or condition that reads a field the Application does not have (`.app.operationState`), a variable Argo CD does not provide, or names expr does not know (`app/head-sha` read as a division)',
   description: [
-    "Templates and conditions read the Application as the API server returns it, whose fields the Application CRD lists (`metadata` is",
+    'Templates and conditions read the Application as the API server returns it, whose fields the Application CRD lists (`metadata` is',
     "Kubernetes' ObjectMeta). A field it does not have is always missing: Go's `text/template` renders `<no value>` for it, and an `if` on it",
     'takes the `else` branch forever; expr reads it as nil. Argo CD gives templates the variables `app`, `context`, `secrets`, `recipient`,',
     '`serviceType` and the helpers `time`, `strings` and `repo` (argo-cd `util/notification/expression`); `call` of anything else fails the send.',

@@ -14,13 +14,13 @@ export const meta: RuleMeta = {
   description: [
     "Argo CD's notifications catalog, and the default configuration the argocd-operator writes into its NotificationsConfiguration, define",
     'triggers such as `on-sync-succeeded` and templates such as `app-sync-succeeded`. None of those templates has a `webhook:` section, so a',
-    "webhook service subscribed to a catalog trigger the configuration does not redefine, or sent a catalog template, gets a GET with the",
+    'webhook service subscribed to a catalog trigger the configuration does not redefine, or sent a catalog template, gets a GET with the',
     "template's message as the body (notifications-engine `pkg/services/webhook.go` looks the section up by the service's name).",
     '',
     'At run time Argo CD has no built-in triggers or templates: the engine uses exactly the `trigger.*` and `template.*` keys of the',
-    "configuration (`pkg/api/config.go`), so defining your own under a catalog name is how the catalog is customised, and is not reported.",
+    'configuration (`pkg/api/config.go`), so defining your own under a catalog name is how the catalog is customised, and is not reported.',
   ],
-  runtime: "The webhook gets a GET with the message as the body instead of a POST: Backstage creates nothing, other receivers get no JSON; where the catalog is not installed, a catalog trigger is not configured at all and nothing is sent.",
+  runtime: 'The webhook gets a GET with the message as the body instead of a POST: Backstage creates nothing, other receivers get no JSON; where the catalog is not installed, a catalog trigger is not configured at all and nothing is sent.',
   remediation: 'Send templates of your own with a `webhook.<service>` section (method: POST, the body the receiver wants), from triggers the configuration defines.',
 };
 

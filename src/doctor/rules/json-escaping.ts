@@ -3,10 +3,10 @@
  * `meta`, which also writes docs/doctor-rules.md and the README's table of
  * rules.
  */
+import { AppState } from '../app-states';
 import { UnsafeKind, UnsafeSource, ValueInfo } from '../body-values';
 import { Inventory } from '../inventory';
 import { actionText, formatKeyPath, invalidJsonImpact, jsonFields, lineOf, WebhookBody } from '../json-body';
-import { AppState } from '../app-states';
 import { renderedJsonProblem } from '../json-render';
 import { ScannedAction } from '../json-scan';
 import { Report, Rule, RuleMeta } from '../model';
@@ -24,7 +24,7 @@ export const meta: RuleMeta = {
     "What a value can hold comes from the Application CRD and Kubernetes' rules: names, label values, timestamps, numbers, enumerations,",
     'resolved revisions (a commit SHA, a chart version, a digest) and entity refs cannot hold a quote, a backslash or a newline; annotations,',
     'messages, usernames, `info` items, Helm values and requested revisions can. `toJson` is the escape: written bare, or inside quotes with',
-    "its own quotes trimmed; inside a JSON document that is itself a JSON string the value needs escaping twice. `quote` and `printf \"%q\"` are",
+    'its own quotes trimmed; inside a JSON document that is itself a JSON string the value needs escaping twice. `quote` and `printf "%q"` are',
     "Go's quoting: they write a quote, a backslash and a newline as JSON does, and only control characters and bad UTF-8 differently.",
     '',
     'Each JSON field is also rendered, as the engine would, for the states its triggers send it in (never synced, an automated sync without',
@@ -38,9 +38,9 @@ export const meta: RuleMeta = {
 const KIND_TEXT: Record<UnsafeKind, string> = {
   'annotation': 'an annotation, which can hold any text',
   'message': 'a status message, which quotes Kubernetes and git errors with their quotes, backslashes and newlines',
-  'ref': 'a requested revision (a git ref may hold a quote)',
   'free text': 'free text of the application',
   'any': 'any value',
+  'ref': 'a requested revision: a git ref may hold a double quote (git allows one, though few use it)',
   'context value': 'a context value that holds a quote, a backslash or a newline',
   'literal': 'literal text with a quote, a backslash or a newline',
   'map': 'a whole map printed the Go way, with every value in it',
@@ -232,6 +232,7 @@ function judge(body: WebhookBody, scanned: ScannedAction, info: ValueInfo): Verd
         message: `${written}${where} writes ${sourcesText(info.unsafe)} into a JSON string without escaping it${weak}`,
         fix: inStringFix,
         always: false,
+        rare: info.unsafe.every(u => u.rare) ? 'only a value with a double quote breaks the string, and such values are rare' : undefined,
       };
     }
     return {
@@ -276,7 +277,9 @@ function syntaxFix(message: string): string {
 function checkBody(body: WebhookBody, report: Report): void {
   if (!body.jsonBy) return;
   const key = body.template.entry.key;
-  const field = body.field.path.join('.');
+  const field = body.repaired
+    ? `${body.field.path.join('.')} (read with the \\" in its actions as plain quotes, as it will parse once template-parse's finding is fixed)`
+    : body.field.path.join('.');
   const graphql = body.jsonBy === 'graphql';
   for (const scanned of body.scan.actions) {
     const info = body.infos.get(scanned.action.node);

@@ -85,8 +85,8 @@ function conditionFinding(
   const outer = read.absent[read.absent.length - 1];
   const effect =
     field === 'when'
-      ? `Argo CD logs "failed to execute when condition: ..." on every evaluation of such an application and counts the condition as not triggered`
-      : `Argo CD logs "failed to execute oncePer condition: ..." and sends without the oncePer key, so the notification is not deduplicated (it fires again on the next false-to-true edge of the condition)`;
+      ? 'Argo CD logs "failed to execute when condition: ..." on every evaluation of such an application and counts the condition as not triggered'
+      : 'Argo CD logs "failed to execute oncePer condition: ..." and sends without the oncePer key, so the notification is not deduplicated (it fires again on the next false-to-true edge of the condition)';
   const cause = {
     id: JSON.stringify([config.object.label, field, pathKey(outer)]),
     message: `conditions of ${config.object.label} read under ${showPath(outer)} in their ${field} with no guard on it (${whyAbsent(outer)})`,
@@ -112,6 +112,14 @@ function conditionFinding(
     impact: `expr fails with "cannot fetch ${read.path[outer.length] ?? leaf} from <nil>" while ${showPath(outer)} is absent: ${effect}`,
     fix: `guard the read: ${guardText(read.absent)}${showPath(read.path)} ... (works on every Argo CD release; "?." right after each parent needs expr 1.12.5, Argo CD 2.8, or later)`,
     cause,
+  };
+}
+
+/** One absent parent read by several templates is one cause. */
+function templateCause(config: NotificationsConfig, absent: DataPath) {
+  return {
+    id: JSON.stringify([config.object.label, 'template', pathKey(absent)]),
+    message: `templates of ${config.object.label} read under ${showPath(absent)} with no guard on it (${whyAbsent(absent)})`,
   };
 }
 
@@ -152,6 +160,7 @@ function checkTemplateField(report: Report, config: NotificationsConfig, templat
         message: `${fieldLabel(template, field)} reads ${ref.written} while ${absent.map(showPath).join(' and ')} can be absent (${whyAbsent(absent[0])}), with no guard`,
         impact: 'Go\'s index fails on a missing map ("error calling index: index of untyped nil"), so the send fails and the notification is lost (retried on every resync only when the trigger has no oncePer)',
         fix: `read it with ${digText(path)}, wrap it in {{ with ${'.' + absent[0].join('.')} }}…{{ end }}, or make every trigger that sends ${template.name} require ${showPath(absent[0])} != nil`,
+        cause: templateCause(config, absent[0]),
       });
       return;
     }
@@ -193,6 +202,7 @@ function checkTemplateField(report: Report, config: NotificationsConfig, templat
       }`,
       impact,
       fix: `read it with {{ ${digText(path)} }}, wrap it in {{ if ${'.' + absent[absent.length - 1].join('.')} }}…{{ end }}, or make the sending trigger's condition require ${showPath(absent[absent.length - 1])} != nil`,
+      cause: templateCause(config, absent[0]),
     });
   });
 }
@@ -220,6 +230,8 @@ export const rule: Rule = {
         const known = knownForTemplate(inventory, config, template.name);
         // Apps reached only through annotations have annotations.
         const sending = conditionsSending(config, template.name);
+        // A template no condition of a configuration with triggers sends is never rendered.
+        if (sending.length === 0 && config.triggers.length > 0) continue;
         if (sending.length > 0 && sending.every(s => annotationsAssured(inventory, config, s.trigger.name))) known.add(['app', 'metadata', 'annotations']);
         if (sending.length === 0 && inventory.subscriptions.every(s => s.origin !== 'config' && s.origin !== 'project')) known.add(['app', 'metadata', 'annotations']);
         for (const af of analyzedFields(template)) checkTemplateField(report, config, template, af, known);

@@ -3,10 +3,10 @@
  * `meta`, which also writes docs/doctor-rules.md and the README's table of
  * rules.
  */
-import { Inventory } from '../inventory';
-import { Report, Rule, RuleMeta } from '../model';
 import { conditionsSending } from '../condition-analysis';
+import { Inventory } from '../inventory';
 import { contentTypeOf, isJsonContentType } from '../json-body';
+import { Report, Rule, RuleMeta } from '../model';
 import { conditionVerdict, getImpact, nameList, pairOrigin, quoted, receiverOf, sendLine, sentTemplates, webhookSection, wiringOf } from '../wiring';
 
 export const meta: RuleMeta = {

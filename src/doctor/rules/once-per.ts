@@ -4,9 +4,9 @@
  */
 import { appsReaching, DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
 import { evalWhen, ExprValue } from '../expr-eval';
-import { lookupAppPath } from '../value-domain';
 import { ConditionDef, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
+import { lookupAppPath } from '../value-domain';
 import { conditionLabel } from './condition-syntax';
 
 export const meta: RuleMeta = {
@@ -258,6 +258,12 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
       : `the oncePer of ${label} is keyed on ${revision}, which is "" for multi-source applications (spec.sources)`,
     impact: `an empty oncePer counts as no oncePer, so for ${hasApps ? 'them' : 'any multi-source application subscribed to it'} the trigger repeats as if oncePer were missing (argo-cd#15617)`,
     fix: `fall back to ${single[0][1].join('.')} when it is set, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
+    cause: {
+      id: JSON.stringify([config.object.label, 'single-source revision', names]),
+      message: hasApps
+        ? `oncePer of several triggers is keyed on a revision that is "" for multi-source ${names.join(', ')} subscribed to them`
+        : 'oncePer of several triggers is keyed on a revision that is "" for multi-source applications (spec.sources)',
+    },
   });
 }
 

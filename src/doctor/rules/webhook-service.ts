@@ -26,8 +26,8 @@ export const meta: RuleMeta = {
   summary: 'a webhook whose url is a placeholder or not a url, or whose settings write `\\$key`; for Backstage, one without `/api/notifications/notifications`, `Authorization: Bearer $key`, `Content-Type: application/json` or POST, or with an inline token',
   description: [
     'Every webhook service: its `url` must be an absolute http(s) URL (Go\'s HTTP client fails every send otherwise), not a guide\'s placeholder',
-    "(`<WEBHOOK_URL>`, `your-backstage-url`, an `example.com` host); a `\\$key` copied from a shell heredoc keeps its backslash, since Argo CD",
-    "replaces only the `$key` (notifications-engine `pkg/api/config.go`).",
+    '(`<WEBHOOK_URL>`, `your-backstage-url`, an `example.com` host); a `\\$key` copied from a shell heredoc keeps its backslash, since Argo CD',
+    'replaces only the `$key` (notifications-engine `pkg/api/config.go`).',
     '',
     "A service is taken to post to Backstage when its URL (with a template's webhook path) ends with `/api/notifications/notifications`, or when",
     "the bodies its templates send have Backstage's `{recipients, payload}` shape. Backstage wants a POST of JSON",
