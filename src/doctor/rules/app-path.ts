@@ -28,7 +28,7 @@ export const meta: RuleMeta = {
 };
 
 /** The variables notifications-engine and Argo CD give a template. */
-const TEMPLATE_ROOTS = new Set(['app', 'context', 'secrets', 'recipient', 'serviceType', 'notificationType', 'time', 'strings', 'repo']);
+const TEMPLATE_ROOTS = new Set(['app', 'context', 'secrets', 'recipient', 'serviceType', 'time', 'strings', 'repo']);
 
 /** The names of a condition's environment (argo-cd `expression.Spawn`). */
 export const EXPR_ROOTS: ReadonlySet<string> = new Set(['app', 'context', 'secrets', 'time', 'strings', 'repo']);

@@ -148,7 +148,10 @@ function judge(body: WebhookBody, scanned: ScannedAction, info: ValueInfo): Verd
           (once ? ', escaped once with toJson: the outer string decodes that escape, so the inner document gets the raw quote or backslash' : ', without escaping it'),
         fix: 'build the inner document with dict and write it with toJson twice, for example "payload": {{ dict "name" .app.metadata.name "user" .app.status.operationState.operation.initiatedBy.username | toJson | toJson }}',
         always: false,
-        impact: 'as soon as the value holds a quote or a backslash, the document inside the string is invalid JSON (or, unescaped, the body itself): whoever parses it downstream rejects it, and the notification is lost there',
+        rare: sources.every(u => u.rare) ? 'only a value with a double quote breaks the document inside the string, and such values are rare' : undefined,
+        impact: sources.every(u => u.rare)
+          ? undefined
+          : 'as soon as the value holds a quote or a backslash, the document inside the string is invalid JSON (or, unescaped, the body itself): whoever parses it downstream rejects it, and the notification is lost there',
       };
     }
   }
