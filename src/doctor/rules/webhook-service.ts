@@ -115,7 +115,7 @@ function checkAnyUrl(config: NotificationsConfig, service: ServiceDef, backstage
       key,
       message: `the url of webhook service ${quoted(service.name)}, ${quoted(url)}, looks like a placeholder: ${reason}`,
       impact: `every notification goes to a host that is not ${backstage ? 'your Backstage' : 'the receiver you mean'}`,
-      fix: `set url: ${expected.replace('<backstage-host>', 'your Backstage host')}`,
+      fix: `set url: ${expected}`,
     });
   }
   return true;
