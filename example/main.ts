@@ -8,9 +8,12 @@
  * The OpenShift GitOps chart also carries the Red Hat Developer Hub side,
  * which accepts both instances. The app also writes order-service's
  * catalog-info.yaml (catalog/order-service/).
- * This is the platform team's app: next to each chart's manifests it writes
- * the configuration's attributes (`<chart>.notifications.json`), which app
- * teams subscribe with (see app-team/).
+ * This is the platform team's app: it writes each configuration's attributes
+ * (`platform/<chart>.notifications.json`), which app teams subscribe with
+ * (see app-team/), and the standard instance's configuration as values of the
+ * argo-cd Helm chart (`helm/standard.values.yaml`), for an Argo CD installed
+ * with that chart. Both stay outside manifests/: Argo CD syncs that folder,
+ * and reads every file in it as Kubernetes objects.
  *
  * In your own app, import from 'cdk8s-argocd-backstage-notifications'.
  */
@@ -111,10 +114,21 @@ const hub = new OrderServiceChart(app, 'openshift-gitops', {
   argocdUrl: 'https://openshift-gitops-server-openshift-gitops.apps.hub.example.com',
 });
 app.synth();
+// Files that are not Kubernetes objects go beside the manifests folder
+// (example/manifests/, or the one given to `cdk8s synth --output`), never in it.
+const besideManifests = path.dirname(path.resolve(app.outdir));
 // What app teams need to subscribe to each configuration from their own repos.
+const platformDir = path.join(besideManifests, 'platform');
+fs.mkdirSync(platformDir, { recursive: true });
 for (const chart of [spoke, hub]) {
-  fs.writeFileSync(path.join(app.outdir, `${chart.node.id}.notifications.json`), chart.notifications.attributesJson());
+  fs.writeFileSync(path.join(platformDir, `${chart.node.id}.notifications.json`), chart.notifications.attributesJson());
 }
+// The spoke's configuration as the argo-cd Helm chart's values, for
+// `helm upgrade --install argocd argo/argo-cd -f your-values.yaml -f helm/standard.values.yaml`
+// (with ArgoCdFlavor.HELM_CHART, the app would write no ConfigMap of its own).
+const helmDir = path.join(besideManifests, 'helm');
+fs.mkdirSync(helmDir, { recursive: true });
+fs.writeFileSync(path.join(helmDir, `${spoke.node.id}.values.yaml`), spoke.notifications.helmValuesYaml());
 // The catalog side of the pair, from the same definition, outside the
 // manifests Argo CD applies: order-service's catalog-info.yaml, whose
 // annotations let Backstage's Argo CD plugin find the hub's Application.

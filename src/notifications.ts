@@ -17,6 +17,7 @@ import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private
 import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attributes-json';
 import { selectorOf } from './private/configuration';
 import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from './private/delivery';
+import { helmChartProblem, helmChartValues, helmValuesFile } from './private/helm-values';
 import { BACKSTAGE_NOTIFICATIONS_PATH, NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME, NOTIFICATIONS_SECRET_NAME } from './private/names';
 import { appCollisions, claimObject, objectCollisions } from './private/object-registry';
 import { sortKeys } from './private/records';
@@ -266,8 +267,10 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
    * (standard Argo CD) or the NotificationsConfiguration
    * `default-notifications-configuration` (OpenShift GitOps), this
    * construct's child at id `Resource`.
+   *
+   * @default - none with ArgoCdFlavor.HELM_CHART, whose chart writes the ConfigMap from `helmValues()`
    */
-  public readonly apiObject: ApiObject;
+  public readonly apiObject?: ApiObject;
   /** Where the token comes from. */
   public readonly token: BackstageToken;
   private readonly _tokenSecret: () => kplus.ISecret;
@@ -355,7 +358,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     if (instanceProblem) problems.push(instanceProblem);
 
     if (props.enableController) {
-      if (this.flavor === ArgoCdFlavor.STANDARD) {
+      if (this.flavor !== ArgoCdFlavor.OPENSHIFT_GITOPS) {
         problems.push('enableController applies to OpenShift GitOps and the argocd-operator only; standard Argo CD runs argocd-notifications-controller as part of its install: remove enableController and check that Deployment instead (see the README)');
       } else {
         if (this._instanceNameDefaulted && this.namespace !== this.flavor.defaultNamespace) {
@@ -366,8 +369,13 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     }
 
     this._tokenSecret = this.token._bind(this, this.namespace);
-    this.apiObject = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
-    claimObject(this, this.apiVersion, this.kind, this.namespace, this.name);
+    if (this.flavor === ArgoCdFlavor.HELM_CHART) {
+      // The chart writes the ConfigMap, and the token's Secret from its own values.
+      maybe(problems, helmChartProblem(this.flavor, this.token));
+    } else {
+      this.apiObject = this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? this.renderCustomResource() : this.renderConfigMap();
+    }
+    if (this.apiObject) claimObject(this, this.apiVersion, this.kind, this.namespace, this.name);
     if (this.controllerSwitch) {
       claimObject(this, this.controllerSwitch.apiVersion, this.controllerSwitch.kind, this.namespace, this.controllerSwitch.name);
     }
@@ -386,24 +394,32 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     });
   }
 
-  /** The configuration's metadata: labels and annotations added with `addLabel` and `addAnnotation` are written. */
+  /**
+   * The configuration's metadata: labels and annotations added with
+   * `addLabel` and `addAnnotation` are written.
+   *
+   * @throws with ArgoCdFlavor.HELM_CHART, whose chart writes the ConfigMap
+   */
   public get metadata(): ApiObjectMetadataDefinition {
+    if (!this.apiObject) {
+      throw new Error('the argo-cd chart writes the notifications ConfigMap with ArgoCdFlavor.HELM_CHART, so it has no metadata here: set its labels through the chart\'s values (global.additionalLabels) instead');
+    }
     return this.apiObject.metadata;
   }
 
-  /** The configuration's name: `argocd-notifications-cm` or `default-notifications-configuration`. */
+  /** The configuration's name: `argocd-notifications-cm` (also the chart's) or `default-notifications-configuration`. */
   public get name(): string {
-    return this.apiObject.name;
+    return this.flavor === ArgoCdFlavor.OPENSHIFT_GITOPS ? NOTIFICATIONS_CONFIGURATION_NAME : NOTIFICATIONS_CONFIGMAP_NAME;
   }
 
-  /** The configuration's API version: `v1` or `argoproj.io/v1alpha1`. */
+  /** The configuration's API version: `v1` or `argoproj.io/v1beta1`. */
   public get apiVersion(): string {
-    return this.apiObject.apiVersion;
+    return this.apiObject?.apiVersion ?? 'v1';
   }
 
-  /** The configuration's kind: `ConfigMap` or `NotificationsConfiguration`. */
+  /** The configuration's kind: `ConfigMap` (also the chart's) or `NotificationsConfiguration`. */
   public get kind(): string {
-    return this.apiObject.kind;
+    return this.apiObject?.kind ?? 'ConfigMap';
   }
 
   /** The Secret that holds the token (synthesized only for `BackstageToken.fromValue`). */
@@ -466,6 +482,41 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
       ...(this.instance ? { instance: { name: this.instance.name, subject: this.instance.subject, tokenEnvVars: this.instance.tokenEnvVars } } : {}),
     };
     return `${JSON.stringify(data, null, 2)}\n`;
+  }
+
+  /**
+  /**
+   * The argo-cd Helm chart's (argo-helm) values that make it render this
+   * configuration as its `argocd-notifications-cm`.
+   *
+   * `{ notifications: { argocdUrl, context, notifiers, templates, triggers,
+   * subscriptions, cm, secret } }`, each configuration key in the map the
+   * chart writes it from. For cdk8s's `Helm` construct (`values`) or an Application's
+   * `spec.source.helm.valuesObject`. Use it with `ArgoCdFlavor.HELM_CHART`,
+   * which synthesizes no ConfigMap of its own, and call it once every trigger
+   * and subscription is added.
+   *
+   * Helm deep-merges maps, so your own notifiers, templates, triggers and
+   * context keys stay beside these. It replaces lists: `subscriptions` (present
+   * only with `addSubscription`) comes whole from the last values that set it.
+   * The values never hold the token: `secret.name` is the token's Secret,
+   * which the chart passes to the controller, and `secret.create` is left to
+   * your values (see the README).
+   *
+   * @throws with ArgoCdFlavor.OPENSHIFT_GITOPS, or with BackstageToken.fromValue
+   */
+  public helmValues(): { [key: string]: any } {
+    return helmChartValues(this.flavor, this.token, this.renderData());
+  }
+
+  /**
+   * `helmValues()` as a values.yaml file, to pass with `helm -f` beside your
+   * own values (last, so that its settings hold).
+   *
+   * @throws with ArgoCdFlavor.OPENSHIFT_GITOPS, or with BackstageToken.fromValue
+   */
+  public helmValuesYaml(): string {
+    return helmValuesFile(this.helmValues());
   }
 
   /**

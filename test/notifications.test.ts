@@ -464,8 +464,8 @@ describe('validation', () => {
 test('exposes its resource and attributes', () => {
   const c = chart();
   const n = new ArgoCdBackstageNotifications(c, 'N', { backstageUrl: 'https://b.example.com/', argocdUrl: 'https://a.example.com' });
-  expect(n.apiObject.kind).toBe('ConfigMap');
-  expect(n.apiObject.node.id).toBe('Resource');
+  expect(n.apiObject?.kind).toBe('ConfigMap');
+  expect(n.apiObject?.node.id).toBe('Resource');
   expect(n.notificationsUrl).toBe('https://b.example.com/api/notifications/notifications');
   expect(n.backstageUrl).toBe('https://b.example.com');
   expect(n.serviceName).toBe('backstage');

@@ -3,7 +3,7 @@
  * cdk8s app: team-orders owns the `order-service` Application and subscribes
  * it to the platform team's notifications configuration, which it does not
  * synthesize. It knows that configuration by the attributes the platform's
- * app writes (../main.ts), copied into platform/.
+ * app writes (../main.ts, into ../platform/), copied into platform/.
  *
  * The Applications written here are byte-identical to the ones the platform's
  * single-repository example writes; only the ConfigMap or

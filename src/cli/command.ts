@@ -7,6 +7,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { InputError } from './load';
 import { ArgoCdVersion } from '../argocd-version';
+import { ARGOCD_EXPR_VERSIONS } from '../private/expr-parser';
+import { compareVersions } from '../private/versions';
 
 /** The package's command, as users type it. */
 export const COMMAND = 'cdk8s-argocd-backstage-notifications';
@@ -105,6 +107,12 @@ export function argocdVersionOption(value: string | boolean | undefined): ArgoCd
   const version = ArgoCdVersion.of(value);
   const problem = version._problem();
   if (problem) throw new UsageError(problem.replace('argocdVersion', '--argocd-version').replace(/ArgoCdVersion\.of\('([^']*)'\)/, '$1'));
+  // A release after the newest one whose expr is known is not a release yet (or a typo): checking against it would guess.
+  const newest = Object.keys(ARGOCD_EXPR_VERSIONS).sort(compareVersions).pop()!;
+  const minor = /^v?(\d+)\.(\d+)/.exec(value.trim());
+  if (minor && compareVersions(`${Number(minor[1])}.${Number(minor[2])}`, newest) > 0) {
+    throw new UsageError(`--argocd-version "${value}" is newer than the newest Argo CD release the doctor knows (${newest}): give the release you run, ${newest} or older`);
+  }
   return version;
 }
 

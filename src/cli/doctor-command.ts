@@ -15,7 +15,7 @@ import {
   UsageError,
 } from './command';
 import { toJsonReport } from './json-format';
-import { readInputs } from './load';
+import { InputError, readInputs } from './load';
 import { toSarif } from './sarif-format';
 import { toText } from './text-format';
 import { runDoctor } from '../doctor/doctor';
@@ -80,7 +80,11 @@ its findings of that rule are then reported as suppressed, and not counted.
     }
     let result;
     try {
-      result = runDoctor(readInputs(positionals, io.readStdin), { argocdVersion });
+      // A file that cannot be used is a finding of its own; only a run where nothing could be read is unusable.
+      const sources = readInputs(positionals, io.readStdin, { keepGoing: true });
+      const unreadable = sources.filter(s => s.unreadable !== undefined);
+      if (unreadable.length === sources.length) throw new InputError(unreadable.map(s => s.unreadable).join('; '));
+      result = runDoctor(sources, { argocdVersion });
     } catch (e) {
       return unusableInput(io, 'doctor', e);
     }

@@ -210,8 +210,41 @@ export function parseSource(file: string, bytes: Buffer | string): SourceFile {
   return { file, text, span, documents, problems };
 }
 
+/** How to read the inputs. */
+export interface ReadOptions {
+  /**
+   * Keep going past a file that cannot be used: it becomes a source without
+   * documents whose `unreadable` says why, and the other files are read.
+   * Off, the first such file is an InputError.
+   */
+  readonly keepGoing?: boolean;
+}
+
+/** A source that holds nothing but why it could not be read. */
+function unreadableSource(file: string, message: string): SourceFile {
+  const at = /^[^\n]*?:(\d+): /.exec(message);
+  const line = at ? Number(at[1]) : 1;
+  const why = message.startsWith(`${file}:`) ? message.slice(file.length + 1).replace(/^\d+: /, '') : message.replace(/^cannot read [^:]*: /, 'cannot be read: ');
+  return { file, text: '', span: TextSpan.ofFile(''), documents: [], problems: [{ line, kind: 'unreadable', message: why }], unreadable: message };
+}
+
 /** Reads the inputs: each path a file or folder, `-` for stdin. */
-export function readInputs(paths: string[], readStdin: () => Buffer | string = () => fs.readFileSync(0)): SourceFile[] {
+export function readInputs(paths: string[], readStdin: () => Buffer | string = () => fs.readFileSync(0), options: ReadOptions = {}): SourceFile[] {
+  if (!options.keepGoing) return readAll(paths, readStdin, parseSource);
+  const keep = (file: string, bytes: Buffer | string): SourceFile => {
+    try {
+      return parseSource(file, bytes);
+    } catch (e) {
+      if (e instanceof InputError) return unreadableSource(file, e.message);
+      throw e;
+    }
+  };
+  return readAll(paths, readStdin, keep, true);
+}
+
+type Parse = (file: string, bytes: Buffer | string) => SourceFile;
+
+function readAll(paths: string[], readStdin: () => Buffer | string, parse: Parse, keepGoing = false): SourceFile[] {
   if (paths.length === 0) throw new InputError('no input: give files or folders of YAML, or - to read stdin');
   const sources: SourceFile[] = [];
   const seen = new Set<string>();
@@ -223,13 +256,23 @@ export function readInputs(paths: string[], readStdin: () => Buffer | string = (
       } catch (e: any) {
         throw new InputError(`cannot read stdin: ${e.message}`);
       }
-      sources.push(parseSource(STDIN, bytes));
+      sources.push(parse(STDIN, bytes));
       continue;
     }
-    const files = expand(p);
+    let files: string[];
+    try {
+      files = expand(p);
+    } catch (e) {
+      if (!keepGoing || !(e instanceof InputError)) throw e;
+      sources.push(unreadableSource(p, e.message));
+      continue;
+    }
     if (files.length === 0) {
       // A folder without YAML: most likely the wrong folder; reading nothing would pass silently.
-      throw new InputError(`${p} holds no YAML files (*.yaml, *.yml): give the folder of the manifests, or the files themselves`);
+      const error = new InputError(`${p} holds no YAML files (*.yaml, *.yml): give the folder of the manifests, or the files themselves`);
+      if (!keepGoing) throw error;
+      sources.push(unreadableSource(p, error.message));
+      continue;
     }
     for (const file of files) {
       if (seen.has(path.resolve(file))) continue;
@@ -238,9 +281,12 @@ export function readInputs(paths: string[], readStdin: () => Buffer | string = (
       try {
         bytes = fs.readFileSync(file);
       } catch (e: any) {
-        throw new InputError(`cannot read ${file}: ${e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+        const error = new InputError(`cannot read ${file}: ${e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+        if (!keepGoing) throw error;
+        sources.push(unreadableSource(file, error.message));
+        continue;
       }
-      sources.push(parseSource(file, bytes));
+      sources.push(parse(file, bytes));
     }
   }
   return sources;

@@ -60,8 +60,14 @@ export interface SarifResult {
     readonly physicalLocation: { readonly artifactLocation: { readonly uri: string }; readonly region: { readonly startLine: number } };
     readonly logicalLocations: ReadonlyArray<{ readonly fullyQualifiedName: string; readonly kind: string }>;
   }>;
+  /** The other places of the finding's cause, each with what is wrong there. */
+  readonly relatedLocations?: ReadonlyArray<{
+    readonly id: number;
+    readonly physicalLocation: { readonly artifactLocation: { readonly uri: string }; readonly region: { readonly startLine: number } };
+    readonly message: { readonly text: string };
+  }>;
   readonly suppressions?: ReadonlyArray<{ readonly kind: 'inSource'; readonly justification: string }>;
-  readonly properties: { readonly object: string; readonly key?: string; readonly fix: string };
+  readonly properties: { readonly object: string; readonly key?: string; readonly fix: string; readonly count: number };
 }
 
 /** The project's home, from package.json's repository (`https://github.com/o/r`). */
@@ -106,8 +112,17 @@ function sarifResult(f: Finding | SuppressedFinding, ruleIndex: number, cwd: str
       physicalLocation: { artifactLocation: { uri: artifactUri(f.where.file, cwd) }, region: { startLine: f.where.line } },
       logicalLocations: [{ fullyQualifiedName: f.where.object, kind: 'resource' }],
     }],
+    ...(f.places.length > 1
+      ? {
+        relatedLocations: f.places.slice(1).map((p, i) => ({
+          id: i + 1,
+          physicalLocation: { artifactLocation: { uri: artifactUri(p.where.file, cwd) }, region: { startLine: p.where.line } },
+          message: { text: `${p.where.object}${p.key ? ` ${p.key}` : ''}: ${p.message}` },
+        })),
+      }
+      : {}),
     ...(suppression ? { suppressions: [{ kind: 'inSource' as const, justification: suppression.reason === '' ? suppression.annotation : suppression.reason }] } : {}),
-    properties: { object: f.where.object, ...(f.key ? { key: f.key } : {}), fix: f.fix },
+    properties: { object: f.where.object, ...(f.key ? { key: f.key } : {}), fix: f.fix, count: f.places.length },
   };
 }
 

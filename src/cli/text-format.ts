@@ -33,6 +33,7 @@ export function toText(result: DoctorResult): string {
     .filter(([n]) => (n as number) > 0)
     .map(([n, w]) => plural(n as number, w as string));
   out.push(`read ${plural(inv.sources.length, 'file')}: ${read.length > 0 ? read.join(', ') : 'nothing the doctor checks (no notifications configuration, Application or Backstage config)'}`);
+  for (const note of result.notes) out.push(`note: ${note}`);
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
     const id = `${f.where.object}\u0000${f.where.file}`;
@@ -46,6 +47,13 @@ export function toText(result: DoctorResult): string {
       out.push(indent(f.message, '      '));
       out.push(indent(`at runtime: ${f.impact}`, '      '));
       out.push(indent(`fix: ${f.fix}`, '      '));
+      if (f.places.length > 1) {
+        out.push(`      ${f.places.length} places:`);
+        for (const p of f.places) {
+          const object = p.where.object === f.where.object ? '' : `  ${p.where.object}`;
+          out.push(`        ${p.where.file}:${p.where.line}${p.key ? `  ${p.key}` : ''}${object}: ${p.message}`);
+        }
+      }
     }
   }
   if (result.suppressed.length > 0) {

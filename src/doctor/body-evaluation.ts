@@ -251,7 +251,7 @@ export class ValueEvaluator {
     const jsonArg = args.find(a => a.json);
 
     if (TO_JSON_FUNCS.has(name)) {
-      return { unsafe: [], json: { lead: true, trail: true }, bound: last.bound, boundBy: last.boundBy, consts: last.consts, literals: last.literals, type: 'string' };
+      return { unsafe: [], json: { lead: true, trail: true, escaped: last.unsafe.length > 0 ? last.unsafe : undefined }, bound: last.bound, boundBy: last.boundBy, consts: last.consts, literals: last.literals, type: 'string' };
     }
     // Trimming the quotes toJson added.
     if ((name === 'trimPrefix' || name === 'trimSuffix' || name === 'trimAll' || name === 'trimall') && last.json) {

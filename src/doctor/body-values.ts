@@ -6,14 +6,25 @@
  * constants; and what reading a path of the template's data gives.
  */
 import { DataPath, formatPath } from './template-analysis';
+import { lookupAppPath } from './value-domain';
 
 /** Why a value can hold a quote, a backslash or a newline. */
-export type UnsafeKind = 'annotation' | 'label' | 'message' | 'revision' | 'free text' | 'context value' | 'literal' | 'map';
+export type UnsafeKind = 'annotation' | 'message' | 'ref' | 'free text' | 'any' | 'context value' | 'literal' | 'map';
 
 export interface UnsafeSource {
   readonly kind: UnsafeKind;
   /** The reference as written, or the path it reads (`.app.status.operationState.message`). */
   readonly written: string;
+  /** What the value is, for messages (`a status message, which quotes ...`). */
+  readonly text?: string;
+  /**
+   * Whether it can also hold what Go's `%q` does not write as JSON (control
+   * characters other than `\b \f \n \r \t`, bytes that are not UTF-8);
+   * true when unknown.
+   */
+  readonly quoteBreaking?: boolean;
+  /** Only rare values of it break a string (a double quote in a git ref). */
+  readonly rare?: boolean;
 }
 
 /** What happened to the quotes of a `toJson` output. */
@@ -28,6 +39,8 @@ export interface JsonEncoded {
   readonly damagedBy?: string;
   /** `toJson` output embedded in a larger text (`printf "[%s]" (toJson .x)`). */
   readonly composite?: boolean;
+  /** What toJson escaped that could break a string (escaped once: enough for one level of string). */
+  readonly escaped?: readonly UnsafeSource[];
 }
 
 /** What an output action (or a part of its pipeline) writes. */
@@ -63,9 +76,12 @@ export function charCount(s: string): number {
   return [...s].length;
 }
 
+/** Characters Go's `%q` writes in a way JSON does not read (`\a`, `\v`, `\x1b`, `\x7f`). */
+const QUOTE_BREAKING = /[\u0000-\u0007\u000b\u000e-\u001f\u007f]/;
+
 export function constant(text: string, written?: string): ValueInfo {
   return {
-    unsafe: JSON_BREAKING.test(text) ? [{ kind: 'literal', written: written ?? JSON.stringify(text) }] : [],
+    unsafe: JSON_BREAKING.test(text) ? [{ kind: 'literal', written: written ?? JSON.stringify(text), quoteBreaking: QUOTE_BREAKING.test(text) }] : [],
     bound: charCount(text),
     consts: [text],
     type: 'string',
@@ -125,69 +141,6 @@ export function concatOf(infos: ValueInfo[], extra = 0): ValueInfo {
   };
 }
 
-/** The longest value of Argo CD's enumerations. */
-const ENUM_BOUNDS: Array<[DataPath, number]> = [
-  [['health', 'status'], 11], // Healthy Progressing Degraded Suspended Missing Unknown
-  [['sync', 'status'], 9], // Synced OutOfSync Unknown
-  [['operationState', 'phase'], 11], // Running Terminating Failed Error Succeeded
-];
-
-/** Fields whose values are free text: anything can be in them. */
-const FREE_TEXT_FIELDS = new Set([
-  'values',
-  'valuesObject',
-  'parameters',
-  'patches',
-  'patch',
-  'manifests',
-  'info',
-  'username',
-  'extVars',
-  'tlas',
-  'env',
-  'commonAnnotations',
-  'commonLabels',
-  'description',
-]);
-
-/** Fields the Application CRD types as integers (and metadata's generations). */
-const NUMBER_FIELDS = new Set([
-  'generation', 'observedGeneration', 'autoHealAttemptsCount', 'factor', 'id', 'limit', 'retryCount', 'revisionHistoryLimit', 'syncWave', 'replicas',
-]);
-
-/** Fields the Application CRD types as booleans. */
-const BOOL_FIELDS = new Set([
-  'allowEmpty', 'dryRun', 'enabled', 'force', 'prune', 'selfHeal', 'skipCrds', 'skipTests', 'skipSchemaValidation', 'passCredentials', 'recurse',
-  'requiresPruning', 'requiresDeletionConfirmation', 'isAppOfApps', 'forceString', 'hook',
-]);
-
-/** Paths that hold unsafe data, to tell whether a whole map printed contains some. */
-const UNSAFE_REPRESENTATIVES: DataPath[] = [
-  ['app', 'metadata', 'annotations', 'x'],
-  ['app', 'metadata', 'labels', 'x'],
-  ['app', 'status', 'operationState', 'message'],
-  ['app', 'status', 'operationState', 'syncResult', 'revision'],
-  ['app', 'status', 'operationState', 'operation', 'sync', 'revision'],
-  ['app', 'status', 'health', 'message'],
-  ['app', 'status', 'conditions', '[]', 'message'],
-  ['app', 'status', 'sync', 'revision'],
-  ['app', 'status', 'history', '[]', 'revision'],
-  ['app', 'spec', 'source', 'targetRevision'],
-  ['app', 'spec', 'sources', '[]', 'targetRevision'],
-  ['app', 'status', 'resources', '[]', 'health', 'message'],
-  ['app', 'spec', 'source', 'helm', 'values'],
-  ['app', 'spec', 'sources', '[]', 'helm', 'values'],
-  ['app', 'spec', 'info', '[]', 'value'],
-  ['context', 'x'],
-];
-
-function endsWith(path: DataPath, suffix: DataPath): boolean {
-  return suffix.length <= path.length && suffix.every((p, i) => path[path.length - suffix.length + i] === p);
-}
-
-function startsWithPath(path: DataPath, prefix: DataPath): boolean {
-  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
-}
 
 /** How a path is named in findings: `.app.status.operationState.message`. */
 export function writtenPath(path: DataPath): string {
@@ -228,73 +181,31 @@ export function classifyPath(raw: DataPath, context: Readonly<Record<string, str
   if (root === 'serviceType') return { unsafe: [], bound: 20, path: raw, type: 'string' };
   if (root !== 'app') return { unsafe: [], ...unbounded, path: raw, type: 'unknown' };
 
-  // The Application.
-  const annotations = path.indexOf('annotations');
-  if (annotations >= 0) {
-    const whole = annotations === path.length - 1;
-    return { unsafe: [{ kind: 'annotation', written }], ...unbounded, path: raw, type: whole ? 'map' : 'string' };
-  }
-  const labels = path.indexOf('labels');
-  if (labels >= 0) {
-    const whole = labels === path.length - 1;
-    // A label value is at most 63 characters (Kubernetes validation).
-    return { unsafe: [{ kind: 'label', written }], bound: whole ? undefined : 63, boundBy: whole ? written : undefined, path: raw, type: whole ? 'map' : 'string' };
-  }
-  if (path.some(p => p === 'message' || p === 'messages')) return { unsafe: [{ kind: 'message', written }], ...unbounded, path: raw, type: 'string' };
-  // A revision: a commit sha, but also a branch, a tag or a chart version (targetRevision: git allows quotes and backslashes in refs).
-  if (path.some(p => p === 'revision' || p === 'revisions' || p === 'targetRevision')) {
-    const list = path[path.length - 1] === 'revisions';
-    return { unsafe: [{ kind: 'revision', written }], ...unbounded, path: raw, type: list ? 'list' : 'string' };
-  }
-  if (path.some(p => FREE_TEXT_FIELDS.has(p))) return { unsafe: [{ kind: 'free text', written }], ...unbounded, path: raw, type: 'unknown' };
-  if (UNSAFE_REPRESENTATIVES.some(r => r.length > path.length && startsWithPath(r, path))) {
-    return { unsafe: [{ kind: 'map', written }], ...unbounded, path: raw, type: 'map' };
-  }
-
-  // Bounded, safe data.
-  const last = path[path.length - 1];
-  const parent = path[path.length - 2];
-  if (path.length === 3 && path[1] === 'metadata') {
-    // DNS subdomain names (253), DNS label namespaces (63), UIDs (36).
-    if (last === 'name' || last === 'generateName') return { unsafe: [], bound: 253, path: raw, type: 'string' };
-    if (last === 'namespace') return { unsafe: [], bound: 63, path: raw, type: 'string' };
-    if (last === 'uid') return { unsafe: [], bound: 36, path: raw, type: 'string' };
-    if (last === 'generation' || last === 'resourceVersion') return { unsafe: [], bound: 20, path: raw, type: last === 'generation' ? 'number' : 'string' };
-  }
-  // An AppProject name is a DNS subdomain name.
-  if (path.length === 3 && path[1] === 'spec' && last === 'project') return { unsafe: [], bound: 253, path: raw, type: 'string' };
-  if (last === 'namespace' && path.includes('destination')) return { unsafe: [], bound: 63, path: raw, type: 'string' };
-  for (const [suffix, bound] of ENUM_BOUNDS) {
-    if (endsWith(path, suffix)) return { unsafe: [], bound, path: raw, type: 'string' };
-  }
-  if (['status', 'phase', 'hookPhase', 'syncPhase', 'hookType', 'sourceType'].includes(last) && parent !== 'metadata') {
-    return { unsafe: [], bound: 12, path: raw, type: 'string' };
-  }
-  if (/(At|Timestamp|Time)$/.test(last)) return { unsafe: [], bound: 35, path: raw, type: 'string' };
-  if (NUMBER_FIELDS.has(last)) return { unsafe: [], bound: 20, path: raw, type: 'number' };
-  if (BOOL_FIELDS.has(last)) return { unsafe: [], bound: 5, path: raw, type: 'bool' };
-  if (parent === '[]' && path.includes('resources')) {
-    if (last === 'name') return { unsafe: [], bound: 253, path: raw, type: 'string' };
-    if (last === 'kind' || last === 'version') return { unsafe: [], bound: 63, path: raw, type: 'string' };
-    if (last === 'group') return { unsafe: [], bound: 253, path: raw, type: 'string' };
-  }
-  return { unsafe: [], ...unbounded, path: raw, type: 'unknown' };
+  // The Application: what the field can hold (value-domain.ts), or <no value> when it has no such field.
+  const look = lookupAppPath(path.slice(1));
+  if (!look.ok) return { unsafe: [], bound: '<no value>'.length, path: raw, type: 'unknown' };
+  const d = look.domain;
+  const unsafeKind: UnsafeKind = d.kind === 'annotation' || d.kind === 'message' || d.kind === 'ref' || d.kind === 'free text' || d.kind === 'any' ? d.kind : 'map';
+  return {
+    unsafe: d.jsonBreaking ? [{ kind: unsafeKind, written, text: unsafeKind === 'map' ? undefined : d.text, quoteBreaking: d.quoteBreaking, rare: d.rare }] : [],
+    bound: d.jsonBreaking ? undefined : d.bound,
+    boundBy: d.jsonBreaking || d.bound === undefined ? written : undefined,
+    path: raw,
+    consts: d.values && d.values.length === 1 ? [...d.values] : undefined,
+    type: d.type,
+  };
 }
 
-/** Field names of values that are not data paths (`(call .repo.GetCommitMetadata ...).Message`). */
+/**
+ * Field names of values that are not data paths (`(call .repo.GetCommitMetadata ...).Message`):
+ * a commit's message, author or body is free text.
+ */
 export function classifyFieldName(base: ValueInfo, fields: readonly string[], written: string): ValueInfo {
-  const unsafeName = fields.find(f => /message|author|body|subject|description|annotation|label|revision|values/i.test(f));
+  const unsafeName = fields.find(f => /message|author|body|subject|description|annotation|values/i.test(f));
   if (unsafeName) {
-    const kind: UnsafeKind = /message|body|subject/i.test(unsafeName)
-      ? 'message'
-      : /annotation/i.test(unsafeName)
-        ? 'annotation'
-        : /label/i.test(unsafeName)
-          ? 'label'
-          : /revision/i.test(unsafeName)
-            ? 'revision'
-            : 'free text';
-    return { unsafe: [{ kind, written }], bound: undefined, boundBy: written, type: 'unknown' };
+    const kind: UnsafeKind = /message|body|subject/i.test(unsafeName) ? 'message' : /annotation/i.test(unsafeName) ? 'annotation' : 'free text';
+    const text = kind === 'message' ? 'a message (a commit message can hold quotes, backslashes and newlines)' : undefined;
+    return { unsafe: [{ kind, written, text }], bound: undefined, boundBy: written, type: 'unknown' };
   }
   return { unsafe: base.unsafe, bound: undefined, boundBy: written, type: 'unknown' };
 }

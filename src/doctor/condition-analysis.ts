@@ -17,6 +17,7 @@
  * ("index of untyped nil"), and fails a function whose parameter is a string
  * when it is given the missing value ("invalid value; expected string").
  */
+import { evalWhen, ExprValue, UNKNOWN } from './expr-eval';
 import { AppDef, ConditionDef, Inventory, NotificationsConfig, selectorMatches, SUBSCRIBE_PREFIX, SubscriptionDef, TemplateDef, TriggerDef } from './inventory';
 import { OutputAction, TemplateAnalysis, FieldRef, analyzeTemplate, formatPath } from './template-analysis';
 import { DataPath, exprPath, PathSet, pathKey, provesFalse, provesTrue, samePath, UnguardedRead, unguardedReads } from '../private/expr-guards';
@@ -226,11 +227,74 @@ export function annotationsAssured(inv: Inventory, config: NotificationsConfig, 
   return !subscriptionsTo(inv, config, trigger).some(s => s.origin === 'config' || s.origin === 'project');
 }
 
+/**
+ * What Argo CD's controller writes together, so that one of them present
+ * proves the others: every reconcile writes `status.sync` (with its status)
+ * and `status.health` (with its status), so anything under `status` proves
+ * them, and the comparison they record (`sync.comparedTo`); every operation
+ * is a sync operation (`operationState.operation.sync`) and says who started
+ * it (`initiatedBy`: automated, or the user).
+ */
+export function withControllerFacts(set: PathSet): PathSet {
+  const out = set.copy();
+  const status = ['app', 'status'];
+  if (out.has(status)) {
+    out.add([...status, 'sync', 'status']);
+    out.add([...status, 'sync', 'comparedTo']);
+    out.add([...status, 'health', 'status']);
+  }
+  if (out.has([...status, 'operationState'])) {
+    // The controller's auto-sync and the API's sync both say who started it (initiatedBy).
+    out.add([...status, 'operationState', 'operation', 'sync']);
+    out.add([...status, 'operationState', 'operation', 'initiatedBy']);
+  }
+  return out;
+}
+
+/**
+ * What is present at every evaluation of a condition that can matter: the
+ * Application's status with its sync and health, which the first reconcile
+ * writes (before it, no condition on them can hold; expr fails once and the
+ * engine counts the condition as not triggered).
+ */
+export const RECONCILED: readonly DataPath[] = [
+  ['app', 'status', 'sync', 'status'],
+  ['app', 'status', 'health', 'status'],
+];
+
+/**
+ * An Application as the controller first sees it: metadata and spec as
+ * written (unknown here), no status, not being deleted.
+ */
+const JUST_CREATED: Record<string, ExprValue> = {
+  app: {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: UNKNOWN, namespace: UNKNOWN, uid: UNKNOWN, creationTimestamp: UNKNOWN, generation: 1, labels: UNKNOWN, annotations: UNKNOWN },
+    spec: UNKNOWN,
+  },
+};
+
+/** Whether a condition can hold on an Application that was just created (no status yet): `true`, or one on its metadata. */
+export function canHoldAtCreation(condition: ConditionDef): boolean {
+  const when = condition.when?.text;
+  if (isBlank(when)) return false;
+  const parsed = parseExpr(when!);
+  if (!parsed.ok) return true;
+  const r = evalWhen(parsed.ast, JUST_CREATED);
+  return r.kind === 'true' || r.kind === 'unknown';
+}
+
 /** What is known present when a trigger's conditions are evaluated. */
 export function knownForTrigger(inv: Inventory, config: NotificationsConfig, trigger: string): PathSet {
-  const known = PathSet.of();
+  const known = PathSet.of(RECONCILED);
   if (annotationsAssured(inv, config, trigger)) known.add(['app', 'metadata', 'annotations']);
   return known;
+}
+
+/** What a `when` proves present whenever it is true (with what the controller writes together). */
+export function whenProves(text: string, known: PathSet): PathSet {
+  return withControllerFacts(exprFacts(text, known).provesTrue);
 }
 
 /**
@@ -242,8 +306,11 @@ export function knownForTemplate(inv: Inventory, config: NotificationsConfig, te
   if (sending.length === 0) return PathSet.of();
   let known: PathSet | undefined;
   for (const { trigger, condition } of sending) {
-    const base = knownForTrigger(inv, config, trigger.name);
-    const proved = condition.when && !isBlank(condition.when.text) ? exprFacts(condition.when.text, base).provesTrue : base;
+    // A template is rendered when its condition first holds: before the first reconcile only if the
+    // condition can hold on an Application just created (`when: true`), which has no status yet.
+    const base = annotationsAssured(inv, config, trigger.name) ? PathSet.of([['app', 'metadata', 'annotations']]) : PathSet.of();
+    if (!canHoldAtCreation(condition)) RECONCILED.forEach(p => base.add(p));
+    const proved = condition.when && !isBlank(condition.when.text) ? whenProves(condition.when.text, base) : base;
     known = known ? known.intersect(proved) : proved;
   }
   return known!.copy();

@@ -3,14 +3,14 @@
  * that an ignore annotation on their object silences.
  */
 import { buildInventory, DoctorOptions, Inventory } from './inventory';
-import { Finding, FindingInput, Rule, SourceFile } from './model';
+import { Finding, FindingInput, FindingPlace, Rule, SourceFile } from './model';
 import { RULES } from './rules';
 import { readIgnores, SuppressedFinding, UnknownIgnore } from './suppression';
 
 /** What a doctor run found. */
 export interface DoctorResult {
   readonly inventory: Inventory;
-  /** Sorted by file (in input order), line, rule. */
+  /** Sorted by file (in input order), line, rule; one per cause (`places` lists where). */
   readonly findings: Finding[];
   /** The errors and warnings among the findings. */
   readonly errors: number;
@@ -19,6 +19,24 @@ export interface DoctorResult {
   readonly suppressed: SuppressedFinding[];
   /** Ignore annotations that name no rule. */
   readonly unknownIgnores: UnknownIgnore[];
+  /** What could not be checked for want of input, in lowercase, without a final period. */
+  readonly notes: string[];
+}
+
+/** What the inputs leave unchecked. */
+function notesOf(inventory: Inventory): string[] {
+  const notes: string[] = [];
+  const apps = inventory.apps.length;
+  if (inventory.configs.length === 0 && apps > 0) {
+    notes.push(
+      `no notifications configuration (argocd-notifications-cm or a NotificationsConfiguration) is among the inputs, so the subscriptions of the ${apps} ` +
+      `Application${apps === 1 ? '' : 's'} were checked only for their form: not whether their triggers and services exist, nor the templates they send` +
+      '; give the configuration too',
+    );
+  }
+  const unreadable = inventory.sources.filter(s => s.unreadable !== undefined).length;
+  if (unreadable > 0) notes.push(`${unreadable} of the ${inventory.sources.length} files could not be read (see the yaml findings); the others were checked`);
+  return notes;
 }
 
 /** Runs the rules (all by default) over parsed sources. */
@@ -28,7 +46,7 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
   const seen = new Set<string>();
   for (const rule of rules) {
     rule.check(inventory, (input: FindingInput) => {
-      const finding: Finding = { rule: rule.meta.id, ...input };
+      const finding: Finding = { rule: rule.meta.id, ...input, places: [{ where: input.where, key: input.key, message: input.message }] };
       const id = JSON.stringify([finding.rule, finding.severity, finding.where, finding.key, finding.message]);
       if (seen.has(id)) return;
       seen.add(id);
@@ -44,13 +62,14 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
       (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
   );
   const ignores = readIgnores(inventory, new Set([...RULES, ...rules].map(r => r.meta.id)));
-  const reported: Finding[] = [];
+  const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
     const suppression = ignores.suppressionOf(finding);
     if (suppression) suppressed.push({ ...finding, suppression });
-    else reported.push(finding);
+    else kept.push(finding);
   }
+  const reported = byCause(kept);
   return {
     inventory,
     findings: reported,
@@ -58,5 +77,41 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
     warnings: reported.filter(f => f.severity === 'warning').length,
     suppressed,
     unknownIgnores: ignores.unknown,
+    notes: notesOf(inventory),
   };
+}
+
+/**
+ * One finding per cause: the findings of a rule and severity that name the
+ * same cause become one, at the first place, with the cause's message and
+ * every place (each with its own message).
+ */
+export function byCause(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.cause) continue;
+    const id = JSON.stringify([f.rule, f.severity, f.cause.id]);
+    groups.set(id, [...(groups.get(id) ?? []), f]);
+  }
+  const out: Finding[] = [];
+  const done = new Set<Finding>();
+  for (const f of findings) {
+    if (done.has(f)) continue;
+    const group = f.cause ? groups.get(JSON.stringify([f.rule, f.severity, f.cause.id]))! : [f];
+    group.forEach(g => done.add(g));
+    if (group.length === 1) {
+      out.push(f);
+      continue;
+    }
+    const places: FindingPlace[] = group.flatMap(g => g.places);
+    const cause = f.cause!;
+    out.push({
+      ...f,
+      message: cause.message,
+      impact: cause.impact ?? f.impact,
+      fix: cause.fix ?? f.fix,
+      places,
+    });
+  }
+  return out;
 }

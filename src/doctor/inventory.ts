@@ -7,10 +7,12 @@
  * (files, or ConfigMaps that hold them), RHDH dynamic-plugins config and the
  * rhdh-operator Backstage resource.
  */
+import * as nodePath from 'path';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { ArgoCdVersion } from '../argocd-version';
 import { parseYamlSpan, SourceFile, TextSpan, Where, YamlPath, YamlView } from './model';
 import { NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME, NOTIFICATIONS_SECRET_NAME } from '../private/names';
+import { compareVersions } from '../private/versions';
 
 export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe.';
 export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';
@@ -30,13 +32,13 @@ export class KubeObject {
   /** How findings name it: `Kind namespace/name`. */
   public readonly label: string;
 
-  constructor(public readonly source: SourceFile, public readonly view: YamlView) {
+  constructor(public readonly source: SourceFile, public readonly view: YamlView, label?: string) {
     const v = view.value ?? {};
     this.apiVersion = String(v.apiVersion ?? '');
     this.kind = String(v.kind ?? '');
     this.name = String(v.metadata?.name ?? v.metadata?.generateName ?? '');
     this.namespace = v.metadata?.namespace === undefined || v.metadata?.namespace === null ? undefined : String(v.metadata.namespace);
-    this.label = `${this.kind} ${this.namespace ? `${this.namespace}/` : ''}${this.name || '(unnamed)'}`;
+    this.label = label ?? `${this.kind} ${this.namespace ? `${this.namespace}/` : ''}${this.name || '(unnamed)'}`;
   }
 
   /** The data of the object. */
@@ -202,9 +204,24 @@ export class NotificationsConfig {
   /** The `subscriptions` key, when present. */
   public subscriptionsEntry?: ConfigEntry;
   public subscriptionsError?: ParseError;
+  /** The `subscriptions` key parses but does not decode (a recipient written as a map). */
+  public subscriptionsMalformed = false;
   public context?: ContextDef;
   /** Keys whose shape Argo CD rejects (`service.a.b.c`). */
   public readonly badKeys: ConfigEntry[] = [];
+  /**
+   * A kustomization of the input that builds this configuration together with
+   * Argo CD's notifications catalog (its install.yaml as a resource or a
+   * patch): the catalog's triggers and templates are part of what Argo CD reads.
+   */
+  public catalog?: { readonly where: Where; readonly ref: string };
+
+  /**
+   * How the configuration was found when it is not where Argo CD reads it: a
+   * ConfigMap of another name that holds triggers or templates, or the data of
+   * a patch (`kubectl patch configmap argocd-notifications-cm --patch-file`).
+   */
+  public found?: 'other-name' | 'patch';
 
   constructor(
     public readonly object: KubeObject,
@@ -292,6 +309,22 @@ export interface MalformedSubscription {
   readonly reason: string;
 }
 
+/** A Kustomize `kustomization.yaml` of the input: what it builds from, and what it patches. */
+export interface KustomizationDef {
+  readonly source: SourceFile;
+  readonly view: YamlView;
+  /** Every file or URL it names (resources, components, patches of every kind, bases). */
+  readonly refs: Array<{ readonly ref: string; readonly line: number }>;
+}
+
+/** An Argo CD release the input states (a label, an image tag, the install manifest a kustomization pulls). */
+export interface StatedRelease {
+  readonly version: string;
+  readonly where: Where;
+  /** How it is stated, for messages: `label app.kubernetes.io/version`. */
+  readonly how: string;
+}
+
 /** Everything the doctor recognised. */
 export class Inventory {
   public readonly objects: KubeObject[] = [];
@@ -307,6 +340,9 @@ export class Inventory {
   public readonly backstages: KubeObject[] = [];
   /** argocd-operator `ArgoCD` resources. */
   public readonly argocds: KubeObject[] = [];
+  public readonly kustomizations: KustomizationDef[] = [];
+  /** Argo CD releases the input states, oldest first. */
+  public readonly statedReleases: StatedRelease[] = [];
 
   constructor(public readonly sources: SourceFile[], public readonly options: DoctorOptions = {}) {}
 
@@ -329,19 +365,51 @@ export class Inventory {
   public configFor(app: AppDef): NotificationsConfig | undefined {
     const active = this.activeConfigs;
     const ns = app.object.namespace;
+    const file = app.object.source.file;
     const same = active.filter(c => c.namespace === ns);
-    // The operator's resource wins over the ConfigMap it writes.
-    const pick = (list: NotificationsConfig[]) => list.find(c => c.source === 'NotificationsConfiguration') ?? list[0];
+    // The operator's resource wins over the ConfigMap it writes; among several instances
+    // (one folder per cluster, or one path per instance), the one of the Application's folder.
+    const pick = (list: NotificationsConfig[]) => {
+      const near = nearestByFolder(list, c => c.object.source.file, file);
+      return near.find(c => c.source === 'NotificationsConfiguration') ?? near[0];
+    };
     if (same.length > 0) return pick(same);
     const namespaces = new Set(active.map(c => c.namespace));
-    return namespaces.size === 1 ? pick(active) : undefined;
+    if (namespaces.size === 1) return pick(active);
+    // Applications outside the Argo CD namespace: the instance whose folder holds them, if one does.
+    const near = nearestByFolder(active, c => c.object.source.file, file);
+    const shared = near.length > 0 ? folderDepth(near[0].object.source.file, file) : 0;
+    const others = active.filter(c => !near.includes(c)).map(c => folderDepth(c.object.source.file, file));
+    return new Set(near.map(c => c.namespace)).size === 1 && others.every(d => d < shared) ? pick(near) : undefined;
+  }
+
+  /**
+   * The Argo CD release the configurations run on: `--argocd-version`, or the
+   * oldest release the input states (a version label, an image tag, the
+   * manifests a kustomization installs), when it is one the doctor knows.
+   */
+  public get argocdVersion(): { readonly version: ArgoCdVersion; readonly stated?: StatedRelease } | undefined {
+    if (this.options.argocdVersion) return { version: this.options.argocdVersion };
+    for (const stated of this.statedReleases) {
+      const version = ArgoCdVersion.of(stated.version.replace(/^v/, '').replace(/^(\d+\.\d+\.\d+).*$/, '$1'));
+      if (!version._problem()) return { version, stated };
+    }
+    return undefined;
   }
 
   /** The notifications Secret of a configuration's namespace, if among the inputs. */
   public secretFor(config: NotificationsConfig): SecretDef | undefined {
     const same = this.secrets.filter(s => s.object.namespace === config.namespace);
-    if (same.length > 0) return same[0];
+    if (same.length > 0) return nearestByFolder(same, s => s.object.source.file, config.object.source.file)[0];
     return this.secrets.length === 1 && new Set(this.activeConfigs.map(c => c.namespace)).size <= 1 ? this.secrets[0] : undefined;
+  }
+
+  /** The configuration an AppProject's subscriptions go through: its namespace's, nearest by folder. */
+  public configForProject(project: KubeObject): NotificationsConfig | undefined {
+    const active = this.activeConfigs;
+    const same = active.filter(c => c.namespace === project.namespace);
+    const list = same.length > 0 ? same : active.length === 1 ? active : [];
+    return nearestByFolder(list, c => c.object.source.file, project.source.file)[0];
   }
 
   /** The Applications subscribed through a configuration (annotations, `subscriptions`, AppProjects). */
@@ -358,6 +426,23 @@ export class Inventory {
 }
 
 // ---------------------------------------------------------------- building
+
+/** How many folders two files share (`dist/hub/a.yaml` and `dist/hub/apps/b.yaml`: 2). */
+export function folderDepth(a: string, b: string): number {
+  const pa = nodePath.dirname(nodePath.resolve(a)).split(nodePath.sep);
+  const pb = nodePath.dirname(nodePath.resolve(b)).split(nodePath.sep);
+  let n = 0;
+  while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++;
+  return n;
+}
+
+/** The items whose file shares the most folders with `file` (all of them when they share as many). */
+export function nearestByFolder<T>(items: readonly T[], fileOf: (item: T) => string, file: string): T[] {
+  if (items.length <= 1) return [...items];
+  const depths = items.map(i => folderDepth(fileOf(i), file));
+  const best = Math.max(...depths);
+  return items.filter((_, i) => depths[i] === best);
+}
 
 function asStringMap(value: any): Record<string, string> {
   const out: Record<string, string> = {};
@@ -483,7 +568,13 @@ function addEntry(config: NotificationsConfig, entry: ConfigEntry): void {
     const parsed = parseEntry(entry);
     config.subscriptionsError = parsed.error;
     const list = parsed.view?.value;
-    if (Array.isArray(list)) {
+    if (!entry.isString) {
+      // A list or map where ConfigMap data holds strings: the API server rejects it (the yaml rule's).
+      config.subscriptionsError = { message: 'subscriptions is not a string', line: entry.line };
+    } else if (Array.isArray(list) && list.some((item: any) => [item?.recipients, item?.triggers].some(v => Array.isArray(v) && v.some(x => x !== null && typeof x === 'object')))) {
+      // A recipient or trigger written as a map: the value does not decode, and the configuration does not load (config-load's).
+      config.subscriptionsMalformed = true;
+    } else if (Array.isArray(list)) {
       list.forEach((item: any, i: number) => {
         config.subscriptions.push({
           recipients: Array.isArray(item?.recipients) ? item.recipients.map(String) : [],
@@ -689,6 +780,17 @@ export function selectorMatches(selector: string, labels: Record<string, string>
   return true;
 }
 
+/** A key of a notifications configuration that no other ConfigMap uses. */
+const NOTIFICATION_KEY = /^(trigger|template)\.[^.]+$/;
+
+/** A document that is only the data of a notifications ConfigMap (no kind): a patch. */
+function isNotificationsPatch(value: any): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || value.kind !== undefined) return false;
+  const data = value.data;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return false;
+  return Object.keys(value).every(k => k === 'data' || k === 'metadata') && Object.keys(data).some(k => NOTIFICATION_KEY.test(k));
+}
+
 function looksLikeAppConfig(value: any): boolean {
   return !!value && typeof value === 'object' && !Array.isArray(value) && value.backend !== undefined && typeof value.backend === 'object';
 }
@@ -709,13 +811,75 @@ function asYaml12(view: YamlView): YamlView {
   return parsed.ok ? parsed.view : view;
 }
 
+/** Keys of a kustomization that name files, folders or URLs (strings, or items with a `path`). */
+const KUSTOMIZE_REF_KEYS = ['resources', 'bases', 'components', 'patchesStrategicMerge', 'patches', 'patchesJson6902', 'crds'];
+
+function isKustomization(source: SourceFile, value: any): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  if (value.kind === 'Kustomization' || value.kind === 'Component') return true;
+  return /(^|[\\/])kustomization\.ya?ml$/i.test(source.file) && KUSTOMIZE_REF_KEYS.some(k => Array.isArray(value[k]));
+}
+
+function kustomizationDef(source: SourceFile, view: YamlView): KustomizationDef {
+  const refs: Array<{ ref: string; line: number }> = [];
+  for (const key of KUSTOMIZE_REF_KEYS) {
+    const list = view.value?.[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((item: any, i: number) => {
+      const ref = typeof item === 'string' ? item : typeof item?.path === 'string' ? item.path : undefined;
+      if (ref) refs.push({ ref, line: view.lineAt([key, i]) });
+    });
+  }
+  return { source, view, refs };
+}
+
+/** Argo CD's notifications catalog, as a kustomization names it (a URL or a local copy). */
+const CATALOG_REF = /notifications_catalog(\/install\.ya?ml)?\/?$/;
+
+/** An Argo CD release in a reference to its manifests (`argoproj/argo-cd/v3.3.7/manifests/install.yaml`, `?ref=v2.9.3`). */
+function releaseInRef(ref: string): string | undefined {
+  if (!/argoproj\/argo-cd/.test(ref)) return undefined;
+  const m = /argo-cd\/(?:v)?(\d+\.\d+\.\d+)\//.exec(ref) ?? /[?&]ref=v?(\d+\.\d+\.\d+)\b/.exec(ref) ?? /\/(?:releases\/download|tree|blob)\/v?(\d+\.\d+\.\d+)\//.exec(ref);
+  return m?.[1];
+}
+
+/** The releases an object states: Argo CD's version label, its image tags, the operator's spec.version. */
+function releasesOf(object: KubeObject): StatedRelease[] {
+  const out: StatedRelease[] = [];
+  const labels = object.value?.metadata?.labels;
+  const version = labels?.['app.kubernetes.io/version'];
+  const partOf = labels?.['app.kubernetes.io/part-of'];
+  if (typeof version === 'string' && /^v?\d+\.\d+\.\d+/.test(version) && (partOf === 'argocd' || /^argocd-/.test(object.name))) {
+    out.push({ version, where: object.where(['metadata', 'labels', 'app.kubernetes.io/version']), how: `label app.kubernetes.io/version of ${object.label}` });
+  }
+  const visit = (value: any, path: YamlPath, depth: number) => {
+    if (depth > 12 || !value || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...path, i], depth + 1));
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      const m = k === 'image' && typeof v === 'string' ? /argoproj\/argocd:v?(\d+\.\d+\.\d+)/.exec(v) : null;
+      if (m) out.push({ version: m[1], where: object.where([...path, k]), how: `image ${v} of ${object.label}` });
+      else visit(v, [...path, k], depth + 1);
+    }
+  };
+  if (object.kind === 'Deployment' || object.kind === 'StatefulSet' || object.kind === 'Pod') visit(object.value?.spec, ['spec'], 0);
+  if (object.kind === 'ArgoCD' && typeof object.value?.spec?.version === 'string' && /^v?\d+\.\d+\.\d+/.test(object.value.spec.version)) {
+    out.push({ version: object.value.spec.version, where: object.where(['spec', 'version']), how: `spec.version of ${object.label}` });
+  }
+  return out;
+}
+
 /** Recognises what the sources hold. */
 export function buildInventory(sources: SourceFile[], options: DoctorOptions = {}): Inventory {
   const inv = new Inventory(sources, options);
   for (const source of sources) {
     for (const doc of source.documents) {
       const value = doc.value;
-      if (isKubeObject(value)) {
+      if (isKustomization(source, value)) {
+        inv.kustomizations.push(kustomizationDef(source, doc));
+      } else if (isKubeObject(value)) {
         if (value.kind.endsWith('List') && Array.isArray(value.items)) {
           value.items.forEach((_: any, i: number) => {
             const item = doc.at(['items', i]);
@@ -724,6 +888,12 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
         } else {
           inv.objects.push(new KubeObject(source, doc));
         }
+      } else if (isNotificationsPatch(value)) {
+        // The data of argocd-notifications-cm alone, as `kubectl patch --patch-file` takes it.
+        const object = new KubeObject(source, doc, `patch of ConfigMap ${NOTIFICATIONS_CONFIGMAP_NAME} (${source.file})`);
+        const config = buildConfigMapConfig(object);
+        config.found = 'patch';
+        inv.configs.push(config);
       } else if (looksLikeAppConfig(value)) {
         inv.appConfigs.push(new ConfigDoc(source, asYaml12(doc), `app-config ${source.file}`));
       } else if (looksLikeDynamicPlugins(value)) {
@@ -737,6 +907,13 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
     if (object.kind === 'ConfigMap' && object.apiVersion === 'v1') {
       if (object.name === NOTIFICATIONS_CONFIGMAP_NAME) {
         inv.configs.push(buildConfigMapConfig(object));
+        continue;
+      }
+      // A notifications configuration under another name (a guide's <config-map-name>): checked, and reported.
+      if (object.view.keysAt(['data']).some(k => NOTIFICATION_KEY.test(k.key))) {
+        const config = buildConfigMapConfig(object);
+        config.found = 'other-name';
+        inv.configs.push(config);
         continue;
       }
       // ConfigMaps that carry app-config or dynamic-plugins files (RHDH).
@@ -770,6 +947,25 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
     }
   }
 
+  // What kustomizations build: a configuration patched together with the catalog; the releases they install.
+  for (const k of inv.kustomizations) {
+    const dir = nodePath.dirname(k.source.file);
+    const catalog = k.refs.find(r => CATALOG_REF.test(r.ref));
+    for (const r of k.refs) {
+      const version = releaseInRef(r.ref);
+      if (version) inv.statedReleases.push({ version, where: { file: k.source.file, line: r.line, object: `kustomization ${k.source.file}` }, how: `the Argo CD manifests ${k.source.file} installs (${r.ref})` });
+    }
+    if (!catalog) continue;
+    const named = new Set(k.refs.filter(r => !/^[a-z]+:\/\//i.test(r.ref)).map(r => nodePath.resolve(dir, r.ref)));
+    for (const config of inv.configs) {
+      if (named.has(nodePath.resolve(config.object.source.file))) {
+        config.catalog = { where: { file: k.source.file, line: catalog.line, object: `kustomization ${k.source.file}` }, ref: catalog.ref };
+      }
+    }
+  }
+  for (const object of inv.objects) inv.statedReleases.push(...releasesOf(object));
+  inv.statedReleases.sort((a, b) => compareVersions(a.version.replace(/^v/, ''), b.version.replace(/^v/, '')));
+
   // Subscriptions: annotations of Applications and ApplicationSet templates,
   // the configuration's `subscriptions` key, and AppProject annotations.
   for (const app of inv.apps) {
@@ -792,9 +988,7 @@ export function buildInventory(sources: SourceFile[], options: DoctorOptions = {
   }
   for (const project of inv.projects) {
     const annotations = asStringMap(project.value?.metadata?.annotations);
-    const active = inv.activeConfigs;
-    const config = active.find(c => c.namespace === project.namespace) ?? (active.length === 1 ? active[0] : undefined);
-    annotationSubscriptions(inv, undefined, project, ['metadata'], annotations, 'project', config);
+    annotationSubscriptions(inv, undefined, project, ['metadata'], annotations, 'project', inv.configForProject(project));
   }
   return inv;
 }

@@ -27,8 +27,15 @@ export interface WebhookBody {
   readonly outputs: readonly OutputAction[];
   readonly infos: ReadonlyMap<ActionNode, ValueInfo>;
   readonly scan: JsonBodyScan;
-  /** Why the body is JSON: the service's Content-Type, or its shape; undefined when it is not JSON. */
-  readonly jsonBy?: 'content-type' | 'shape';
+  /** Why the body is JSON: the service's Content-Type, its shape, or a service that unmarshals the field; undefined when it is not JSON. */
+  readonly jsonBy?: 'content-type' | 'shape' | 'service' | 'graphql';
+  /**
+   * For a field a notification service unmarshals (`slack.attachments`): the
+   * service, and the error it fails the send with.
+   */
+  readonly unmarshalledBy?: { readonly service: string; readonly error: string };
+  /** Read with the `\\"` inside its actions as plain quotes: it does not parse as written. */
+  readonly repaired?: boolean;
   /** Whether the body goes to Backstage's notifications API (by the service URL or the body's shape). */
   readonly backstage: boolean;
 }
@@ -64,7 +71,83 @@ export function spansWithComments(text: string, actionSpans: Spans): Array<reado
   return spans.sort((a, b) => a[0] - b[0]);
 }
 
-function analyzeBody(config: NotificationsConfig, template: TemplateDef, field: TemplateField): WebhookBody | null {
+/**
+ * Template fields that a notification service unmarshals as JSON before it
+ * sends (notifications-engine pkg/services): the send fails when they do not
+ * parse.
+ */
+export const SERVICE_JSON_FIELDS: Readonly<Record<string, { readonly service: string; readonly error: string }>> = {
+  'slack.attachments': { service: 'Slack', error: 'failed to unmarshal attachments' },
+  'slack.blocks': { service: 'Slack', error: 'failed to unmarshal blocks' },
+  'mattermost.attachments': { service: 'Mattermost', error: 'failed to unmarshal attachments' },
+  'rocketchat.attachments': { service: 'Rocket.Chat', error: 'failed to unmarshal attachments' },
+  'teams.facts': { service: 'Teams', error: 'teams facts unmarshalling error' },
+  'teams.sections': { service: 'Teams', error: 'teams sections unmarshalling error' },
+  'teams.potentialAction': { service: 'Teams', error: 'teams potential action unmarshalling error' },
+};
+
+/**
+ * A template text with each `\\"` inside an action written as a plain quote
+ * and a space (same length, so offsets and lines stay): how it reads once the
+ * JSON-style escapes copied into its actions are fixed. Undefined when it has none.
+ */
+export function withPlainQuotesInActions(text: string): string | undefined {
+  let changed = false;
+  // An opening quote takes the space before it, a closing one the space after it: the string keeps its text.
+  const out = text.replace(/\{\{[\s\S]*?\}\}/g, action => {
+    let n = 0;
+    return action.replace(/\\"/g, () => {
+      changed = true;
+      return n++ % 2 === 0 ? ' "' : '" ';
+    });
+  });
+  return changed ? out : undefined;
+}
+
+function analyzeBody(config: NotificationsConfig, template: TemplateDef, original: TemplateField): WebhookBody | null {
+  // A body that does not parse for JSON escapes inside its actions (template-parse's finding) is read as it
+  // will be once fixed, so that what it then writes is checked too.
+  let field = original;
+  let repaired = false;
+  if (!analyzeTemplate(original.text, template.name).ok) {
+    const fixed = withPlainQuotesInActions(original.text);
+    if (fixed === undefined || !analyzeTemplate(fixed, template.name).ok) return null;
+    field = { ...original, text: fixed };
+    repaired = true;
+  }
+  const body = analyzeParsed(config, template, field);
+  return body && repaired ? { ...body, repaired } : body;
+}
+
+function analyzeParsed(config: NotificationsConfig, template: TemplateDef, field: TemplateField): WebhookBody | null {
+  const unmarshalledBy = field.path.length === 2 ? SERVICE_JSON_FIELDS[field.path.join('.')] : undefined;
+  if (unmarshalledBy) {
+    const analysis = analyzeTemplate(field.text, template.name);
+    if (!analysis.ok) return null;
+    const evaluator = new ValueEvaluator({ context: config.context?.values, serviceName: field.path[0] }).run(analysis.tree);
+    const spans = spansWithComments(field.text, analysis.actionSpans);
+    const benign = (output: OutputAction): string => {
+      const type = evaluator.outputs.get(output.node)?.type;
+      return type === 'number' ? '1' : type === 'bool' ? 'true' : '"x"';
+    };
+    const scan = scanJsonBody(field.text, analysis.tree, spans, analysis.outputs, benign);
+    // An empty field is not unmarshalled; one that is not JSON-shaped is not meant as JSON.
+    if (scan.firstChar !== '{' && scan.firstChar !== '[') return null;
+    return {
+      config,
+      template,
+      field,
+      serviceName: field.path[0],
+      tree: analysis.tree,
+      spans,
+      outputs: analysis.outputs,
+      infos: evaluator.outputs,
+      scan,
+      jsonBy: 'service',
+      unmarshalledBy,
+      backstage: false,
+    };
+  }
   const serviceName = field.path[1];
   const analysis = analyzeTemplate(field.text, template.name + serviceName);
   if (!analysis.ok) return null;
@@ -76,7 +159,15 @@ function analyzeBody(config: NotificationsConfig, template: TemplateDef, field: 
     return type === 'number' ? '1' : type === 'bool' ? 'true' : '"x"';
   };
   const scan = scanJsonBody(field.text, analysis.tree, spans, analysis.outputs, benign);
-  const jsonBy = isJsonContentType(contentTypeOf(service)) ? 'content-type' : scan.firstChar === '{' || scan.firstChar === '[' ? 'shape' : undefined;
+  const contentType = contentTypeOf(service);
+  // A GraphQL document (application/graphql): its strings are JSON strings.
+  const jsonBy = isJsonContentType(contentType)
+    ? 'content-type'
+    : /^\s*application\/graphql\b/i.test(contentType ?? '')
+      ? 'graphql'
+      : contentType === undefined && (scan.firstChar === '{' || scan.firstChar === '[')
+        ? 'shape'
+        : undefined;
   const url = service?.view?.value?.url;
   const topKeys = new Set(scan.values.filter(v => v.keyPath.length === 1).map(v => v.keyPath[0]));
   const backstage = (typeof url === 'string' && /\/api\/notifications(\/|$|\?)/.test(url)) || (topKeys.has('recipients') && topKeys.has('payload'));
@@ -109,11 +200,54 @@ export function webhookBodies(inventory: Inventory): WebhookBody[] {
           body = analyzeBody(config, template, field);
           cache.set(field, body);
         }
+        if (body && !body.repaired) out.push(body);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Every field of the inventory's templates that must be JSON: webhook bodies
+ * (JSON by the service's Content-Type or their shape) and the fields
+ * notification services unmarshal (`slack.attachments`, `teams.facts`, ...).
+ */
+export function jsonFields(inventory: Inventory): WebhookBody[] {
+  const out: WebhookBody[] = [];
+  for (const config of inventory.activeConfigs) {
+    for (const template of config.templates) {
+      if (template.error) continue;
+      for (const field of template.fields) {
+        const isBody = field.path.length === 3 && field.path[0] === 'webhook' && field.path[2] === 'body';
+        const isServiceField = field.path.length === 2 && SERVICE_JSON_FIELDS[field.path.join('.')] !== undefined;
+        if (!isBody && !isServiceField) continue;
+        let body = cache.get(field);
+        if (body === undefined) {
+          body = analyzeBody(config, template, field);
+          cache.set(field, body);
+        }
         if (body) out.push(body);
       }
     }
   }
   return out;
+}
+
+/** What the receiver of a JSON field does with invalid JSON, for messages. */
+export function invalidJsonImpact(body: WebhookBody): string {
+  if (body.unmarshalledBy) {
+    return `Argo CD's ${body.unmarshalledBy.service} service cannot unmarshal ${body.field.path.join('.')} ("${body.unmarshalledBy.error}") and fails the send: the notification is lost`;
+  }
+  if (body.backstage) return 'Backstage answers 400, which Argo CD does not retry, so the notification is lost';
+  const url = body.service?.view?.value?.url;
+  let host: string | undefined;
+  try {
+    host = typeof url === 'string' && !/^\s*[$]/.test(url) ? new URL(url.replace(/[$][\w-]+/g, 'x')).host : undefined;
+  } catch {
+    host = undefined;
+  }
+  const receiver = host ? `the receiver at ${host}` : `the receiver of webhook service "${body.serviceName}"`;
+  return `${receiver} gets invalid JSON${body.jsonBy === 'content-type' ? ' under a JSON Content-Type' : ''}; a JSON API answers 4xx, which Argo CD does not retry, so the notification is lost`;
 }
 
 /** The file line of an offset of a body. */

@@ -28,11 +28,38 @@ export interface FindingInput {
   readonly impact: string;
   /** How to fix it, in lowercase, without a final period. */
   readonly fix: string;
+  /**
+   * The cause, when other findings of the rule can share it (one missing
+   * `context` key read by many templates): the findings of a rule with the
+   * same cause are reported once, with the count and every place.
+   */
+  readonly cause?: FindingCause;
+}
+
+/** A cause several findings of a rule can share. */
+export interface FindingCause {
+  /** Findings of the same rule and severity with the same id are one finding. */
+  readonly id: string;
+  /** What is wrong, for every place together (lowercase, without a final period). */
+  readonly message: string;
+  /** What happens at runtime, when it differs from the first place's. */
+  readonly impact?: string;
+  /** How to fix it, when it differs from the first place's. */
+  readonly fix?: string;
+}
+
+/** One place of a finding: where, the key, and what is wrong there. */
+export interface FindingPlace {
+  readonly where: Where;
+  readonly key?: string;
+  readonly message: string;
 }
 
 /** A finding of a rule. */
 export interface Finding extends FindingInput {
   readonly rule: string;
+  /** Every place of the finding's cause, `where` first: one for most findings. */
+  readonly places: readonly FindingPlace[];
 }
 
 /** Receives the findings of a rule. */
@@ -68,7 +95,7 @@ export interface Rule {
 /** Something in a file that the YAML parsers of Kubernetes reject or read differently. */
 export interface YamlProblem {
   readonly line: number;
-  readonly kind: 'character' | 'encoding' | 'duplicate-key' | 'syntax' | 'secret-value';
+  readonly kind: 'character' | 'encoding' | 'duplicate-key' | 'syntax' | 'secret-value' | 'unreadable';
   /** For a `secret-value` problem: the object and the key (`data.backstage-token`), never the value. */
   readonly key?: string;
   /** What is wrong, lowercase. */
@@ -86,6 +113,8 @@ export interface SourceFile {
   readonly documents: YamlView[];
   /** Problems for the `yaml` rule. */
   readonly problems: YamlProblem[];
+  /** Why the file could not be read at all (not YAML, not readable): it holds no documents. */
+  readonly unreadable?: string;
 }
 
 /** A path to a node of a YAML document: map keys and sequence indexes. */

@@ -288,6 +288,29 @@ export function isBackstageService(config: NotificationsConfig, service: Service
   return false;
 }
 
+/** Who receives what a webhook service sends, for messages: `Backstage`, or the host of its URL. */
+export function receiverOf(config: NotificationsConfig, serviceName: string): { readonly backstage: boolean; readonly name: string } {
+  const service = config.services.find(s => s.name === serviceName && s.type === 'webhook');
+  if (!service) return { backstage: false, name: `service ${quoted(serviceName)}` };
+  if (isBackstageService(config, service)) return { backstage: true, name: 'Backstage' };
+  const url = serviceUrl(service);
+  let host: string | undefined;
+  try {
+    host = url === undefined || /^\s*[$]/.test(url) ? undefined : new URL(url.replace(/[$][\w-]+/g, 'x')).host;
+  } catch {
+    host = undefined;
+  }
+  return { backstage: false, name: host ? `the receiver at ${host}` : `the receiver of webhook service ${quoted(serviceName)}` };
+}
+
+/** What a webhook receiver does with a GET whose body is the template's message, for messages. */
+export function getImpact(config: NotificationsConfig, serviceName: string): string {
+  const receiver = receiverOf(config, serviceName);
+  return receiver.backstage
+    ? 'Backstage creates nothing (a GET there lists a user\'s notifications and refuses Argo CD\'s service token), so the notification is lost'
+    : `${receiver.name} gets a GET with the message as the body instead of the POST it is written for, so the notification is lost`;
+}
+
 // ---------------------------------------------------------------- subscriptions
 
 /** A problem with a `notifications.argoproj.io/subscriptions` annotation. */
@@ -360,9 +383,7 @@ function allSubscriptions(inv: Inventory, problems: AnnotationProblem[]): Subscr
     readAnnotation(app.object, app.metadataPath, app, inv.configFor(app), out, problems);
   }
   for (const project of inv.projects) {
-    const active = inv.activeConfigs;
-    const config = active.find(c => c.namespace === project.namespace) ?? (active.length === 1 ? active[0] : undefined);
-    readAnnotation(project, ['metadata'], undefined, config, out, problems);
+    readAnnotation(project, ['metadata'], undefined, inv.configForProject(project), out, problems);
   }
   // A `subscriptions` item without triggers uses defaultTriggers.
   for (const config of inv.activeConfigs) {
@@ -593,6 +614,9 @@ function pairsOf(inv: Inventory, subscriptions: SubscriptionDef[]): Pair[] {
     }
     // Without subscriptions: one webhook service that some templates address,
     // or that is the only service (then for triggers of the configuration's own).
+    // When the input subscribes anything through this configuration, those
+    // subscriptions say what is sent where: nothing is assumed.
+    if (subscriptions.some(s => s.config === config) || config.subscriptions.length > 0) continue;
     const webhooks = config.webhookServices;
     if (webhooks.length !== 1) continue;
     const service = webhooks[0];

@@ -21,7 +21,9 @@ export function planApp(state: MigrationState, app: AppDef): void {
   const config = state.inventory.configFor(app);
   const plan = state.plans.find(p => p.config === config) ?? (config ? undefined : state.plans.length === 1 ? state.plans[0] : undefined);
   if (!plan || !plan.service) {
-    state.note(where, plan ? 'its configuration has no Backstage service' : 'no notifications configuration of the input applies to it, so there is nothing to subscribe it to');
+    state.note(where, plan || config
+      ? `its configuration${config ? ` (${config.object.label})` : ''} has no service that posts to Backstage, so its subscriptions are not migrated`
+      : 'no notifications configuration of the input applies to it, so there is nothing to subscribe it to');
     return;
   }
   const service = plan.service;

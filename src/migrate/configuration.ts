@@ -6,9 +6,11 @@
 import { hostOf } from './built-in-trigger';
 import { camelCase, Code, literal, pascalCase, str } from './code';
 import { argocdUrlOf, backstageService, serviceProps } from './service';
-import { ConfigPlan, MigrationState, TODO_BACKSTAGE_URL } from './state';
+import { ConfigPlan, MigrationState } from './state';
 import { planTriggers } from './trigger-plan';
 import { NotificationsConfig, ServiceDef, SUBSCRIBE_PREFIX } from '../doctor/inventory';
+import { receiverOf } from '../doctor/wiring';
+import { BACKSTAGE_NOTIFICATIONS_PATH } from '../private/names';
 import { checkNamespace, checkObjectName } from '../private/validation';
 
 /** One configuration per Argo CD namespace: the operator's resource over the ConfigMap it writes. */
@@ -45,6 +47,13 @@ export function planConfig(state: MigrationState, config: NotificationsConfig, i
   const props: string[] = [];
   const service = backstageService(config);
   const where = config.object.label;
+  if (!service) {
+    // Nothing of it posts to Backstage: the library has nothing to write for it.
+    const services = config.services.map(s => `service.${s.type}${s.type === s.name ? '' : `.${s.name}`}${s.type === 'webhook' ? ` (${receiverOf(config, s.name).name})` : ''}`);
+    state.note(where, `none of its services posts to Backstage's notifications API (${BACKSTAGE_NOTIFICATIONS_PATH}), so nothing of it is migrated` +
+      (services.length > 0 ? `: ${services.join(', ')} and the triggers and templates that use them stay as they are (the library writes only what goes to Backstage)` : ''));
+    return;
+  }
 
   if (flavor === 'OPENSHIFT_GITOPS') {
     state.imports.add('ArgoCdFlavor');
@@ -59,12 +68,7 @@ export function planConfig(state: MigrationState, config: NotificationsConfig, i
   }
 
   // The Backstage service: URL, token, delivery.
-  if (service) {
-    props.push(...serviceProps(state, config, service));
-  } else {
-    props.push(`backstageUrl: ${str(TODO_BACKSTAGE_URL)}, // TODO: Backstage's base URL`);
-    state.note(state.at(config, 'services'), 'none of its services posts to Backstage (/api/notifications/notifications); set backstageUrl where the TODO is');
-  }
+  props.push(...serviceProps(state, config, service));
   const argocdUrl = argocdUrlOf(state, config);
   state.argocdUrls.set(config, argocdUrl.url);
   props.splice(props.findIndex(p => p.startsWith('backstageUrl')) + 1, 0, argocdUrl.line);
@@ -79,7 +83,7 @@ export function planConfig(state: MigrationState, config: NotificationsConfig, i
 
   for (const s of config.services) {
     if (s === service) continue;
-    state.note(state.at(config, `service.${s.type}${s.type === s.name ? '' : `.${s.name}`}`), `the library configures only the Backstage webhook service${othersStay(config)}`);
+    state.note(state.at(config, `service.${s.type}${s.type === s.name ? '' : `.${s.name}`}`), `the library configures only the Backstage webhook service${s.type === 'webhook' ? ` (this one posts to ${receiverOf(config, s.name).name})` : ''}${othersStay(config)}`);
   }
   for (const bad of config.badKeys) state.note(state.at(config, bad.key), 'Argo CD cannot read a key of that shape');
 

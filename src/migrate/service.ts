@@ -9,19 +9,20 @@ import { isRecord, str } from './code';
 import { kubeValue } from './spec-props';
 import { MigrationState, TODO_ARGOCD_URL, TODO_BACKSTAGE_URL } from './state';
 import { NotificationsConfig, ServiceDef } from '../doctor/inventory';
+import { isBackstageService } from '../doctor/wiring';
 import { deliveryProblems } from '../private/delivery';
 import { BACKSTAGE_NOTIFICATIONS_PATH } from '../private/names';
 import { checkDnsLabel, checkSecretKey } from '../private/validation';
 
-/** The webhook service that posts to Backstage. */
+/**
+ * The webhook service that posts to Backstage's notifications API (by its
+ * URL, with a template's path, or by the Backstage shape of its bodies), as
+ * the doctor tells it; never another receiver (Keptn, New Relic, Discord),
+ * whatever the service is named.
+ */
 export function backstageService(config: NotificationsConfig): ServiceDef | undefined {
-  const webhooks = config.webhookServices;
-  const url = (s: ServiceDef) => (typeof s.view?.value?.url === 'string' ? (s.view.value.url as string) : '');
-  const byPath = webhooks.filter(s => url(s).includes(BACKSTAGE_NOTIFICATIONS_PATH));
-  const byApi = webhooks.filter(s => url(s).includes('/api/notifications'));
-  const byName = webhooks.filter(s => /backstage|rhdh|developer-?hub/i.test(s.name));
-  const pick = [byPath, byApi, byName, webhooks.length === 1 ? webhooks : []].find(list => list.length > 0);
-  if (!pick) return undefined;
+  const pick = config.webhookServices.filter(s => isBackstageService(config, s));
+  if (pick.length === 0) return undefined;
   if (pick.length > 1) {
     // The one most templates send to.
     const uses = (s: ServiceDef) => config.templates.filter(t => t.webhookServices.includes(s.name)).length;

@@ -51,6 +51,8 @@ describe('command line', () => {
     [['doctor', '--list-rules=yes'], /--list-rules takes no value/],
     [['doctor', '--argocd-version', 'latest', 'x.yaml'], /--argocd-version "latest" is not a version/],
     [['doctor', '--argocd-version=2.1', 'x.yaml'], /older than Argo CD 2.4/],
+    [['doctor', '--argocd-version', '9.9', 'x.yaml'], /--argocd-version "9\.9" is newer than the newest Argo CD release the doctor knows \(3\.5\)/],
+    [['doctor', '--argocd-version', '3.6', 'x.yaml'], /newer than the newest Argo CD release the doctor knows/],
     [['doctor'], /^cdk8s-argocd-backstage-notifications doctor: no input: give files or folders of YAML, or - to read stdin\n$/],
     [['migrate'], /^cdk8s-argocd-backstage-notifications migrate: no input: give files or folders of YAML, or - to read stdin\n$/],
     [['migrate', '--format', 'json', 'x.yaml'], /^cdk8s-argocd-backstage-notifications migrate: unknown option --format\n\nusage: cdk8s-argocd-backstage-notifications migrate/],
@@ -94,6 +96,28 @@ describe('command line', () => {
     const run = runCli(['doctor', 'no/such/file.yaml']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('cdk8s-argocd-backstage-notifications doctor: cannot read no/such/file.yaml: no such file or folder\n');
+  });
+
+  test('one unreadable file among others: a finding of its own, and the others are checked', () => {
+    const folder = fixture('yaml', 'fail-one-unreadable-file');
+    const run = runCli(['doctor', folder]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^read 2 files: 1 notifications configuration\nnote: 1 of the 2 files could not be read \(see the yaml findings\); the others were checked\n/);
+    expect(run.stdout).toContain('broken.yaml is not YAML that Kubernetes can read');
+    // A path that does not exist beside one that does: the same.
+    const two = runCli(['doctor', fixture('yaml', 'pass-all-files-readable'), 'no/such/file.yaml']);
+    expect(two.status).toBe(1);
+    expect(two.stdout).toContain('no/such/file.yaml cannot be read: no such file or folder');
+  });
+
+  test('Applications alone: the report says what went unchecked', () => {
+    const app = [
+      'apiVersion: argoproj.io/v1alpha1', 'kind: Application',
+      'metadata: {name: web, namespace: argocd, annotations: {notifications.argoproj.io/subscribe.on-deployed.backstage: ""}}',
+      'spec: {project: default, destination: {server: https://kubernetes.default.svc, namespace: web}}',
+    ].join('\n');
+    const run = runCli(['doctor', '-'], app);
+    expect(run.stdout).toMatch(/\nnote: no notifications configuration \(argocd-notifications-cm or a NotificationsConfiguration\) is among the inputs, so the subscriptions of the \d+ Applications? were checked only for their form/);
   });
 
   test('a file that is not YAML: exit 2, with file and line', () => {

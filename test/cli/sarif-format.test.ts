@@ -126,3 +126,17 @@ test('the schema is strict enough to catch a broken log', () => {
   delete log.runs[0].tool.driver.name;
   expect(validate(log)).toBe(false);
 });
+
+test('one finding per cause: the first place is its location, the others relatedLocations with what is wrong there', () => {
+  const run = runCli(['doctor', '--format', 'sarif', fixture('missing-context', 'fail-one-key-many-templates.yaml')]);
+  const log: SarifLog = JSON.parse(run.stdout);
+  expectValid(log);
+  const results = log.runs[0].results.filter(r => r.ruleId === 'missing-context');
+  expect(results).toHaveLength(1);
+  const [result] = results;
+  expect(result.properties.count).toBe(3);
+  expect(result.relatedLocations?.map(l => [l.id, l.physicalLocation.region.startLine, l.message.text])).toEqual([
+    [1, 14, 'ConfigMap argocd/argocd-notifications-cm template.app-failed: template.app-failed message reads .context.argocdUrl, but context does not define argocdUrl (it defines environment)'],
+    [2, 16, 'ConfigMap argocd/argocd-notifications-cm template.app-degraded: template.app-degraded message reads .context.argocdUrl, but context does not define argocdUrl (it defines environment)'],
+  ]);
+});

@@ -4,7 +4,7 @@
 import { readInputs } from '../../src/cli/load';
 import { toText } from '../../src/cli/text-format';
 import { runDoctor } from '../../src/doctor/doctor';
-import { fixture, TEST_RULE } from '../doctor/util';
+import { fixture, runCli, TEST_RULE } from '../doctor/util';
 
 const sources = () => readInputs([fixture('input', 'list.yaml')]);
 
@@ -27,4 +27,10 @@ test('text: findings grouped by object, each with file:line, what, runtime and f
     '1 error, 1 warning',
     '',
   ].join('\n'));
+});
+
+test('text: a finding of several places lists them, each with its line and what is wrong there', () => {
+  const run = runCli(['doctor', fixture('missing-context', 'fail-one-key-many-templates.yaml')]);
+  expect(run.stdout).toContain('      3 places:\n');
+  expect(run.stdout).toMatch(/\n {8}\S+fail-one-key-many-templates\.yaml:14 {2}template\.app-failed: template\.app-failed message reads \.context\.argocdUrl/);
 });

@@ -269,7 +269,7 @@ describe('webhook-service', () => {
     const text = manifests('webhook-service', 'pass-standard.yaml');
     expect(findingsOf(doctorPaths([fixture('webhook-service', 'pass-standard.yaml')]), 'webhook-service')).toEqual([]);
     const req = onlyStep(run(text, failedApp(SUBSCRIBED))).requests[0];
-    expect(req).toMatchObject({ method: 'POST', url: 'https://backstage.example.com/api/notifications/notifications' });
+    expect(req).toMatchObject({ method: 'POST', url: 'https://backstage.acme.io/api/notifications/notifications' });
     expect(req.headers).toMatchObject({ 'Content-Type': 'application/json', 'Authorization': 'Bearer $backstage-token' });
   });
 });

@@ -174,7 +174,7 @@ describe('the example apps', () => {
 
   test('the app team\'s copy of the platform\'s attributes is current', () => {
     for (const flavor of ['standard', 'openshift-gitops']) {
-      const written = fs.readFileSync(path.join(dir, 'manifests', `${flavor}.notifications.json`), 'utf-8');
+      const written = fs.readFileSync(path.join(dir, 'platform', `${flavor}.notifications.json`), 'utf-8');
       expect(fs.readFileSync(path.join(dir, 'app-team', 'platform', `${flavor}.notifications.json`), 'utf-8')).toBe(written);
     }
   });

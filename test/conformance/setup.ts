@@ -46,6 +46,8 @@ export const FLAVORS: Array<[string, ArgoCdFlavor]> = [
 ];
 
 export interface Synthesized {
+  /** The configuration synthesized. */
+  readonly notifications: ArgoCdBackstageNotifications;
   readonly yaml: string;
   readonly objects: any[];
   readonly namespace: string;
@@ -104,6 +106,7 @@ export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken, options
   const objects = YAML.parseAllDocuments(yaml).map(d => d.toJSON()).filter(Boolean);
   const byName = (name: string) => objects.find(o => o.kind === 'Application' && o.metadata.name === name);
   return {
+    notifications,
     yaml,
     objects,
     namespace: notifications.namespace,

@@ -126,8 +126,11 @@ describe.each(FLAVORS)('every synthesized file reads back unchanged with yaml.v2
 
 test('the example app\'s manifests read back unchanged with yaml.v2', () => {
   // Its own output folder: other tests synthesize the example at the same time.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
+  // The example writes its attributes and chart values beside that folder.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
+  const dir = path.join(root, 'manifests');
   execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', dir], { cwd: path.join(__dirname, '..', '..', 'example'), stdio: 'pipe' });
+  expect(fs.readdirSync(root).sort()).toEqual(['helm', 'manifests', 'platform']);
   const files = fs.readdirSync(dir).filter(f => f.endsWith('.yaml'));
   expect(files.length).toBeGreaterThan(1);
   for (const file of files) {

@@ -16,21 +16,24 @@ describe("the integration guide's standard ConfigMap", () => {
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout);
     const parse = report.findings.filter((f: any) => f.rule === 'template-parse');
-    // One per template, each at the line of the action.
-    expect(parse.map((f: any) => f.key).sort()).toEqual([
+    // One cause, at the line of each template's action.
+    expect(parse).toHaveLength(1);
+    const [f] = parse;
+    expect(f.count).toBe(4);
+    expect(f.places.map((p: any) => p.key).sort()).toEqual([
       'template.app-deployed-backstage',
       'template.app-health-degraded-backstage',
       'template.app-sync-failed-backstage',
       'template.app-sync-succeeded-backstage',
     ]);
     const lines = fs.readFileSync(GUIDE, 'utf-8').split('\n');
-    for (const f of parse) {
-      expect(f.severity).toBe('error');
-      expect(f.object).toBe('ConfigMap argocd/argocd-notifications-cm');
-      expect(lines[f.line - 1]).toContain('{{index .app.metadata.annotations backstage.io/entity-ref}}');
-      expect(f.message).toContain('function "backstage" not defined');
-      expect(f.message).toMatch(/one bad template stops every notification/);
-      expect(f.fix).toContain('"backstage.io/entity-ref"');
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain('function "backstage" not defined');
+    expect(f.message).toMatch(/one bad template stops every notification/);
+    expect(f.fix).toContain('"backstage.io/entity-ref"');
+    for (const p of f.places) {
+      expect(p.object).toBe('ConfigMap argocd/argocd-notifications-cm');
+      expect(lines[p.line - 1]).toContain('{{index .app.metadata.annotations backstage.io/entity-ref}}');
     }
   });
 

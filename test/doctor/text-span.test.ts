@@ -21,7 +21,7 @@ test('lines inside YAML nested in YAML: a template body in a ConfigMap value', (
 
 describe('lines of faults inside values written in every scalar style', () => {
   const lines = (file: string, rule: string) =>
-    findingsOf(doctorPaths([fixture('input', file)]), rule).map(f => [f.key, f.where.line, f.message.split(/ in (payload|recipients)/)[0].replace('webhook.backstage.body: ', '')]);
+    findingsOf(doctorPaths([fixture('input', file)]), rule).flatMap(f => f.places).map(p => [p.key, p.where.line, p.message.split(/ in (payload|recipients)/)[0].replace('webhook.backstage.body: ', '')]);
 
   test('folded, double-quoted, indented, flow and kept blocks: the line of the action', () => {
     expect(lines('scalar-styles.yaml', 'json-escaping')).toEqual([
@@ -36,8 +36,8 @@ describe('lines of faults inside values written in every scalar style', () => {
   test("kubectl's double-quoted values, continued with \\ and escaped spaces: the line of the action", () => {
     const found = lines('kubectl-style.yaml', 'json-escaping');
     expect(found).toContainEqual(['template.app-sync-failed-backstage', 33, '{{.app.status.operationState.message}}']);
-    expect(found).toContainEqual(['template.app-sync-succeeded-backstage', 42, '{{.app.status.sync.revision}}']);
-    expect(found).toContainEqual(['template.app-deployed-backstage', 12, '{{index .app.metadata.annotations "backstage.io/entity-ref"}}']);
+    // The revision and the entity ref these templates also write raw cannot hold a quote: no finding there.
+    expect(found).toHaveLength(1);
     expect(findingsOf(doctorPaths([fixture('input', 'kubectl-style.yaml')]), 'title-bound').map(f => f.where.line)).toEqual([13, 21, 30, 39]);
   });
 });

@@ -15,9 +15,9 @@ export function fixture(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);
 }
 
-/** Runs the doctor over files or folders. */
+/** Runs the doctor over files or folders, as the command reads them (a file that cannot be read is a finding). */
 export function doctorPaths(paths: string[], options: DoctorOptions = {}): DoctorResult {
-  return runDoctor(readInputs(paths), options);
+  return runDoctor(readInputs(paths, undefined, { keepGoing: true }), options);
 }
 
 /** Runs the doctor over YAML texts, each read as a file named `input-<i>.yaml`. */
@@ -41,7 +41,7 @@ export function runCli(args: string[], stdin = ''): { status: number; stdout: st
 
 /** A webhook service `backstage` as ConfigMap data (indented under data:), with both headers and a $key token. */
 export const BACKSTAGE_SERVICE = `  service.webhook.backstage: |
-    url: https://backstage.example.com/api/notifications/notifications
+    url: https://backstage.acme.io/api/notifications/notifications
     headers:
       - name: Content-Type
         value: application/json

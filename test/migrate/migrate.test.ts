@@ -594,6 +594,47 @@ describe('two configurations and what the library rejects', () => {
   });
 });
 
+describe('a setup that does not post to Backstage', () => {
+  const keptn = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: argocd-notifications-cm, namespace: argocd}',
+    'data:',
+    '  service.webhook.keptn: |',
+    '    url: https://keptn.acme.io/api/v1/event',
+    '    headers:',
+    '      - name: Content-Type',
+    '        value: application/json',
+    '  template.keptn-deployed: |',
+    '    webhook:',
+    '      keptn:',
+    '        method: POST',
+    '        body: |',
+    '          {"type": "sh.keptn.event.deliver.finished", "data": {"service": {{ .app.metadata.name | toJson }}}}',
+    '  trigger.on-deployed: |',
+    '    - when: app.status.operationState.phase in [\'Succeeded\'] and app.status.health.status == \'Healthy\'',
+    '      send: [keptn-deployed]',
+    '---',
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Application',
+    'metadata:',
+    '  name: web',
+    '  namespace: argocd',
+    '  annotations: {notifications.argoproj.io/subscribe.on-deployed.keptn: ""}',
+    'spec: {project: default, destination: {server: https://kubernetes.default.svc, namespace: web}, source: {repoURL: https://git.acme.io/web.git, path: deploy}}',
+  ].join('\n');
+
+  test('its only webhook is never taken for Backstage: nothing is migrated, and the notes say what stays and why', () => {
+    const migration = migrate(buildInventory([parseSource('keptn.yaml', keptn)]));
+    expect(migration.code).not.toContain('ArgoCdBackstageNotifications');
+    expect(migration.code).not.toMatch(/backstageUrl/);
+    expect(migration.notCarried).toContainEqual(expect.stringMatching(
+      /^ConfigMap argocd\/argocd-notifications-cm: none of its services posts to Backstage's notifications API \(\/api\/notifications\/notifications\), so nothing of it is migrated: service\.webhook\.keptn \(the receiver at keptn\.acme\.io\)/,
+    ));
+    expect(migration.notCarried).toContainEqual('Application argocd/web: its configuration (ConfigMap argocd/argocd-notifications-cm) has no service that posts to Backstage, so its subscriptions are not migrated');
+  });
+});
+
 describe('conditions that mean a built-in trigger', () => {
   test.each([
     ["app.status.operationState.phase in ['Succeeded']", 'SYNC_SUCCEEDED'],

@@ -68,8 +68,9 @@ function checkExpr(
   condition: ConditionDef,
   field: 'when' | 'oncePer',
   expr: ExprText,
-  target: ArgoCdVersion | undefined,
+  release: Inventory['argocdVersion'],
 ): void {
+  const target = release?.version;
   const label = `the ${field} of ${conditionLabel(trigger, condition)}`;
   const parsed = parseExpr(expr.text);
   if (!parsed.ok) {
@@ -116,13 +117,14 @@ function checkExpr(
       severity: 'error',
       where: config.where(expr.span.lineOf(tooNew[0].position.offset)),
       key: trigger.entry.key,
-      message: `${label} uses ${tooNew.map(describe).join('; ')}, which Argo CD ${target.version} (expr ${exprVersion}) cannot compile`,
+      message: `${label} uses ${tooNew.map(describe).join('; ')}, which Argo CD ${target.version} (expr ${exprVersion}${release?.stated ? `; the release ${release.stated.how} names` : ''}) cannot compile`,
       impact: LOAD_IMPACT,
       fix: `rewrite it without ${tooNew.length > 1 ? 'them' : 'it'} (guard fields with "!= nil" instead of "?." or "??", and remove comments), or upgrade Argo CD to ${oldestArgoCdWith(tooNew.map(f => f.since).sort(compareVersions).pop()!)} or later`,
     });
     return;
   }
   const oldest = oldestArgoCdWith(features.map(f => f.since).sort(compareVersions).pop()!);
+  const names = [...new Set(features.map(f => EXPR_FEATURES[f.name].description))];
   report({
     severity: 'warning',
     where: config.where(expr.span.lineOf(features[0].position.offset)),
@@ -130,6 +132,10 @@ function checkExpr(
     message: `${label} uses ${features.map(describe).join('; ')}, which Argo CD releases before ${oldest} cannot compile`,
     impact: 'on an older Argo CD the whole notifications configuration fails to load and no notification at all is sent',
     fix: `run the doctor with --argocd-version set to the release you run, or write the condition without ${features.length > 1 ? 'them' : 'it'} ("!= nil" guards compile on every release)`,
+    cause: {
+      id: JSON.stringify([config.object.label, oldest, names]),
+      message: `conditions of ${config.object.label} use ${names.join(', ')}, which Argo CD releases before ${oldest} cannot compile (the input does not say which release runs them)`,
+    },
   });
 }
 
@@ -174,7 +180,7 @@ function checkTypes(report: Report, config: NotificationsConfig, trigger: Trigge
 export const rule: Rule = {
   meta,
   check(inventory: Inventory, report: Report): void {
-    const target = inventory.options.argocdVersion;
+    const release = inventory.argocdVersion;
     for (const config of inventory.activeConfigs) {
       for (const trigger of config.triggers) {
         for (const condition of trigger.conditions ?? []) {
@@ -193,10 +199,10 @@ export const rule: Rule = {
               fix: 'write the condition the trigger waits for, for example when: app.status.operationState != nil and app.status.operationState.phase in [\'Failed\', \'Error\']',
             });
           } else {
-            checkExpr(report, config, trigger, condition, 'when', condition.when, target);
+            checkExpr(report, config, trigger, condition, 'when', condition.when, release);
           }
           if (condition.oncePer !== undefined && !isBlank(condition.oncePer.text)) {
-            checkExpr(report, config, trigger, condition, 'oncePer', condition.oncePer, target);
+            checkExpr(report, config, trigger, condition, 'oncePer', condition.oncePer, release);
           }
           if (condition.send.length === 0) {
             const present = condition.view.at(['send']) !== undefined;

@@ -2,6 +2,7 @@
  * The `config-load` rule. What it finds, why, and how to fix it is its `meta`,
  * which also writes docs/doctor-rules.md and the README's table of rules.
  */
+import { NOTIFICATIONS_CONFIGMAP_NAME } from '../../private/names';
 import { ConfigEntry, Inventory, NotificationsConfig, ParseError } from '../inventory';
 import { parseYamlSpan, Report, Rule, RuleMeta, TextSpan, YamlPath, YamlView } from '../model';
 import { conditionVerdict, describeKind, isBuiltinTemplate, isQuoted, kindOf, quoted, scalarSource, sentTemplates, wiringOf } from '../wiring';
@@ -16,8 +17,12 @@ export const meta: RuleMeta = {
     'value that does not parse or does not fit its type fails the whole load. Numbers and booleans become strings where a string is expected, so',
     'those load; a list or map where a string belongs, a string where a list belongs, or a string where a number or boolean belongs does not.',
     '',
-    'Also keys Argo CD does not read (a key of a NotificationsConfiguration without its `trigger.`/`template.`/`service.` prefix), a template a',
-    'trigger sends that does not exist, and `context` values the operator writes back differently (it writes unquoted `key: value` lines).',
+    'Also keys Argo CD does not read (a key of a NotificationsConfiguration without its `trigger.`/`template.`/`service.` prefix, a spec field',
+    'the CRD does not have such as `Services:`, `subscriptions:` nested inside a service, a field a webhook service does not have), a template a',
+    'trigger sends that does not exist (unless a kustomization of the input builds the notifications catalog in), `context` values the',
+    'operator writes back differently (it writes unquoted `key: value` lines), a configuration under another name than',
+    '`argocd-notifications-cm`, and several configurations of one name and namespace in one run (each is checked with the Applications of its',
+    'own folder).',
     "Template syntax is `template-parse`'s, expr syntax `condition-syntax`'s, retry settings `retry-duration`'s.",
   ],
   runtime: 'Argo CD fails to load the whole notifications configuration: no notification is sent at all until it is fixed. A key Argo CD does not read is silently ignored.',
@@ -78,9 +83,53 @@ export const rule: Rule = {
         ctx.subscriptions(config.subscriptionsEntry);
       }
       ctx.undefinedTemplates(inventory);
+      ctx.specFields();
+      ctx.nestedKeys();
+      ctx.name();
     }
+    sameNames(inventory, report);
   },
 };
+
+/**
+ * Several configurations with one name and namespace in one run: one cluster
+ * holds one of them, the one applied last. They are checked as separate
+ * instances, each with the Applications nearest to it by folder.
+ */
+function sameNames(inventory: Inventory, report: Report): void {
+  const groups = new Map<string, NotificationsConfig[]>();
+  for (const config of inventory.activeConfigs) {
+    const id = JSON.stringify([config.object.kind, config.object.name, config.namespace ?? '']);
+    groups.set(id, [...(groups.get(id) ?? []), config]);
+  }
+  for (const list of groups.values()) {
+    if (list.length < 2) continue;
+    const first = list[0];
+    const files = [...new Set(list.map(c => c.object.source.file))];
+    const ns = first.namespace ? `namespace ${first.namespace}` : 'no namespace (the namespace they are applied to)';
+    const message = `${list.length} ${first.object.kind}s have the same name, ${first.object.name}, in ${ns} (${files.join(', ')})`;
+    for (const config of list) {
+      report({
+        severity: 'warning',
+        where: config.where(config.object.view.lineAt(['metadata', 'name'])),
+        key: 'metadata.name',
+        message,
+        impact: 'applied to one cluster, each replaces the one before it and only the last applied is used; the doctor checks them as separate Argo CD instances, each with the Applications nearest to it by folder',
+        fix: 'keep one per Argo CD instance (merge their keys), or give the doctor the folder of one instance at a time',
+        cause: { id: JSON.stringify(['same-name', first.object.kind, first.object.name, first.namespace ?? '']), message },
+      });
+    }
+  }
+}
+
+/** The fields of a NotificationsConfiguration's spec (argoproj.io_notificationsconfigurations.yaml), each a map of strings. */
+const CR_SPEC_FIELDS = ['triggers', 'templates', 'services', 'subscriptions', 'context'];
+
+/** Keys of the configuration that belong at the top level, never inside a service. */
+const TOP_LEVEL_KEY = /^(subscriptions|context|defaultTriggers(\..+)?|(template|trigger|service)\..+)$/;
+
+/** The fields of notifications-engine's WebhookOptions (pkg/services/webhook.go, pkg/util/http TransportOptions). */
+const WEBHOOK_FIELDS = ['url', 'headers', 'basicAuth', 'insecureSkipVerify', 'retryWaitMin', 'retryWaitMax', 'retryMax', 'maxIdleConns', 'maxIdleConnsPerHost', 'maxConnsPerHost', 'idleConnTimeout'];
 
 class Checker {
   constructor(private readonly config: NotificationsConfig, private readonly report: Report) {}
@@ -106,6 +155,76 @@ class Checker {
     }
     this.fail(error.line, entry.key, `${entry.key} is not valid YAML: ${error.message.replace(/\.$/, '')}`, 'fix the YAML of the value (mind the indentation of a block scalar, and quote values that contain ": " or start with a special character)');
     return false;
+  }
+
+  /** A configuration found under another name than argocd-notifications-cm. */
+  public name(): void {
+    if (this.config.found !== 'other-name') return;
+    const object = this.config.object;
+    const placeholder = /[<>{}$]/.test(object.name);
+    this.report({
+      severity: 'warning',
+      where: this.config.where(object.view.lineAt(['metadata', 'name'])),
+      key: 'metadata.name',
+      message: `${object.label} holds notification triggers or templates, but Argo CD's notifications controller reads them from the ConfigMap ${NOTIFICATIONS_CONFIGMAP_NAME}` +
+        (placeholder ? ` (${quoted(object.name)} is a placeholder, which Kubernetes rejects as a name)` : ''),
+      impact: 'what it defines does not reach Argo CD: no trigger or template of it is used (the doctor checks it as if it were named argocd-notifications-cm)',
+      fix: `name it ${NOTIFICATIONS_CONFIGMAP_NAME} (in Argo CD's namespace), or move its keys into that ConfigMap`,
+    });
+  }
+
+  /** A NotificationsConfiguration's spec fields the CRD does not have (`Services:`), or that are not maps of strings. */
+  public specFields(): void {
+    if (this.config.source !== 'NotificationsConfiguration') return;
+    const object = this.config.object;
+    for (const { key, line } of object.view.keysAt(['spec'])) {
+      const value = object.view.at(['spec', key])?.value;
+      if (!CR_SPEC_FIELDS.includes(key)) {
+        const meant = CR_SPEC_FIELDS.find(f => f.toLowerCase() === key.toLowerCase());
+        this.fail(line, `spec.${key}`,
+          `spec.${key} is not a field of NotificationsConfiguration (its fields are ${CR_SPEC_FIELDS.join(', ')}; field names are case-sensitive)`,
+          meant ? `rename it to spec.${meant}` : `move its keys under spec.${CR_SPEC_FIELDS.join(', spec.')}`,
+          'the API server rejects the resource (kubectl apply --validate=strict) or drops the field: what it holds never reaches argocd-notifications-cm, so those settings do not exist for Argo CD');
+        continue;
+      }
+      const kind = kindOf(value);
+      if (kind !== 'map' && kind !== 'null') {
+        this.fail(line, `spec.${key}`, `spec.${key} is ${describeKind(kind)}, but the CRD types it as a map of strings (one key per ${key === 'context' ? 'context value' : `${key.replace(/s$/, '')} key`})`,
+          key === 'subscriptions' ? 'write spec.subscriptions: {subscriptions: |\n  - recipients: [...]\n    triggers: [...]}' : `write spec.${key} as a map of keys to strings`,
+          'the API server rejects the whole resource (a map field given another type): none of it reaches argocd-notifications-cm');
+      }
+    }
+  }
+
+  /** Keys nested inside a service definition that belong at the top level (`subscriptions: |` under service.webhook.x), and fields a webhook service does not have. */
+  public nestedKeys(): void {
+    for (const service of this.config.services) {
+      const value = service.view?.value;
+      if (!service.view || kindOf(value) !== 'map') continue;
+      for (const { key, line } of service.view.keysAt()) {
+        if (TOP_LEVEL_KEY.test(key)) {
+          this.report({
+            severity: 'warning',
+            where: this.config.where(line),
+            key: service.entry.key,
+            message: `${service.entry.key} holds the key ${quoted(key)}, which belongs at the top level of the configuration, not inside a service`,
+            impact: `Argo CD decodes the service settings and ignores ${quoted(key)}${key === 'subscriptions' ? ': no Application is subscribed through it, so nothing it lists is sent' : ': what it defines does not exist'}`,
+            fix: `move ${quoted(key)} out of ${service.entry.key}, to its own key of the ${this.config.source === 'ConfigMap' ? 'ConfigMap data' : 'NotificationsConfiguration spec'}`,
+          });
+          continue;
+        }
+        if (service.type === 'webhook' && goKey(Object.fromEntries(WEBHOOK_FIELDS.map(f => [f, true])), key) === undefined) {
+          this.report({
+            severity: 'warning',
+            where: this.config.where(line),
+            key: service.entry.key,
+            message: `${service.entry.key} has the key ${quoted(key)}, which a webhook service does not read (its settings: ${WEBHOOK_FIELDS.join(', ')})`,
+            impact: 'Argo CD ignores it',
+            fix: `remove ${quoted(key)}, or move it where it belongs (a template's webhook.${service.name} section takes method, path and body)`,
+          });
+        }
+      }
+    }
   }
 
   /** Keys that look like configuration keys but that Argo CD does not read (`templates.x`, `Trigger.x`). */
@@ -478,6 +597,8 @@ class Checker {
           if (isBuiltinTemplate(sent.name)) {
             // The operator's NotificationsConfiguration carries the built-in catalog.
             if (this.config.source === 'NotificationsConfiguration') continue;
+            // A kustomization of the input builds the catalog into this configuration.
+            if (this.config.catalog) continue;
             // Sent to a webhook service without a section: builtin-name's.
             if (pairs.some(p => p.trigger === trigger.name && conditionVerdict(this.config, trigger, condition, p.service) === 'builtin')) continue;
           }

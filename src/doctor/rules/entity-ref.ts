@@ -210,6 +210,11 @@ export const rule: Rule = {
           message: `${trigger.entry.key} sends ${templates.join(', ')}, which ${templates.length > 1 ? 'read' : 'reads'} ${ENTITY_REF_ANNOTATION}, but its condition does not require the annotation`,
           impact: `${reasons.join('; ')}: for an application without the annotation the body carries "<no value>" as entityRef, and Backstage answers 400 (or 200 [] and stores nothing)`,
           fix: `start the condition with ${GUARD} and (...)`,
+          cause: {
+            id: JSON.stringify([config.object.label, 'unrequired', reasons]),
+            message: `triggers of ${config.object.label} send templates that read ${ENTITY_REF_ANNOTATION}, but their conditions do not require the annotation`,
+            fix: `start each condition with ${GUARD} and (...)`,
+          },
         });
       }
     }

@@ -2,6 +2,7 @@
  * The doctor's rules, one module each.
  */
 import { Rule } from '../model';
+import { rule as appPath } from './app-path';
 import { rule as builtinName } from './builtin-name';
 import { rule as conditionSyntax } from './condition-syntax';
 import { rule as configLoad } from './config-load';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   jsonEscaping,
   conditionSyntax,
   nilGuard,
+  appPath,
   oncePer,
   noWebhookSection,
   builtinName,

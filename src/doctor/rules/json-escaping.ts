@@ -3,34 +3,44 @@
  * `meta`, which also writes docs/doctor-rules.md and the README's table of
  * rules.
  */
+import { AppState } from '../app-states';
 import { UnsafeKind, UnsafeSource, ValueInfo } from '../body-values';
 import { Inventory } from '../inventory';
-import { actionText, formatKeyPath, lineOf, webhookBodies, WebhookBody } from '../json-body';
+import { actionText, formatKeyPath, invalidJsonImpact, jsonFields, lineOf, WebhookBody } from '../json-body';
+import { renderedJsonProblem } from '../json-render';
 import { ScannedAction } from '../json-scan';
 import { Report, Rule, RuleMeta } from '../model';
 
 export const meta: RuleMeta = {
   id: 'json-escaping',
-  severities: ['error'],
-  summary: "a JSON webhook body that writes annotations, labels, messages or revisions without `toJson` (`quote` is Go's `%q`, not JSON), `toJson` inside quotes, or a body that is not JSON at all",
+  severities: ['error', 'warning'],
+  summary: 'a JSON field (webhook body, `slack.attachments`, `teams.facts`, ...) that writes free text without `toJson`, escapes it once where it sits in a string of a string, or is not valid JSON for some of the states it is sent in',
   description: [
-    'The engine sends the rendered body verbatim (notifications-engine `pkg/services/webhook.go`); Backstage parses it as JSON and answers 400 to',
-    'anything else (argo-cd#8665, #9069, argocd-notifications#194). Values that can break a JSON string are annotations, labels, messages',
-    '(`operationState`, health, conditions, resources), revisions and other free text of the Application.',
+    'A webhook body is JSON by its service\'s `Content-Type`, or by its shape when the service sets none; a body for a receiver of text (a',
+    '`text/plain` or form `Content-Type`) is not. The engine sends a webhook body verbatim (notifications-engine `pkg/services/webhook.go`);',
+    'the Slack, Mattermost, Rocket.Chat and Teams services unmarshal their JSON fields and fail the send when they do not parse',
+    '(`pkg/services/slack.go`, `teams.go`). The strings of a GraphQL body (`application/graphql`) follow the same escaping.',
     '',
-    "`toJson` is the escape: written bare, or inside quotes only with its own quotes trimmed. `quote` is Go's `%q`, `js` writes `\\'` and",
-    '`replace` escapes only what it names: none of them is JSON.',
+    "What a value can hold comes from the Application CRD and Kubernetes' rules: names, label values, timestamps, numbers, enumerations,",
+    'resolved revisions (a commit SHA, a chart version, a digest) and entity refs cannot hold a quote, a backslash or a newline; annotations,',
+    'messages, usernames, `info` items, Helm values and requested revisions can. `toJson` is the escape: written bare, or inside quotes with',
+    'its own quotes trimmed; inside a JSON document that is itself a JSON string the value needs escaping twice. `quote` and `printf "%q"` are',
+    "Go's quoting: they write a quote, a backslash and a newline as JSON does, and only control characters and bad UTF-8 differently.",
+    '',
+    'Each JSON field is also rendered, as the engine would, for the states its triggers send it in (never synced, an automated sync without',
+    '`operation.info`, a manual sync with it, a failed sync, a sync that errs, a degraded deployment, a multi-source application, a',
+    'deletion), with benign values, and parsed: a comma before a `range` that writes nothing on an automated sync breaks only some states.',
   ],
-  runtime: "As soon as a value holds a quote, a backslash or a newline (a failed sync's message usually does), the body is invalid JSON: Backstage answers 400, which Argo CD does not retry, so the notification is lost.",
-  remediation: 'Write the value bare through `toJson` (`"title": {{ .app.metadata.name | toJson }}`), or build the whole value with `printf` and write it bare with `toJson`; inside quotes, trim the quotes `toJson` adds. Keep the literal text of the body valid JSON.',
+  runtime: "As soon as a value holds a quote, a backslash or a newline (a failed sync's message usually does), or in the states where the rendering is not JSON, the receiver gets invalid JSON: Backstage and other JSON APIs answer 4xx, which Argo CD does not retry, and the Slack and Teams services fail the send: the notification is lost.",
+  remediation: 'Write the value bare through `toJson` (`"title": {{ .app.metadata.name | toJson }}`), or build the whole value with `printf` and write it bare with `toJson`; inside quotes, trim the quotes `toJson` adds; for a document inside a string, `toJson` twice. Keep the literal text valid JSON in every branch and every range, also when a range writes nothing.',
 };
 
 const KIND_TEXT: Record<UnsafeKind, string> = {
   'annotation': 'an annotation, which can hold any text',
-  'label': 'a label value',
   'message': 'a status message, which quotes Kubernetes and git errors with their quotes, backslashes and newlines',
-  'revision': 'a revision, which can be a tag or chart version as well as a commit sha',
   'free text': 'free text of the application',
+  'any': 'any value',
+  'ref': 'a requested revision: a git ref may hold a double quote (git allows one, though few use it)',
   'context value': 'a context value that holds a quote, a backslash or a newline',
   'literal': 'literal text with a quote, a backslash or a newline',
   'map': 'a whole map printed the Go way, with every value in it',
@@ -52,7 +62,7 @@ const WEAK_TEXT: Record<string, string> = {
 function sourcesText(sources: readonly UnsafeSource[]): string {
   return sources
     .slice(0, 3)
-    .map(s => `${s.written} (${KIND_TEXT[s.kind]})`)
+    .map(s => `${s.written} (${s.text ?? KIND_TEXT[s.kind]})`)
     .join(', ');
 }
 
@@ -64,6 +74,7 @@ function valueExpression(text: string, scanned: ScannedAction): string {
     .replace(new RegExp(`(\\s*\\|\\s*replace\\s+${str}\\s+${str})+\\s*$`), '')
     .replace(/\s*\|\s*(quote|squote|js|html)\s*$/, '')
     .replace(/^(quote|squote|js|html)\s+(.*)$/, '$2')
+    .replace(/^printf\s+"%q"\s+(.*)$/, '$1')
     .replace(/\s*\|\s*(toJson|toRawJson|toPrettyJson|mustToJson|mustToRawJson|mustToPrettyJson)(\s*\|\s*trim(Prefix|Suffix|All)\s+"\\""\s*)*$/, '');
   return trimmed === '' ? expr : trimmed;
 }
@@ -73,6 +84,10 @@ interface Verdict {
   readonly fix: string;
   /** Breaks every rendering, not only hostile values. */
   readonly always: boolean;
+  /** A warning: only rare values break the body. */
+  readonly rare?: string;
+  /** What happens at runtime, when not the body's invalid JSON. */
+  readonly impact?: string;
 }
 
 /** Whether a constant is itself a JSON value (a context value such as `true` or `{"a":1}`). */
@@ -83,6 +98,32 @@ function isJsonText(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether an action inside a JSON string sits inside a string of the document
+ * that string holds (`"payload": "{\"name\": \"{{x}}\"}"`): an odd number of
+ * quotes in the string's decoded text before it.
+ */
+function nestedString(body: WebhookBody, scanned: ScannedAction): boolean {
+  if (scanned.stringOpen === undefined) return false;
+  const text = body.field.text;
+  let raw = text.slice(scanned.stringOpen + 1, scanned.action.start);
+  // Other actions in between stand for plain text.
+  raw = raw.replace(/\{\{[\s\S]*?\}\}/g, 'x');
+  let quotes = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== '\\') continue;
+    const next = raw[i + 1];
+    // \" decodes to a quote; \\\" to a backslash and a quote, which the inner document reads as an escaped quote.
+    if (next === '"') quotes++;
+    if (next === '\\' && raw[i + 2] === '\\' && raw[i + 3] === '"') {
+      i += 3;
+      continue;
+    }
+    i++;
+  }
+  return quotes % 2 === 1;
 }
 
 function judge(body: WebhookBody, scanned: ScannedAction, info: ValueInfo): Verdict | undefined {
@@ -97,6 +138,23 @@ function judge(body: WebhookBody, scanned: ScannedAction, info: ValueInfo): Verd
     ? `write it bare, without the quotes around it: ${key ? `"${key}": ` : ''}${bareFix}`
     : `escape it inside the string with {{ ${expr} | toJson | trimPrefix "\\"" | trimSuffix "\\"" }}, or build the whole value with printf and write it bare with toJson`;
 
+  // A JSON document inside a JSON string (a queue message's payload): the value needs escaping for both.
+  const sources = info.json?.escaped ?? info.unsafe;
+  if (scanned.inString && sources.length > 0 && nestedString(body, scanned)) {
+    const once = info.json && !info.json.lead && !info.json.trail;
+    if (!info.json || once) {
+      return {
+        message: `${written}${where} writes ${sourcesText(sources)} into a string of a JSON document that is itself inside a JSON string` +
+          (once ? ', escaped once with toJson: the outer string decodes that escape, so the inner document gets the raw quote or backslash' : ', without escaping it'),
+        fix: 'build the inner document with dict and write it with toJson twice, for example "payload": {{ dict "name" .app.metadata.name "user" .app.status.operationState.operation.initiatedBy.username | toJson | toJson }}',
+        always: false,
+        rare: sources.every(u => u.rare) ? 'only a value with a double quote breaks the document inside the string, and such values are rare' : undefined,
+        impact: sources.every(u => u.rare)
+          ? undefined
+          : 'as soon as the value holds a quote or a backslash, the document inside the string is invalid JSON (or, unescaped, the body itself): whoever parses it downstream rejects it, and the notification is lost there',
+      };
+    }
+  }
   if (info.json) {
     const j = info.json;
     if (j.damagedBy) {
@@ -154,11 +212,14 @@ function judge(body: WebhookBody, scanned: ScannedAction, info: ValueInfo): Verd
     if (info.addsQuotes === 'single') {
       return { message: `${written}${where} writes a single-quoted value, which is not JSON`, fix: bareFix, always: true };
     }
-    if (info.unsafe.length > 0) {
+    // Go's %q writes a quote, a backslash and a newline as JSON does: only control characters and bad UTF-8 differ.
+    const breaking = info.unsafe.filter(u => u.quoteBreaking !== false);
+    if (breaking.length > 0) {
       return {
-        message: `${written}${where} escapes ${sourcesText(info.unsafe)} with ${fn}: ${WEAK_TEXT[fn]}`,
+        message: `${written}${where} escapes ${sourcesText(breaking)} with ${fn}, Go's quoting rather than JSON's`,
         fix: `use toJson instead: ${bareFix}`,
         always: false,
+        rare: `${fn} writes a quote, a backslash and a newline as JSON does, so ordinary values pass; a value with another control character (a terminal colour escape in a message) or bytes that are not UTF-8 comes out as \\x1b or \\xff, which JSON rejects`,
       };
     }
     return undefined;
@@ -174,6 +235,7 @@ function judge(body: WebhookBody, scanned: ScannedAction, info: ValueInfo): Verd
         message: `${written}${where} writes ${sourcesText(info.unsafe)} into a JSON string without escaping it${weak}`,
         fix: inStringFix,
         always: false,
+        rare: info.unsafe.every(u => u.rare) ? 'only a value with a double quote breaks the string, and such values are rare' : undefined,
       };
     }
     return {
@@ -194,10 +256,12 @@ function judge(body: WebhookBody, scanned: ScannedAction, info: ValueInfo): Verd
   return undefined;
 }
 
+function receiverText(body: WebhookBody): string {
+  return invalidJsonImpact(body);
+}
+
 function impactOf(body: WebhookBody, always: boolean, kinds: readonly UnsafeKind[] = []): string {
-  const receiver = body.backstage
-    ? 'Backstage answers 400, which Argo CD does not retry, so the notification is lost'
-    : 'the receiver gets invalid JSON, and Argo CD does not retry the 4xx it answers, so the notification is lost';
+  const receiver = receiverText(body);
   return always
     ? `every body this template renders is invalid JSON: ${receiver}`
     : `as soon as the value holds a quote, a backslash or a newline${kinds.includes('message') ? ' (a failed sync\'s message usually does)' : ''} the body is invalid JSON: ${receiver}`;
@@ -216,22 +280,51 @@ function syntaxFix(message: string): string {
 function checkBody(body: WebhookBody, report: Report): void {
   if (!body.jsonBy) return;
   const key = body.template.entry.key;
-  const field = `webhook.${body.serviceName}.body`;
+  const field = body.repaired
+    ? `${body.field.path.join('.')} (read with the \\" in its actions as plain quotes, as it will parse once template-parse's finding is fixed)`
+    : body.field.path.join('.');
+  const graphql = body.jsonBy === 'graphql';
   for (const scanned of body.scan.actions) {
     const info = body.infos.get(scanned.action.node);
     if (!info) continue;
-    const verdict = judge(body, scanned, info);
+    // A GraphQL document: only its strings follow JSON's escaping.
+    if (graphql && !scanned.inString) continue;
+    let verdict = judge(body, scanned, info);
     if (!verdict) continue;
+    if (graphql) verdict = { ...verdict, message: verdict.message.replace(/JSON string/g, 'GraphQL string'), fix: verdict.fix.replace(/JSON string/g, 'GraphQL string') };
     report({
-      severity: 'error',
+      severity: verdict.rare ? 'warning' : 'error',
       where: body.config.where(lineOf(body, scanned.action.start)),
       key,
       message: `${field}: ${verdict.message}`,
-      impact: impactOf(body, verdict.always, info.unsafe.map(u => u.kind)),
+      impact: verdict.impact ?? (verdict.rare ? `${verdict.rare}: ${receiverText(body)}` : impactOf(body, verdict.always, info.unsafe.map(u => u.kind))),
       fix: verdict.fix,
+      // The same text in several templates (a catalog's copies) is one cause.
+      cause: { id: JSON.stringify([body.config.object.label, field, verdict.message]), message: `${field} of several templates: ${verdict.message}` },
     });
   }
+  if (graphql) return;
   const error = body.scan.syntaxError;
+  const rendered = error ? undefined : renderedJsonProblem(body);
+  if (rendered) {
+    const some = rendered.passing.length > 0;
+    const names = (states: readonly AppState[]) => states.map(st => st.name).join('; ');
+    report({
+      severity: 'error',
+      where: body.config.where(lineOf(body, rendered.offset)),
+      key,
+      message: some
+        ? `${field} is not valid JSON when rendered for ${names(rendered.failing)}: ${rendered.message} (rendered: ${rendered.excerpt}); it is valid for ${names(rendered.passing)}`
+        : `${field} is not valid JSON in any state it is sent in (${names(rendered.failing)}): ${rendered.message} (rendered: ${rendered.excerpt})`,
+      impact: some ? `in those states ${invalidJsonImpact(body)}` : `every notification of the template fails: ${invalidJsonImpact(body)}`,
+      fix: `${syntaxFix(rendered.message)}: the JSON must hold for every branch and every range, also when a range writes nothing${
+        /trailing comma/.test(rendered.message) ? ' (write the comma before each item but the first, or after each item but the last, inside the range)' : ''}`,
+      cause: {
+        id: JSON.stringify([body.config.object.label, field, 'rendered', rendered.message, rendered.passing.length > 0]),
+        message: `${field} of several templates is not valid JSON ${some ? 'in some of the states they are sent in' : 'in any state they are sent in'}: ${rendered.message} (rendered: ${rendered.excerpt})`,
+      },
+    });
+  }
   if (error) {
     report({
       severity: 'error',
@@ -247,6 +340,6 @@ function checkBody(body: WebhookBody, report: Report): void {
 export const rule: Rule = {
   meta,
   check(inventory: Inventory, report: Report): void {
-    for (const body of webhookBodies(inventory)) checkBody(body, report);
+    for (const body of jsonFields(inventory)) checkBody(body, report);
   },
 };

@@ -103,6 +103,14 @@ function checkConfig(report: Report, config: NotificationsConfig): void {
             config.source === 'ConfigMap'
               ? `add a "${key}: <value>" line to the context key of argocd-notifications-cm, or stop reading it`
               : `add ${key} under spec.context of the NotificationsConfiguration, or stop reading it`,
+          // One missing key is one cause, however many templates read it.
+          cause: {
+            id: JSON.stringify([config.object.label, key]),
+            message: `templates read .context.${key}, but ${
+              context === undefined ? 'the configuration has no context' : `context does not define ${key}${defined.length > 0 ? ` (it defines ${defined.join(', ')})` : ''}`
+            }`,
+            impact: `.context.${key} ${consumer.kind === 'print' ? 'renders "<no value>"' : 'has no value'} in every notification of those templates${/url/i.test(key) ? ', so their links are broken' : ''}`,
+          },
         });
       }
     }

@@ -19,15 +19,19 @@ import {
   NIL_PRINTING_FUNCTIONS,
   outputOf,
   PathSet,
+  pathKey,
   showPath,
   STRING_TYPED_FUNCTIONS,
   UnguardedRead,
   viaVariable,
+  whenProves,
   whyAbsent,
 } from '../condition-analysis';
 import { ConditionDef, ExprText, Inventory, NotificationsConfig, TemplateDef, TriggerDef } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
+import { EXPR_ROOTS, freeNames } from './app-path';
 import { conditionLabel } from './condition-syntax';
+import { lookupAppPath } from '../value-domain';
 
 export const meta: RuleMeta = {
   id: 'nil-guard',
@@ -41,7 +45,7 @@ export const meta: RuleMeta = {
     '`?:`, or `?.` right after the parent. In a template, by an enclosing `if` or `with`, by `dig`, or by the conditions of every trigger that',
     'sends the template (`app.status.operationState.phase in [...]` proves `operationState`).',
   ],
-  runtime: 'In a condition expr fails with "cannot fetch x from <nil>": the trigger does not fire (with several conditions, one error skips the whole trigger) and Argo CD logs the error on every resync. In a template Go renders a field of a missing parent as `<no value>`, and `index` of a missing map or a missing value given to a string function fails the send.',
+  runtime: 'In a `when`, expr fails with "cannot fetch x from <nil>" while the parent is absent: Argo CD logs `failed to execute when condition: <error>` on every evaluation and counts that condition as not triggered (each condition of a trigger on its own). In an `oncePer`, it logs `failed to execute oncePer condition: <error>` and sends without the `oncePer` key, so the notification is not deduplicated. In a template Go renders a field of a missing parent as `<no value>`, and `index` of a missing map or a missing value given to a string function fails the send.',
   remediation: 'Guard the read: `x != nil and x.y` or `x?.y` in conditions; `{{ with }}`, `{{ if }}` or `dig` in templates; or send the template only from conditions that require the parent.',
 };
 
@@ -60,9 +64,11 @@ function checkConditionExpr(
   known: PathSet,
 ): void {
   const facts = exprFacts(expr.text, known);
-  const several = (trigger.conditions?.length ?? 1) > 1;
+  // Names the environment does not define, fields the Application does not have: app-path's.
+  if (facts.parsed.ok && freeNames(facts.parsed.ast).some(n => !EXPR_ROOTS.has(n.name))) return;
   for (const read of facts.unguarded) {
-    report(conditionFinding(config, trigger, condition, field, expr, read, several));
+    if (!lookupAppPath(read.path.slice(1)).ok) continue;
+    report(conditionFinding(config, trigger, condition, field, expr, read));
   }
 }
 
@@ -73,15 +79,19 @@ function conditionFinding(
   field: 'when' | 'oncePer',
   expr: ExprText,
   read: UnguardedRead,
-  several: boolean,
 ) {
   const label = `the ${field} of ${conditionLabel(trigger, condition)}`;
-  const outer = read.absent[0];
-  const skipped = several ? ', and because the trigger has several conditions the error skips all of them' : '';
+  // The parent that is absent last: its own parents are there whenever it is.
+  const outer = read.absent[read.absent.length - 1];
   const effect =
     field === 'when'
-      ? `the trigger does not fire${skipped}, and Argo CD logs "Failed to evaluate condition" on every resync`
-      : 'the trigger does not fire although its condition is true, and Argo CD logs the error on every resync';
+      ? 'Argo CD logs "failed to execute when condition: ..." on every evaluation of such an application and counts the condition as not triggered'
+      : 'Argo CD logs "failed to execute oncePer condition: ..." and sends without the oncePer key, so the notification is not deduplicated (it fires again on the next false-to-true edge of the condition)';
+  const cause = {
+    id: JSON.stringify([config.object.label, field, pathKey(outer)]),
+    message: `conditions of ${config.object.label} read under ${showPath(outer)} in their ${field} with no guard on it (${whyAbsent(outer)})`,
+    fix: `guard each read: ${showPath(outer)} != nil and ... (works on every Argo CD release)`,
+  };
   if (read.kind === 'operation') {
     return {
       severity: 'warning' as const,
@@ -90,6 +100,7 @@ function conditionFinding(
       message: `${label} applies ${read.operation} to ${showPath(read.path)} without checking that it is present (${whyAbsent(outer)})`,
       impact: `expr fails on nil ("invalid argument" or "interface conversion") while it is absent: ${effect}`,
       fix: `test it first: ${showPath(read.path)} != nil and ...`,
+      cause,
     };
   }
   const leaf = read.path[read.path.length - 1];
@@ -100,6 +111,15 @@ function conditionFinding(
     message: `${label} reads ${showPath(read.path)} with no guard on ${read.absent.map(showPath).join(' and ')} (${whyAbsent(outer)})`,
     impact: `expr fails with "cannot fetch ${read.path[outer.length] ?? leaf} from <nil>" while ${showPath(outer)} is absent: ${effect}`,
     fix: `guard the read: ${guardText(read.absent)}${showPath(read.path)} ... (works on every Argo CD release; "?." right after each parent needs expr 1.12.5, Argo CD 2.8, or later)`,
+    cause,
+  };
+}
+
+/** One absent parent read by several templates is one cause. */
+function templateCause(config: NotificationsConfig, absent: DataPath) {
+  return {
+    id: JSON.stringify([config.object.label, 'template', pathKey(absent)]),
+    message: `templates of ${config.object.label} read under ${showPath(absent)} with no guard on it (${whyAbsent(absent)})`,
   };
 }
 
@@ -140,6 +160,7 @@ function checkTemplateField(report: Report, config: NotificationsConfig, templat
         message: `${fieldLabel(template, field)} reads ${ref.written} while ${absent.map(showPath).join(' and ')} can be absent (${whyAbsent(absent[0])}), with no guard`,
         impact: 'Go\'s index fails on a missing map ("error calling index: index of untyped nil"), so the send fails and the notification is lost (retried on every resync only when the trigger has no oncePer)',
         fix: `read it with ${digText(path)}, wrap it in {{ with ${'.' + absent[0].join('.')} }}…{{ end }}, or make every trigger that sends ${template.name} require ${showPath(absent[0])} != nil`,
+        cause: templateCause(config, absent[0]),
       });
       return;
     }
@@ -181,6 +202,7 @@ function checkTemplateField(report: Report, config: NotificationsConfig, templat
       }`,
       impact,
       fix: `read it with {{ ${digText(path)} }}, wrap it in {{ if ${'.' + absent[absent.length - 1].join('.')} }}…{{ end }}, or make the sending trigger's condition require ${showPath(absent[absent.length - 1])} != nil`,
+      cause: templateCause(config, absent[0]),
     });
   });
 }
@@ -199,7 +221,7 @@ export const rule: Rule = {
           const oncePer = condition.oncePer;
           if (oncePer && !isBlank(oncePer.text) && typeof condition.view.at(['oncePer'])?.value === 'string') {
             // oncePer is evaluated only while when is true: what when proves holds.
-            const proved = when && !isBlank(when.text) ? exprFacts(when.text, known).provesTrue : known;
+            const proved = when && !isBlank(when.text) ? whenProves(when.text, known) : known;
             checkConditionExpr(report, config, trigger, condition, 'oncePer', oncePer, proved);
           }
         }
@@ -208,6 +230,8 @@ export const rule: Rule = {
         const known = knownForTemplate(inventory, config, template.name);
         // Apps reached only through annotations have annotations.
         const sending = conditionsSending(config, template.name);
+        // A template no condition of a configuration with triggers sends is never rendered.
+        if (sending.length === 0 && config.triggers.length > 0) continue;
         if (sending.length > 0 && sending.every(s => annotationsAssured(inventory, config, s.trigger.name))) known.add(['app', 'metadata', 'annotations']);
         if (sending.length === 0 && inventory.subscriptions.every(s => s.origin !== 'config' && s.origin !== 'project')) known.add(['app', 'metadata', 'annotations']);
         for (const af of analyzedFields(template)) checkTemplateField(report, config, template, af, known);

@@ -3,27 +3,31 @@
  * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import { appsReaching, DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
+import { evalWhen, ExprValue } from '../expr-eval';
 import { ConditionDef, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
+import { lookupAppPath } from '../value-domain';
 import { conditionLabel } from './condition-syntax';
 
 export const meta: RuleMeta = {
   id: 'once-per',
   severities: ['warning'],
-  summary: 'a sync or deploy trigger without `oncePer` (repeats on every new operation or health blip), or a `oncePer` that defeats itself (`syncResult.revision` on multi-source apps, a constant)',
+  summary: 'a deploy trigger (sync phase and health) without `oncePer` (repeats after every health blip), a condition that never turns false without `oncePer` (fires once ever), or a `oncePer` that defeats itself (`syncResult.revision` on multi-source apps, a constant)',
   description: [
     'The notifications engine (`pkg/controller/state.go`) keys what it sent by `[<oncePer>:]<trigger>:[<i>].<sha1(when)>:<service>:<recipient>`.',
-    'Without `oncePer` the key is deleted whenever the condition turns false, so the trigger fires again on every false-to-true edge: after each',
-    'health blip (Healthy, Progressing, Healthy) for a deployment trigger, after each new operation (auto-sync, selfHeal, retry) for a sync',
-    'trigger. With `oncePer` the key stays, and it fires once per distinct value. Health-only and sync-status triggers are left alone, as in',
-    "Argo CD's catalog (`on-health-degraded` and `on-sync-status-unknown` have no `oncePer`).",
+    'Without `oncePer` the key is deleted whenever the condition turns false, so the trigger fires again on every false-to-true edge. A trigger',
+    'on the sync operation alone fires once per operation that way (the phase leaves `Succeeded` or `Failed` only when a new operation',
+    'starts; retries stay `Running`), which is what it is for, so it is left alone; a trigger on the phase and the health fires again after',
+    'every health blip (Healthy, Progressing, Healthy) of the same revision. A condition that holds in every ordinary value of what it reads',
+    '(every phase, `Synced` and `OutOfSync`) never turns false, so without `oncePer` it fires once per application, ever. With `oncePer` the key',
+    'stays, and it fires once per distinct value.',
     '',
     '`oncePer` values that defeat it: a `revision` that is `""` for multi-source applications (`""` means no `oncePer` at all, argo-cd#15617),',
     "a constant or the application's identity on a sync trigger (it fires once ever), and a value that changes on every evaluation",
     '(`time.Now()`).',
   ],
-  runtime: 'The same notification is sent again for every new operation on the same revision (each auto-sync, selfHeal run or retry), or after every health blip; or, with a constant, only once ever.',
-  remediation: 'Add `oncePer` keyed on what should be notified once, usually the synced revision (`app.status.operationState.syncResult.revision`, or the list of revisions on multi-source applications).',
+  runtime: 'The same notification is sent again after every health blip of the same revision; or, with a condition that stays true or a constant `oncePer`, only once ever.',
+  remediation: 'Add `oncePer` keyed on what should be notified once, usually the synced revision (`app.status.operationState.syncResult.revision`, or the list of revisions on multi-source applications); list only the values a trigger is for.',
 };
 
 /**
@@ -89,23 +93,95 @@ function showReads(reads: DataPath[], prefixes: DataPath[]): string {
   return shown.slice(0, 3).join(', ');
 }
 
+/** Values of Argo CD's enumerations that last no longer than a moment, or only after an error (a terminated operation, a failed comparison). */
+const RARE = new Set(['Terminating', 'Unknown']);
+
+/** An Application with `value` at each path. */
+function appWith(values: ReadonlyArray<[DataPath, string]>): Record<string, ExprValue> {
+  const app: { [key: string]: ExprValue } = {};
+  for (const [path, value] of values) {
+    let at = app;
+    path.slice(1, -1).forEach(step => {
+      if (!at[step] || typeof at[step] !== 'object') at[step] = {};
+      at = at[step] as { [key: string]: ExprValue };
+    });
+    at[path[path.length - 1]] = value;
+  }
+  return { app };
+}
+
+/**
+ * Whether a condition holds in every ordinary state of what it reads: it
+ * reads only fields of Argo CD's enumerations (and their parents), and is
+ * true for every combination of their values but the rare ones. Returns the
+ * values it holds for, by path.
+ */
+export function holdsInEveryState(when: string): Array<[DataPath, string[]]> | undefined {
+  const facts = exprFacts(when);
+  if (!facts.parsed.ok) return undefined;
+  const enums: Array<[DataPath, string[]]> = [];
+  for (const read of facts.reads) {
+    if (read.length < 2) continue;
+    const look = lookupAppPath(read.slice(1));
+    const values = look.ok && look.domain.kind === 'enum' ? look.domain.values : undefined;
+    if (values && values.length > 0) {
+      if (!enums.some(([p]) => p.join('.') === read.join('.'))) enums.push([read, values.filter(v => v && !RARE.has(v))]);
+    }
+  }
+  if (enums.length === 0) return undefined;
+  // Anything else it reads must be a parent of those (a `!= nil` guard).
+  if (!facts.reads.every(r => enums.some(([p]) => startsWith(p, r)))) return undefined;
+  let combos: Array<Array<[DataPath, string]>> = [[]];
+  for (const [path, values] of enums) combos = combos.flatMap(c => values.map(v => [...c, [path, v] as [DataPath, string]]));
+  if (combos.length > 500) return undefined;
+  for (const combo of combos) {
+    if (evalWhen(facts.parsed.ast, appWith(combo)).kind !== 'true') return undefined;
+  }
+  return enums;
+}
+
+/** The rare values of the enumerations a condition reads. */
+function rareOf(enums: Array<[DataPath, string[]]>): string[] {
+  const out = new Set<string>();
+  for (const [path] of enums) {
+    const look = lookupAppPath(path.slice(1));
+    for (const v of look.ok ? look.domain.values ?? [] : []) if (RARE.has(v)) out.add(v);
+  }
+  return [...out];
+}
+
 function checkCondition(report: Report, inventory: Inventory, config: NotificationsConfig, trigger: TriggerDef, condition: ConditionDef): void {
   const when = condition.when;
   if (!when || isBlank(when.text) || typeof condition.view.at(['when'])?.value !== 'string') return;
-  const kind = kindOf(when.text);
-  if (!kind || !(kind.operation || kind.deployment)) return;
   const label = conditionLabel(trigger, condition);
   const oncePer = condition.oncePer;
   if (!oncePer || isBlank(oncePer.text)) {
-    const impact = kind.deployment
-      ? 'without oncePer the engine forgets the notification whenever the condition turns false, so it fires again after every health blip (Healthy → Progressing → Healthy) and every resync of the same revision'
-      : 'without oncePer the engine forgets the notification whenever the condition turns false, so it fires again for every new operation on the same revision (each auto-sync, selfHeal run or retry)';
+    // True in every ordinary state: without oncePer the key is never deleted, so it notifies once.
+    const always = holdsInEveryState(when.text);
+    if (always) {
+      report({
+        severity: 'warning',
+        where: config.where(when.line),
+        key: trigger.entry.key,
+        message: `${label} holds in every state it reads (${always.map(([p, v]) => `${p.join('.')} ${v.join(', ')}`).join('; ')}), so once true it stays true: it never turns false but in rare states (${rareOf(always).join(', ')})`,
+        impact: 'without oncePer the engine keeps the notified key for as long as the condition holds and deletes it only when it turns false, so the trigger fires only once per application and every later change it was written for is never notified',
+        fix: 'list only the values to notify (for example app.status.operationState.phase in [\'Succeeded\']), one trigger per event, or add oncePer keyed on what should be notified once each (the revision, or app.status.operationState.startedAt for every operation)',
+      });
+      return;
+    }
+  }
+  const kind = kindOf(when.text);
+  // A trigger on the sync operation alone fires once per operation without oncePer: the phase
+  // leaves Succeeded or Failed only when a new operation starts (retries stay Running).
+  if (!kind || !(kind.operation || kind.deployment)) return;
+  if (!oncePer || isBlank(oncePer.text)) {
+    if (!kind.deployment) return;
     report({
       severity: 'warning',
       where: config.where(when.line),
       key: trigger.entry.key,
-      message: `${label} depends on ${kind.deployment ? 'deployment' : 'the sync operation'} (${showReads(kind.reads, [OPERATION, HEALTH, SYNC])}) but has no oncePer`,
-      impact,
+      message: `${label} depends on deployment (${showReads(kind.reads, [OPERATION, HEALTH, SYNC])}) but has no oncePer`,
+      impact: 'without oncePer the engine forgets the notification whenever the condition turns false, so it fires again after every health blip (Healthy → Progressing → Healthy: a rollout restart, a scaled deployment) of the same revision',
       fix: `add oncePer keyed on the synced revision, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
     });
     return;
@@ -143,6 +219,26 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
     return;
   }
 
+  // A list of revisions without the single revision: nil on single-source applications, the constant "<nil>".
+  const listOnly = SINGLE_SOURCE_REVISIONS.filter(
+    ([rev, revs]) => reads.some(r => startsWith(r, revs)) && !reads.some(r => startsWith(r, rev) && r.length === rev.length),
+  );
+  if (listOnly.length > 0) {
+    const revs = listOnly[0][1].join('.');
+    const apps = inventory.apps.length > 0 ? appsReaching(inventory, config, trigger.name) : [];
+    if (inventory.apps.length === 0 || apps.some(a => !a.multiSource)) {
+      report({
+        severity: 'warning',
+        where: config.where(oncePer.line),
+        key: trigger.entry.key,
+        message: `the oncePer of ${label} is keyed on ${revs} alone, which only multi-source applications have: on a single-source application it is nil, formatted as the constant "<nil>"`,
+        impact: 'the engine keeps a oncePer entry forever, so for single-source applications the trigger notifies once per application, ever (until 100 newer entries push it out of the notified-state annotation)',
+        fix: `fall back to ${listOnly[0][0].join('.')} when the list is empty, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
+      });
+      return;
+    }
+  }
+
   // A single-source revision: "" on multi-source applications, which means no oncePer.
   const single = SINGLE_SOURCE_REVISIONS.filter(
     ([rev, revs]) => reads.some(r => startsWith(r, rev) && r.length === rev.length) && !reads.some(r => startsWith(r, revs)),
@@ -162,6 +258,12 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
       : `the oncePer of ${label} is keyed on ${revision}, which is "" for multi-source applications (spec.sources)`,
     impact: `an empty oncePer counts as no oncePer, so for ${hasApps ? 'them' : 'any multi-source application subscribed to it'} the trigger repeats as if oncePer were missing (argo-cd#15617)`,
     fix: `fall back to ${single[0][1].join('.')} when it is set, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
+    cause: {
+      id: JSON.stringify([config.object.label, 'single-source revision', names]),
+      message: hasApps
+        ? `oncePer of several triggers is keyed on a revision that is "" for multi-source ${names.join(', ')} subscribed to them`
+        : 'oncePer of several triggers is keyed on a revision that is "" for multi-source applications (spec.sources)',
+    },
   });
 }
 

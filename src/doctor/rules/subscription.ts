@@ -37,9 +37,7 @@ export const rule: Rule = {
     const holders: Array<{ object: KubeObject; metadataPath: YamlPath; app?: AppDef; config?: NotificationsConfig }> = [];
     for (const app of inventory.apps) holders.push({ object: app.object, metadataPath: app.metadataPath, app, config: inventory.configFor(app) });
     for (const project of inventory.projects) {
-      const active = inventory.activeConfigs;
-      const config = active.find(c => c.namespace === project.namespace) ?? (active.length === 1 ? active[0] : undefined);
-      holders.push({ object: project, metadataPath: ['metadata'], config });
+      holders.push({ object: project, metadataPath: ['metadata'], config: inventory.configForProject(project) });
     }
     for (const { object, metadataPath, app, config } of holders) {
       const annotations = object.view.at([...metadataPath, 'annotations'])?.value;
@@ -104,7 +102,7 @@ export const rule: Rule = {
       if (s.trigger && !config.trigger(s.trigger) && s.origin !== 'default-triggers') {
         // A built-in trigger sent to a webhook service is builtin-name's; the
         // operator's NotificationsConfiguration carries the built-in catalog.
-        if (isBuiltinTrigger(s.trigger) && (service?.type === 'webhook' || config.source === 'NotificationsConfiguration')) continue;
+        if (isBuiltinTrigger(s.trigger) && (service?.type === 'webhook' || config.source === 'NotificationsConfiguration' || config.catalog)) continue;
         report(undefinedTrigger(s, config));
       }
     }
@@ -116,7 +114,7 @@ export const rule: Rule = {
         const service = d.service === undefined ? undefined : config.service(d.service);
         d.triggers.forEach((trigger, i) => {
           if (!trigger || config.trigger(trigger)) return;
-          if (isBuiltinTrigger(trigger) && (service?.type === 'webhook' || (d.service === undefined && config.services.length === 1 && config.webhookServices.length === 1) || config.source === 'NotificationsConfiguration')) return;
+          if (isBuiltinTrigger(trigger) && (service?.type === 'webhook' || (d.service === undefined && config.services.length === 1 && config.webhookServices.length === 1) || config.source === 'NotificationsConfiguration' || config.catalog)) return;
           report({
             severity: 'error',
             where: config.where(parsed.ok ? parsed.view.lineAt([i]) : d.entry.line),

@@ -268,6 +268,11 @@ function reportProblem(config: NotificationsConfig, template: TemplateDef, field
     message: problem.message,
     impact: problem.impact,
     fix: problem.fix,
+    // The same fault in several templates (copies of one guide's template) is one cause.
+    cause: {
+      id: JSON.stringify([config.object.label, field.path.join('.'), problem.message.replace(/ of template "[^"]*"/, '')]),
+      message: problem.message.replace(/ of template "[^"]*"/, ' of several templates'),
+    },
   });
 }
 

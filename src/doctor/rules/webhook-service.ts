@@ -6,8 +6,11 @@
 import { BACKSTAGE_NOTIFICATIONS_PATH } from '../../private/names';
 import { Inventory, NotificationsConfig, ServiceDef } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
+import { placeholderReason } from './missing-context';
 import {
   isBackstageService,
+  serviceHeaders,
+  stringScalars,
   isNotificationsEndpoint,
   kindOf,
   quoted,
@@ -20,16 +23,20 @@ import {
 export const meta: RuleMeta = {
   id: 'webhook-service',
   severities: ['error', 'warning'],
-  summary: 'a Backstage webhook without `/api/notifications/notifications`, without `Authorization: Bearer $key`, with an inline token, without `Content-Type: application/json`, or sent with another method than POST',
+  summary: 'a webhook whose url is a placeholder or not a url, or whose settings write `\\$key`; for Backstage, one without `/api/notifications/notifications`, `Authorization: Bearer $key`, `Content-Type: application/json` or POST, or with an inline token',
   description: [
+    'Every webhook service: its `url` must be an absolute http(s) URL (Go\'s HTTP client fails every send otherwise), not a guide\'s placeholder',
+    '(`<WEBHOOK_URL>`, `your-backstage-url`, an `example.com` host); a `\\$key` copied from a shell heredoc keeps its backslash, since Argo CD',
+    'replaces only the `$key` (notifications-engine `pkg/api/config.go`).',
+    '',
     "A service is taken to post to Backstage when its URL (with a template's webhook path) ends with `/api/notifications/notifications`, or when",
     "the bodies its templates send have Backstage's `{recipients, payload}` shape. Backstage wants a POST of JSON",
     '(`Content-Type: application/json`, or its body parser leaves the body empty) to that path, with `Authorization: Bearer <static token>`.',
     'The token belongs in `argocd-notifications-secret`, referenced as `$key`; written in the ConfigMap it is in plain text for everyone who',
     'can read it.',
   ],
-  runtime: 'Backstage refuses the request (400 without the JSON content type, 404 on another path or method, 401 without the token), which Argo CD does not retry: the notification is lost. An inline token is readable by everyone who can read the configuration.',
-  remediation: 'Set `url: https://<backstage-host>/api/notifications/notifications`, the headers `Content-Type: application/json` and `Authorization: Bearer $backstage-token` with the token in `argocd-notifications-secret`, and `method: POST` in the templates.',
+  runtime: 'A url that is not one fails every send; a placeholder host sends everything to a host that is not yours; a backslash before `$key` stays in the header (Backstage answers 401). Backstage refuses the request (400 without the JSON content type, 404 on another path or method, 401 without the token), which Argo CD does not retry: the notification is lost. An inline token is readable by everyone who can read the configuration.',
+  remediation: 'Set `url` to the receiver\'s real URL (for Backstage `https://<backstage-host>/api/notifications/notifications`), write secrets as `$key` without a backslash, and for Backstage the headers `Content-Type: application/json` and `Authorization: Bearer $backstage-token` with the token in `argocd-notifications-secret`, and `method: POST` in the templates.',
 };
 
 export const rule: Rule = {
@@ -38,8 +45,11 @@ export const rule: Rule = {
     for (const config of inventory.activeConfigs) {
       for (const service of config.webhookServices) {
         if (!service.view || kindOf(service.view.value) !== 'map') continue;
-        if (!isBackstageService(config, service)) continue;
-        checkUrl(config, service, report);
+        const backstage = isBackstageService(config, service);
+        const usable = checkAnyUrl(config, service, backstage, report);
+        checkEscapedRefs(config, service, backstage, report);
+        if (!backstage) continue;
+        if (usable) checkUrl(config, service, report);
         checkAuthorization(config, service, report);
         checkContentType(config, service, report);
         checkMethods(config, service, report);
@@ -57,6 +67,77 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * Any webhook service: a url that is not one, or a placeholder. Returns
+ * whether the url is worth checking further.
+ */
+function checkAnyUrl(config: NotificationsConfig, service: ServiceDef, backstage: boolean, report: Report): boolean {
+  const view = service.view!;
+  const url = serviceUrl(service);
+  const line = view.at(['url']) ? view.lineAt(['url']) : service.entry.line;
+  const where = config.where(line);
+  const key = service.entry.key;
+  const receiver = backstage ? 'Backstage' : 'the receiver';
+  const expected = backstage ? `https://<backstage-host>${BACKSTAGE_NOTIFICATIONS_PATH}` : "the receiver's URL";
+  if (url === undefined || url.trim() === '') {
+    if (!backstage) {
+      report({ severity: 'error', where, key, message: `webhook service ${quoted(service.name)} has no url`, impact: 'every send fails: there is nowhere to send the notification', fix: `set url: ${expected}` });
+    }
+    return backstage;
+  }
+  // A URL that starts with a $key reference comes from argocd-notifications-secret: nothing to check here.
+  if (/^\s*[$][\w-]+/.test(url)) return false;
+  const probe = url.replace(/[$][\w-]+/g, 'x');
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(probe);
+  } catch {
+    parsed = undefined;
+  }
+  const placeholder = /<[^<>]*>|[$][{(]/.test(url);
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || /[<>\s]/.test(url.trim())) {
+    report({
+      severity: 'error',
+      where,
+      key,
+      message: `the url of webhook service ${quoted(service.name)}, ${quoted(url)}, is not an absolute http(s) url${placeholder ? ' (it holds a placeholder that was never filled in)' : ''}`,
+      impact: `every send fails before it reaches ${receiver} (Go's HTTP client rejects the url), so every notification to it is lost`,
+      fix: `set url: ${expected}`,
+    });
+    return false;
+  }
+  const reason = placeholderReason(`${parsed.protocol}//${parsed.host}`);
+  if (reason) {
+    report({
+      severity: 'warning',
+      where,
+      key,
+      message: `the url of webhook service ${quoted(service.name)}, ${quoted(url)}, looks like a placeholder: ${reason}`,
+      impact: `every notification goes to a host that is not ${backstage ? 'your Backstage' : 'the receiver you mean'}`,
+      fix: `set url: ${expected}`,
+    });
+  }
+  return true;
+}
+
+/** `\$key` (a shell heredoc's escape) anywhere in a service: Argo CD replaces `$key` and keeps the backslash. */
+function checkEscapedRefs(config: NotificationsConfig, service: ServiceDef, backstage: boolean, report: Report): void {
+  for (const scalar of stringScalars(service.view!)) {
+    for (const m of scalar.text.matchAll(/\\+([$][\w-]+)/g)) {
+      const header = scalar.path[0] === 'headers' ? serviceHeaders(service)[Number(scalar.path[1])]?.name : undefined;
+      const isAuth = header !== undefined && /^authorization$/i.test(header);
+      report({
+        severity: 'error',
+        where: config.where(scalar.span.lineOf(m.index!)),
+        key: service.entry.key,
+        message: `${header ? `the ${header} header` : scalar.path.join('.')} of webhook service ${quoted(service.name)} writes ${m[0]}: a backslash before the $key reference (a shell heredoc's escape, copied as it is)`,
+        impact: `Argo CD replaces ${m[1]} with the secret and keeps the backslash, so it sends \\<secret>${isAuth ? `: ${backstage ? 'Backstage' : 'the receiver'} answers 401 to every notification` : ''}`,
+        fix: `write ${m[1]} without the backslash`,
+      });
+    }
+  }
+}
 
 function checkUrl(config: NotificationsConfig, service: ServiceDef, report: Report): void {
   const view = service.view!;

@@ -283,6 +283,16 @@ function reportProblem(inv: Inventory, source: SourceFile, problem: YamlProblem,
     });
     return;
   }
+  if (problem.kind === 'unreadable') {
+    report({
+      severity: 'error',
+      where: fileWhere,
+      message: `${source.file} ${problem.message.startsWith('cannot') ? problem.message : `is not YAML that Kubernetes can read: ${problem.message.replace(/^not YAML( that Kubernetes can read)?: /, '')}`}`,
+      impact: 'kubectl and Argo CD cannot read it either, so none of its objects is applied; the doctor checked the other files without it',
+      fix: 'fix the file at that line (or leave it out of the paths given to the doctor)',
+    });
+    return;
+  }
   if (problem.kind === 'duplicate-key') {
     const key = duplicateKeyText(source, problem.line);
     report({

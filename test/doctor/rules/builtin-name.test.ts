@@ -23,7 +23,7 @@ describe(RULE, () => {
     const [finding] = findingsOf(doctorPaths([file]), RULE);
     expect(finding).toMatchObject({ severity: 'error', key: 'trigger.on-deployed' });
     expect(lineOf(file, finding.where.line)).toMatch(/^\s+send:/);
-    expect(finding.message).toContain('sends Argo CD\'s built-in template "app-deployed" to webhook service "backstage"');
+    expect(finding.message).toContain('sends Argo CD\'s catalog template "app-deployed" to webhook service "backstage"');
   });
 
   test('a custom trigger that sends a built-in template to the webhook: an error, and config-load stays silent', () => {
@@ -43,12 +43,28 @@ describe(RULE, () => {
     expect(byKey.message).toContain('"on-sync-succeeded"');
   });
 
-  test('own definitions under built-in names are warnings', () => {
-    const [template] = findingsOf(doctorPaths([fixture(RULE, 'fail-own-template-builtin-name.yaml')]), RULE);
-    expect(template).toMatchObject({ severity: 'warning', key: 'template.app-sync-failed' });
-    const [trigger] = findingsOf(doctorPaths([fixture(RULE, 'fail-own-trigger-builtin-name.yaml')]), RULE);
-    expect(trigger).toMatchObject({ severity: 'warning', key: 'trigger.on-sync-failed' });
+  test('own definitions under catalog names are how the catalog is customised: nothing to report', () => {
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-own-template-catalog-name.yaml')]), RULE)).toEqual([]);
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-own-trigger-catalog-name.yaml')]), RULE)).toEqual([]);
   });
+
+  test('a receiver other than Backstage is named as what it is; only subscribed triggers count when the input subscribes', () => {
+    const text = (triggers: string) => [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: argocd-notifications-cm, namespace: argocd}', 'data:',
+      '  service.webhook.tekton: |', '    url: https://tekton.acme.io/hooks/deploy',
+      '  template.app-deployed: |', '    message: deployed',
+      '  trigger.on-deployed: |', '    - when: app.status.operationState.phase in [\'Succeeded\']', '      send: [app-deployed]',
+      '  trigger.on-other: |', '    - when: app.status.health.status == \'Degraded\'', '      send: [app-deployed]',
+      '  subscriptions: |', '    - recipients: [tekton]', `      triggers: [${triggers}]`,
+    ].join('\n');
+    const [f, ...rest] = findingsOf(doctorText(text('on-other')), RULE);
+    expect(rest).toEqual([]);
+    expect(f.key).toBe('trigger.on-other');
+    expect(f.impact).toContain('the receiver at tekton.acme.io gets a GET with the message as the body');
+    expect(f.impact).not.toContain('Backstage');
+    expect(findingsOf(doctorText(text('on-deployed')), RULE).map(x => x.key)).toEqual(['trigger.on-deployed']);
+  });
+
 
   test('the catalog used for another service passes', () => {
     expect(findingsOf(doctorPaths([fixture(RULE, 'pass-catalog-for-slack.yaml')]), RULE)).toEqual([]);

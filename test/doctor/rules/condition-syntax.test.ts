@@ -150,3 +150,36 @@ describe('conditions that parse but that expr does not compile', () => {
     expect(findingsOf(result, 'condition-syntax').map(f => f.message)).toContainEqual(expect.stringMatching(message));
   });
 });
+
+describe('the Argo CD release the input states', () => {
+  test('a version label that compiles `?.`: nothing to report; one that cannot: an error naming where the release is stated', () => {
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-release-stated-by-label.yaml')]), RULE)).toEqual([]);
+    const found = findingsOf(doctorPaths([fixture(RULE, 'fail-release-stated-by-label.yaml')]), RULE);
+    expect(found.map(f => f.severity)).toEqual(['error', 'error']);
+    expect(found[0].message).toContain('which Argo CD 2.5.2 (expr 1.8.9; the release label app.kubernetes.io/version of ConfigMap argocd/argocd-notifications-cm names) cannot compile');
+  });
+
+  test('the manifests a kustomization installs state the release too', () => {
+    const kustomization = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      '  - https://raw.githubusercontent.com/argoproj/argo-cd/v2.5.2/manifests/install.yaml',
+    ].join('\n');
+    const config = configMap("  trigger.on-x: |\n    - when: app.status.operationState?.phase == 'Running'\n      send: [t]");
+    const [f] = findingsOf(doctorText([kustomization, config]), RULE);
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain('Argo CD 2.5.2');
+  });
+
+  test('without a stated release, the warnings of one configuration are one finding', () => {
+    const config = configMap([
+      "  trigger.on-x: |\n    - when: app.status.operationState?.phase == 'Running'\n      send: [t]",
+      "  trigger.on-y: |\n    - when: app.status.operationState?.phase == 'Failed'\n      send: [t]",
+    ].join('\n'));
+    const [f, ...rest] = findingsOf(doctorText(config), RULE);
+    expect(rest).toEqual([]);
+    expect(f.places).toHaveLength(2);
+    expect(f.message).toContain('use `a?.b`, which Argo CD releases before 2.8 cannot compile (the input does not say which release runs them)');
+  });
+});

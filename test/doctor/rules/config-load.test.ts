@@ -176,3 +176,56 @@ data:
 `);
   expect(findingsOf(result, 'config-load').map(f => [f.where.line, f.message])).toEqual([[6, 'data is a list, not a map of keys to strings']]);
 });
+
+describe('keys Argo CD ignores, names, instances and build context', () => {
+  test('subscriptions nested inside a service: a warning at the key, saying Argo CD ignores it', () => {
+    const [f, ...rest] = findingsOf(doctorPaths([fixture(RULE, 'fail-subscriptions-in-service.yaml')]), RULE);
+    expect(rest).toEqual([]);
+    expect([f.severity, f.where.line, f.key]).toEqual(['warning', 14, 'service.webhook.github']);
+    expect(f.message).toBe('service.webhook.github holds the key "subscriptions", which belongs at the top level of the configuration, not inside a service');
+    expect(f.impact).toContain('no Application is subscribed through it');
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-subscriptions-top-level.yaml')]), RULE)).toEqual([]);
+  });
+
+  test('a field a webhook service does not have: a warning', () => {
+    const [f] = findingsOf(doctorText(notificationsConfigMap(['  service.webhook.x: |', '    url: https://x.acme.io', '    method: POST'])), RULE);
+    expect(f.message).toContain('has the key "method", which a webhook service does not read');
+    expect(f.fix).toContain('a template\'s webhook.x section takes method, path and body');
+  });
+
+  test('a NotificationsConfiguration spec field the CRD does not have (case-sensitive): an error', () => {
+    const [f] = findingsOf(doctorPaths([fixture(RULE, 'fail-cr-spec-field-case.yaml')]), RULE);
+    expect([f.severity, f.key]).toEqual(['error', 'spec.Services']);
+    expect(f.fix).toBe('rename it to spec.services');
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-cr-spec-fields.yaml')]), RULE)).toEqual([]);
+  });
+
+  test('two configurations of one name and namespace in one run: one warning, at both', () => {
+    const [f, ...rest] = findingsOf(doctorPaths([fixture(RULE, 'fail-same-name-twice')]), RULE);
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe('warning');
+    expect(f.message).toMatch(/^2 ConfigMaps have the same name, argocd-notifications-cm, in namespace argocd \(/);
+    expect(f.impact).toContain('only the last applied is used');
+    expect(f.places.map(p => p.where.file.split('/').pop())).toEqual(['a.yaml', 'b.yaml']);
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-one-configuration')]), RULE)).toEqual([]);
+  });
+
+  test('a kustomization that builds the catalog in: its templates are defined; without it they are not', () => {
+    expect(findingsOf(doctorPaths([fixture(RULE, 'pass-kustomize-catalog')]), RULE)).toEqual([]);
+    const [f] = findingsOf(doctorPaths([fixture(RULE, 'fail-kustomize-without-catalog')]), RULE);
+    expect(f.message).toContain('sends template "app-sync-succeeded", which the configuration does not define');
+  });
+
+  test('a ConfigMap of another name that holds triggers or templates: checked, and a warning that Argo CD does not read it', () => {
+    const [f] = findingsOf(doctorPaths([fixture(RULE, 'fail-config-map-name-placeholder.yaml')]), RULE);
+    expect(f.severity).toBe('warning');
+    expect(f.message).toContain('("<config-map-name>" is a placeholder, which Kubernetes rejects as a name)');
+  });
+
+  test('the data of a kubectl patch is read as the configuration it patches', () => {
+    const patch = ['data:', '  template.t: |', '    message: x', '  trigger.on-x: |', '    - when: app.status.operationState != nil', '      send: [nope]'].join('\n');
+    const [f] = findingsOf(doctorText(patch), RULE);
+    expect(f.where.object).toBe('patch of ConfigMap argocd-notifications-cm (input-0.yaml)');
+    expect(f.message).toContain('sends template "nope", which the configuration does not define');
+  });
+});

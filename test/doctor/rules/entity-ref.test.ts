@@ -112,12 +112,15 @@ test('a trigger that reads the annotation without requiring it, with no Applicat
 
 test('the guide\'s quoted ConfigMap: every trigger fires for applications without the annotation', () => {
   const found = findingsOf(doctorPaths([fixture('guide', 'standard-configmap-quoted.yaml')]), RULE);
-  expect(found.map(f => f.key)).toEqual([
+  // One cause, with a place per trigger.
+  expect(found.flatMap(f => f.places).map(p => p.key)).toEqual([
     'trigger.on-sync-succeeded-backstage',
     'trigger.on-sync-failed-backstage',
     'trigger.on-health-degraded-backstage',
     'trigger.on-deployed-backstage',
   ]);
+  expect(found).toHaveLength(1);
+  expect(found[0].message).toBe('triggers of ConfigMap argocd/argocd-notifications-cm send templates that read backstage.io/entity-ref, but their conditions do not require the annotation');
   expect(found.every(f => f.severity === 'warning')).toBe(true);
 });
 

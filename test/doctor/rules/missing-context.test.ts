@@ -99,3 +99,11 @@ describe('placeholders', () => {
     expect(placeholderReason(value) !== undefined).toBe(placeholder);
   });
 });
+
+test('one missing key read by many templates is one finding, with every place', () => {
+  const [f, ...rest] = findingsOf(doctorPaths([fixture(RULE, 'fail-one-key-many-templates.yaml')]), RULE);
+  expect(rest).toEqual([]);
+  expect(f.message).toBe('templates read .context.argocdUrl, but context does not define argocdUrl (it defines environment)');
+  expect(f.places.map(p => p.key)).toEqual(['template.app-synced', 'template.app-failed', 'template.app-degraded']);
+  expect(findingsOf(doctorPaths([fixture(RULE, 'pass-one-key-many-templates.yaml')]), RULE)).toEqual([]);
+});

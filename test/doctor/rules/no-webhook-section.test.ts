@@ -145,3 +145,12 @@ describe(RULE, () => {
     }
   });
 });
+
+test('a section that POSTs no body to a receiver of JSON: an error when a trigger sends it; a POST with its parameters in the path passes', () => {
+  const [f, ...rest] = findingsOf(doctorPaths([fixture(RULE, 'fail-post-without-body.yaml')]), RULE);
+  expect(rest).toEqual([]);
+  expect([f.severity, f.where.line, f.key]).toEqual(['error', 16, 'template.slack']);
+  expect(f.message).toBe('webhook.slack_webhook of template "slack" sends POST with no body to webhook service "slack_webhook", whose other templates ("send-slack") send one (sent by "on-sync-succeeded")');
+  expect(f.impact).toContain('the receiver at hooks.slack.com gets an empty POST');
+  expect(findingsOf(doctorPaths([fixture(RULE, 'pass-post-with-query.yaml')]), RULE)).toEqual([]);
+});

@@ -19,21 +19,17 @@ function configMap(when: string, oncePer?: string, extra: string[] = []): string
   ]);
 }
 
-test('the guide\'s quoted ConfigMap: its sync and deploy triggers have no oncePer, its health trigger needs none', () => {
+test('the guide\'s quoted ConfigMap: its deploy trigger has no oncePer; its sync triggers fire once per operation, its health trigger needs none', () => {
   const found = findingsOf(doctorPaths([fixture('guide', 'standard-configmap-quoted.yaml')]), RULE);
   expect(found.map(f => [f.key, f.where.line, f.severity])).toEqual([
-    ['trigger.on-sync-succeeded-backstage', 99, 'warning'],
-    ['trigger.on-sync-failed-backstage', 103, 'warning'],
     ['trigger.on-deployed-backstage', 111, 'warning'],
   ]);
-  expect(found[2].message).toBe('trigger.on-deployed-backstage depends on deployment (app.status.operationState.phase, app.status.health.status) but has no oncePer');
-  expect(found[2].impact).toContain('health blip');
+  expect(found[0].message).toBe('trigger.on-deployed-backstage depends on deployment (app.status.operationState.phase, app.status.health.status) but has no oncePer');
+  expect(found[0].impact).toContain('health blip');
 });
 
 test.each([
-  ['a sync trigger', SUCCEEDED, 'the sync operation'],
   ['a deploy trigger', DEPLOYED, 'deployment'],
-  ['a trigger on finishedAt', 'app.status != nil and app.status.operationState != nil and app.status.operationState.finishedAt != nil', 'the sync operation'],
   ['deployment read from the sync status', 'app.status != nil and app.status.sync != nil and app.status.sync.status == \'Synced\' and app.status.health != nil and app.status.health.status == \'Healthy\'', 'deployment'],
 ])('%s without oncePer', (_name, when, what) => {
   const [f, ...rest] = findingsOf(doctorText(configMap(when)), RULE);
@@ -42,6 +38,29 @@ test.each([
   expect(f.where.line).toBe(10);
   expect(f.message).toContain(`depends on ${what}`);
   expect(f.fix).toContain(RECOMMENDED_ONCE_PER);
+});
+
+test.each([
+  ['a sync trigger', SUCCEEDED],
+  ['a failed-sync trigger', 'app.status.operationState != nil and app.status.operationState.phase in [\'Error\', \'Failed\']'],
+  ['a trigger on finishedAt', 'app.status != nil and app.status.operationState != nil and app.status.operationState.finishedAt != nil'],
+])('%s fires once per operation without oncePer: nothing to report', (_name, when) => {
+  expect(findingsOf(doctorText(configMap(when)), RULE)).toEqual([]);
+});
+
+test.each([
+  ['every phase', 'app.status.operationState != nil and app.status.operationState.phase in [\'Succeeded\', \'Running\', \'Error\', \'Failed\']', 'Terminating'],
+  ['both sync statuses', 'app.status.sync.status in [\'Synced\', \'OutOfSync\']', 'Unknown'],
+  ['a phase and its negation', 'app.status.operationState != nil and (app.status.operationState.phase == \'Succeeded\' or app.status.operationState.phase != \'Succeeded\')', 'Terminating'],
+])('a condition true in %s never turns false: it fires once per application', (_name, when, rare) => {
+  const [f, ...rest] = findingsOf(doctorText(configMap(when)), RULE);
+  expect(rest).toEqual([]);
+  expect(f.severity).toBe('warning');
+  expect(f.message).toContain('holds in every state it reads');
+  expect(f.message).toContain(`rare states (${rare})`);
+  expect(f.impact).toContain('fires only once per application');
+  // With oncePer it fires once per value, which is what oncePer is for.
+  expect(findingsOf(doctorText(configMap(when, 'app.status.operationState.startedAt')), RULE)).toEqual([]);
 });
 
 test.each([
@@ -58,9 +77,16 @@ test.each([
 test.each([
   ['the revision and its multi-source fallback', RECOMMENDED_ONCE_PER],
   ['the operation\'s start', 'app.status.operationState.startedAt'],
-  ['the revisions list', 'app.status.operationState.syncResult.revisions'],
 ])('oncePer on %s passes', (_name, oncePer) => {
   expect(findingsOf(doctorText(configMap(DEPLOYED, oncePer)), RULE)).toEqual([]);
+});
+
+test('oncePer on the revisions list alone: nil, the constant "<nil>", on single-source applications', () => {
+  const [f, ...rest] = findingsOf(doctorText(configMap(DEPLOYED, 'app.status.sync.revisions')), RULE);
+  expect(rest).toEqual([]);
+  expect(f.where.line).toBe(11);
+  expect(f.message).toBe('the oncePer of trigger.on-x is keyed on app.status.sync.revisions alone, which only multi-source applications have: on a single-source application it is nil, formatted as the constant "<nil>"');
+  expect(f.impact).toContain('notifies once per application, ever');
 });
 
 test('the recommended oncePer compiles on every release (no ?. or ??)', () => {

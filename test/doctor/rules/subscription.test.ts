@@ -130,3 +130,11 @@ describe(RULE, () => {
     expect(findingsOf(doctorText(application({ 'notifications.argoproj.io/subscribe.x.y': '' })), RULE)).toEqual([]);
   });
 });
+
+test('several Argo CD instances, one folder each: each Application is checked against the configuration of its own folder', () => {
+  expect(findingsOf(doctorPaths([fixture(RULE, 'pass-instances-by-folder')]), RULE)).toEqual([]);
+  const [f, ...rest] = findingsOf(doctorPaths([fixture(RULE, 'fail-instances-by-folder')]), RULE);
+  expect(rest).toEqual([]);
+  expect(f.where.file).toContain('eu-west');
+  expect(f.message).toContain('subscribes to trigger "on-hub", which the configuration does not define (its triggers: "on-eu")');
+});

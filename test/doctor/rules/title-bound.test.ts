@@ -40,7 +40,7 @@ describe('title-bound', () => {
     ['{{ .app.status.health.message | toJson }}', '.app.status.health.message'],
     ['"{{ index .app.metadata.annotations "example.com/title" }}"', 'index .app.metadata.annotations "example.com/title"'],
     ['{{ join ", " .app.status.sync.revisions | toJson }}', '.app.status.sync.revisions'],
-    ['"{{ .app.status.sync.revision }}"', '.app.status.sync.revision'],
+    ['"{{ .app.status.operationState.operation.sync.revision }}"', '.app.status.operationState.operation.sync.revision'],
     ['"{{ range .app.status.conditions }}{{ .type }}{{ end }}"', 'range'],
     ['{{ .app.status.operationState.message | abbrev 3 | toJson }}', '.app.status.operationState.message'],
     ['{{ printf "%s" .app.status.operationState.message | toJson }}', '.app.status.operationState.message'],

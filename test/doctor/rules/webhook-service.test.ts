@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { doctorPaths, doctorText, findingsOf, fixture } from '../util';
+import { doctorPaths, doctorText, findingsOf, fixture, notificationsConfigMap } from '../util';
 
 const RULE = 'webhook-service';
 const TOKEN = 'Zk3pQ9xV2mT7rL0sW5yB8nC1dF4gH6jK';
@@ -22,7 +22,7 @@ ${service.split('\n').map(l => `    ${l}`).join('\n')}
 `;
 }
 
-const URL = 'url: https://backstage.example.com/api/notifications/notifications';
+const URL = 'url: https://backstage.acme.io/api/notifications/notifications';
 const CT = '  - name: Content-Type\n    value: application/json';
 const AUTH = '  - name: Authorization\n    value: Bearer $backstage-token';
 
@@ -71,10 +71,10 @@ describe(RULE, () => {
   });
 
   test('the URL: not http(s), or not the notifications path: an error; a template path that completes it passes', () => {
-    expect(check(`url: backstage.example.com/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`).findings.map(f => f.severity)).toEqual(['error']);
-    expect(check(`url: https://backstage.example.com/api/notification\nheaders:\n${CT}\n${AUTH}`).findings.map(f => f.impact)).toEqual([expect.stringContaining('404')]);
-    expect(check(`url: https://backstage.example.com\nheaders:\n${CT}\n${AUTH}`, 'POST', '\n        path: /api/notifications/notifications').findings).toEqual([]);
-    expect(check(`url: https://backstage.example.com/backstage/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`).findings).toEqual([]);
+    expect(check(`url: backstage.acme.io/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`).findings.map(f => f.severity)).toEqual(['error']);
+    expect(check(`url: https://backstage.acme.io/api/notification\nheaders:\n${CT}\n${AUTH}`).findings.map(f => f.impact)).toEqual([expect.stringContaining('404')]);
+    expect(check(`url: https://backstage.acme.io\nheaders:\n${CT}\n${AUTH}`, 'POST', '\n        path: /api/notifications/notifications').findings).toEqual([]);
+    expect(check(`url: https://backstage.acme.io/backstage/api/notifications/notifications\nheaders:\n${CT}\n${AUTH}`).findings).toEqual([]);
   });
 
   test('insecureSkipVerify and plain http are warnings; basicAuth is an error', () => {
@@ -83,18 +83,38 @@ describe(RULE, () => {
     expect(check(`${URL}\nheaders:\n${CT}\n${AUTH}\nbasicAuth:\n  username: a\n  password: $p`).findings.map(f => f.severity)).toEqual(['error']);
   });
 
-  test('a webhook that is not Backstage is left alone', () => {
+  test('a webhook that is not Backstage is left alone by the Backstage checks', () => {
     expect(findingsOf(doctorPaths([fixture(RULE, 'pass-other-webhook.yaml')]), RULE)).toEqual([]);
+  });
+
+  test('any webhook: a url that is a placeholder or not a url, a backslash before $key', () => {
+    const other = (url: string, header = 'token $ping-token') => findingsOf(doctorText(notificationsConfigMap([
+      '  service.webhook.ping: |', `    url: ${url}`, '    headers:', '      - name: Authorization', `        value: ${header}`,
+    ])), RULE);
+    const [unfilled] = other('<WEBHOOK_URL>');
+    expect([unfilled.severity, unfilled.where.line, unfilled.message]).toEqual(['error', 8, 'the url of webhook service "ping", "<WEBHOOK_URL>", is not an absolute http(s) url (it holds a placeholder that was never filled in)']);
+    expect(unfilled.impact).toContain('every send fails before it reaches the receiver');
+    expect(other('http://<RabbitMQ host>:15672/api')).toHaveLength(1);
+    const [example] = other('https://hooks.example.com/x');
+    expect([example.severity, example.message]).toEqual(['warning', 'the url of webhook service "ping", "https://hooks.example.com/x", looks like a placeholder: its host hooks.example.com is a reserved example domain']);
+    const [escaped] = other('https://ping.acme.io/hook', 'token \\$ping-token');
+    expect([escaped.severity, escaped.where.line]).toEqual(['error', 11]);
+    expect(escaped.message).toBe('the Authorization header of webhook service "ping" writes \\$ping-token: a backslash before the $key reference (a shell heredoc\'s escape, copied as it is)');
+    expect(escaped.impact).toContain('the receiver answers 401');
+    expect(other('https://ping.acme.io/hook')).toEqual([]);
   });
 
   test('Backstage recognised by the body shape when the URL is wrong', () => {
     const [finding] = findingsOf(doctorPaths([fixture(RULE, 'fail-base-url-by-body-shape.yaml')]), RULE);
-    expect(finding.fix).toBe('set url: https://backstage.example.com/api/notifications/notifications');
+    expect(finding.fix).toBe('set url: https://backstage.acme.io/api/notifications/notifications');
   });
 
-  test('the guide\'s ConfigMaps give nothing', () => {
+  test('the guide\'s ConfigMaps give only the placeholder host of their url', () => {
     for (const name of ['standard-configmap.yaml', 'standard-configmap-quoted.yaml']) {
-      expect(findingsOf(doctorPaths([fixture('guide', name)]), RULE)).toEqual([]);
+      const found = findingsOf(doctorPaths([fixture('guide', name)]), RULE);
+      expect(found.map(f => [f.severity, f.message])).toEqual([
+        ['warning', 'the url of webhook service "backstage", "https://your-backstage-url.com/api/notifications/notifications", looks like a placeholder: its host your-backstage-url.com is a guide\'s placeholder'],
+      ]);
     }
   });
 
