@@ -36,6 +36,9 @@ describe('ArgoCdFlavor.HELM_CHART', () => {
     expect(objects.map(o => o.kind)).toEqual(['Application']);
     expect(n.apiObject).toBeUndefined();
     expect(n.namespace).toBe('argocd');
+    // The chart's ConfigMap is still named; its metadata is the chart's values'.
+    expect([n.apiVersion, n.kind, n.name]).toEqual(['v1', 'ConfigMap', 'argocd-notifications-cm']);
+    expect(() => n.metadata).toThrow(/chart writes the notifications ConfigMap .*global\.additionalLabels/);
   });
 
   test('the Applications are the standard flavour\'s, byte for byte', () => {
