@@ -10,7 +10,7 @@ export { NotificationsResource } from './resource';
 export { ArgoCdBackstageNotifications } from './notifications';
 export type { ArgoCdBackstageNotificationsProps } from './notifications';
 export { ArgoCdBackstageNotificationsBase } from './notifications-base';
-export type { ArgoCdBackstageNotificationsAttributes, IArgoCdBackstageNotifications, LabelSubscriptionOptions } from './notifications-base';
+export type { ArgoCdBackstageNotificationsAttributes, IArgoCdBackstageNotifications, LabelSubscriptionOptions, ServiceSubscriptionOptions } from './notifications-base';
 export { NotifyingApplication } from './application';
 export type { NotifyingApplicationProps } from './application';
 export { NotifyingApplicationSet } from './application-set';
@@ -30,6 +30,14 @@ export { OncePer } from './once-per';
 export { NotificationScope } from './scope';
 export { NotificationRecipients } from './recipients';
 export type { EntityRecipientsOptions } from './recipients';
+
+// Your own services beside Backstage: Slack, email, Teams, webhooks.
+export { NotificationService } from './notification-service';
+export type { EmailServiceOptions, SlackServiceOptions, TeamsServiceOptions, WebhookBasicAuthKeys, WebhookServiceOptions } from './notification-service';
+export { NotificationTemplate } from './notification-template';
+export type { EmailTemplateOptions, NotificationTemplateOptions, SlackTemplateOptions, WebhookTemplateOptions } from './notification-template';
+export { NotificationTrigger } from './notification-trigger';
+export type { NotificationTriggerCondition } from './notification-trigger';
 
 // The token.
 export { BackstageToken } from './token';

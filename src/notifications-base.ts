@@ -37,6 +37,31 @@ export interface LabelSubscriptionOptions {
 }
 
 /**
+ * Options for `ArgoCdBackstageNotifications.addServiceSubscription`: a label
+ * subscription to services of your own.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
+ */
+export interface ServiceSubscriptionOptions {
+  /**
+   * Where to send: `<service>:<recipient>` of services added with
+   * `addService` (`slack:team-orders`, `email:oncall@example.com`), or
+   * `<service>` alone for a webhook.
+   */
+  readonly recipients: string[];
+
+  /** Names of triggers added with `addNotificationTrigger`. */
+  readonly triggers: string[];
+
+  /**
+   * The labels an Application must carry (all of them) to be subscribed.
+   *
+   * @default - every Application
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
  * A notifications configuration, as Applications and ApplicationSets see it:
  * where it lives, its webhook service and the triggers it defines. Either an
  * `ArgoCdBackstageNotifications` in the same app, or one of another repository

@@ -7,11 +7,15 @@ import { WebhookDeliveryOptions } from './delivery';
 import { ArgoCdFlavor } from './flavor';
 import { NotificationsConfiguration } from './imports/argocd-notifications-configuration-argoproj.io';
 import { ArgoCdInstance } from './instance';
+import { NotificationService } from './notification-service';
+import { NotificationTemplate } from './notification-template';
+import { NotificationTrigger } from './notification-trigger';
 import {
   ArgoCdBackstageNotificationsAttributes,
   ArgoCdBackstageNotificationsBase,
   IArgoCdBackstageNotifications,
   LabelSubscriptionOptions,
+  ServiceSubscriptionOptions,
 } from './notifications-base';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
 import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attributes-json';
@@ -20,8 +24,12 @@ import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis }
 import { helmChartProblem, helmChartValues, helmValuesFile } from './private/helm-values';
 import { BACKSTAGE_NOTIFICATIONS_PATH, NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME, NOTIFICATIONS_SECRET_NAME } from './private/names';
 import { appCollisions, claimObject, objectCollisions } from './private/object-registry';
+import { DefaultTriggers } from './private/destinations';
+import { OtherNotifications, otherSelector } from './private/other-notifications';
+import { otherConfigurationFindings } from './private/other-notifications-doctor';
 import { sortKeys } from './private/records';
 import { conditionTest, sharedItems, subscriptionTest } from './private/shared-items';
+import { ConfiguredService } from './private/subscriptions';
 import {
   checkArgoCdBaseUrl,
   checkBackstageBaseUrl,
@@ -312,7 +320,9 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
    */
   public readonly argocdVersion?: ArgoCdVersion;
 
-  private dataCache?: { readonly triggers: number; readonly subscriptions: number; readonly data: Record<string, string> };
+  private dataCache?: { readonly triggers: number; readonly subscriptions: number; readonly others: number; readonly data: Record<string, string> };
+  /** The user's own services, templates, triggers, subscriptions and context beside Backstage. */
+  private readonly others = new OtherNotifications();
   private readonly delivery: WebhookDeliveryOptions;
 
   constructor(scope: Construct, id: string, props: ArgoCdBackstageNotificationsProps) {
@@ -386,6 +396,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
           ...this.token._problems(),
           ...this._configurationProblems('configuration'),
           ...this.triggerProblems(),
+          ...this.otherProblems(),
           ...this.sizeProblems(),
           ...objectCollisions(this),
         ]),
@@ -445,6 +456,102 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
   /** Whether this very trigger object is configured. */
   public definesTrigger(trigger: BackstageTrigger): boolean {
     return this._triggers.includes(trigger);
+  }
+
+  /**
+   * Adds a notification service of your own beside the Backstage webhook
+   * (Slack, email, Teams, a webhook), written into this configuration.
+   * Applications subscribe to it with `notifications.argoproj.io/subscribe.<trigger>.<service>`
+   * annotations, which are checked against the triggers and services
+   * configured here.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/services/overview/
+   */
+  public addService(service: NotificationService): void {
+    this.others.addService(service);
+  }
+
+  /**
+   * Adds a template of your own, for your services.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/templates/
+   */
+  public addTemplate(template: NotificationTemplate): void {
+    this.others.addTemplate(template);
+  }
+
+  /**
+   * Adds a trigger of your own, which sends your templates to your services.
+   * (Backstage triggers are added with `addTrigger`.)
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/triggers/
+   */
+  public addNotificationTrigger(trigger: NotificationTrigger): void {
+    this.others.addTrigger(trigger);
+  }
+
+  /**
+   * The triggers the short annotation form
+   * `notifications.argoproj.io/subscribe.<service>: <recipient>` subscribes
+   * to, for one of your services (`defaultTriggers.<service>`).
+   *
+   * @param service the name of a service added with `addService`
+   * @param triggerNames names of triggers added with `addNotificationTrigger`
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
+   */
+  public addDefaultTriggers(service: string, triggerNames: string[]): void {
+    this.others.addDefaultTriggers(service, triggerNames);
+  }
+
+  /**
+   * Subscribes the Applications whose labels match (every Application
+   * without `matchLabels`) to triggers of yours, for recipients of your
+   * services, through the configuration's `subscriptions` key.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/subscriptions/
+   */
+  public addServiceSubscription(options: ServiceSubscriptionOptions): void {
+    this.others.addSubscription({
+      recipients: [...options.recipients],
+      triggers: [...options.triggers],
+      matchLabels: options.matchLabels,
+      selector: otherSelector(options.matchLabels),
+      what: `service subscription of ${options.recipients.join(', ')}`,
+    });
+  }
+
+  /**
+   * Adds a key to the configuration's `context`, which templates read as
+   * `.context.<key>` (`argocdUrl` is the library's).
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/templates/
+   */
+  public addContext(key: string, value: string): void {
+    this.others.addContext(key, value);
+  }
+
+  /**
+   * Carries configuration keys you already have, verbatim, as they stand in
+   * `argocd-notifications-cm`'s data (or the chart's `notifiers`, `templates`
+   * and `triggers` maps): `service.*`, `template.*`, `trigger.*`,
+   * `defaultTriggers[.<service>]`, `subscriptions` and `context`. Each is
+   * checked at synth as with `addService`, `addTemplate`,
+   * `addNotificationTrigger`, `addServiceSubscription` and `addContext`.
+   *
+   * @param data configuration keys and their YAML values
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/
+   */
+  public addConfigurationData(data: { [key: string]: string }): void {
+    this.others.addData(data);
+  }
+
+  /**
+   * The services beside the Backstage webhook, as hand-written subscriptions
+   * are checked against them.
+   * @internal
+   */
+  public _otherServices(): { services: ConfiguredService[]; defaults: DefaultTriggers } {
+    return { services: this.others.configuredServices(), defaults: this.others.defaultTriggers() };
   }
 
   /**
@@ -543,9 +650,9 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     // Rendered for the manifest, its size check and its apply mode: once per
     // set of triggers and subscriptions (both only grow).
     const cached = this.dataCache;
-    if (cached && cached.triggers === this._triggers.length && cached.subscriptions === this._subscriptions.length) return { ...cached.data };
+    if (cached && cached.triggers === this._triggers.length && cached.subscriptions === this._subscriptions.length && cached.others === this.others.version) return { ...cached.data };
     const data = this.renderDataNow();
-    this.dataCache = { triggers: this._triggers.length, subscriptions: this._subscriptions.length, data };
+    this.dataCache = { triggers: this._triggers.length, subscriptions: this._subscriptions.length, others: this.others.version, data };
     return { ...data };
   }
 
@@ -561,6 +668,28 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
   }
 
   private renderDataNow(): Record<string, string> {
+    const data = this.renderLibraryData();
+    if (this.others.isEmpty) return data;
+    // The user's keys beside the library's (a key of both is a synth error; the library's is written).
+    const subscriptions = this.others.renderSubscriptions();
+    const merged: Record<string, string> = { ...this.others.render(), ...data };
+    if (subscriptions.length > 0) {
+      merged.subscriptions = Yaml.stringify([...this.librarySubscriptions(), ...subscriptions]);
+    }
+    return sortKeys(merged);
+  }
+
+  /** The library's label subscriptions, as the `subscriptions` key lists them. */
+  private librarySubscriptions(): Array<Record<string, unknown>> {
+    return this._subscriptions.map(s => ({
+      recipients: [this.serviceName],
+      triggers: (s.triggers ?? this._triggers).map(t => t.triggerName),
+      selector: selectorOf(s.matchLabels),
+    }));
+  }
+
+  /** The library's own keys: its service, templates, triggers, context and subscriptions. */
+  private renderLibraryData(): Record<string, string> {
     const data: Record<string, string> = {
       context: Yaml.stringify(this.context()),
       [`service.webhook.${this.serviceName}`]: this.renderService(),
@@ -568,15 +697,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
       // subscribes to these.
       [`defaultTriggers.${this.serviceName}`]: Yaml.stringify(this._triggers.map(t => t.triggerName)),
     };
-    if (this._subscriptions.length > 0) {
-      data.subscriptions = Yaml.stringify(
-        this._subscriptions.map(s => ({
-          recipients: [this.serviceName],
-          triggers: (s.triggers ?? this._triggers).map(t => t.triggerName),
-          selector: selectorOf(s.matchLabels),
-        })),
-      );
-    }
+    if (this._subscriptions.length > 0) data.subscriptions = Yaml.stringify(this.librarySubscriptions());
     // Triggers that render one scope update one item: each template shows
     // the first of them above it whose condition holds and that the
     // application receives, whatever order Argo CD runs them in.
@@ -595,7 +716,8 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
   }
 
   private context(): Record<string, string> {
-    return { argocdUrl: this.argocdUrl };
+    const { argocdUrl: _, ...own } = this.others.context;
+    return { argocdUrl: this.argocdUrl, ...sortKeys(own) };
   }
 
   /** The instance's name in scopes and texts: the name of `instance`, or the host (and path) of argocdUrl. */
@@ -717,6 +839,28 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
    */
   private needsServerSideApply(): boolean {
     return this.configurationBytes > LAST_APPLIED_BUDGET_BYTES;
+  }
+
+  /**
+   * Problems with the user's own services, templates, triggers, default
+   * triggers, subscriptions and context beside the library's: each on its
+   * own, against the library's keys, and, as the doctor finds them, in the
+   * configuration they are written into.
+   */
+  private otherProblems(): string[] {
+    if (this.others.isEmpty) return [];
+    const target = this.argocdVersion?._problem() ? undefined : this.argocdVersion;
+    const check = this.others.check({
+      data: this.renderLibraryData(),
+      serviceName: this.serviceName,
+      triggers: this._triggers.map(t => t.triggerName),
+      argocdVersion: target,
+    });
+    for (const warning of check.warnings) warnDuringValidation(this, warning.id, warning.message);
+    if (check.problems.length > 0) return check.problems;
+    const found = otherConfigurationFindings(this.renderData(), this.others.keys, Object.keys(this.others.context), target);
+    for (const warning of found.warnings) warnDuringValidation(this, WARNING_IDS.otherConfigurationFinding, warning);
+    return found.errors;
   }
 
   /** Problems with the triggers' definitions, beyond what configurationProblems checks. */

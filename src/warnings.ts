@@ -69,6 +69,20 @@ export class NotificationsWarnings {
   public static readonly TRACKING_LABEL_CATALOG_LINK: string = WARNING_IDS.trackingLabelCatalogLink;
 
   /**
+   * A service of your own (`addService`, `addConfigurationData`) holds a
+   * credential (a token, a password, an Authorization header) as plain text
+   * instead of a `$key` reference to the notifications Secret.
+   */
+  public static readonly PLAINTEXT_SERVICE_CREDENTIAL: string = WARNING_IDS.plaintextServiceCredential;
+
+  /**
+   * The doctor's warning about a part of your own (a template, a trigger) in
+   * the configuration it is written into: a field read without a nil guard, a
+   * text that may render empty or as invalid JSON.
+   */
+  public static readonly OTHER_CONFIGURATION_FINDING: string = WARNING_IDS.otherConfigurationFinding;
+
+  /**
    * The warnings of a construct and of every construct under it.
    *
    * @param scope a construct of the app: one of the library, a chart, or the app

@@ -17,7 +17,14 @@ export interface ConfiguredService {
    * posts its own body (its recipient is ""), `required` for a service that
    * sends to the recipient (a chat channel, an address).
    */
-  readonly recipients: 'none' | 'required';
+  readonly recipients: 'none' | 'required' | 'optional';
+  /**
+   * Whether it is the library's Backstage webhook, whose triggers must not be
+   * Argo CD's catalog triggers (their templates have no webhook section).
+   *
+   * @default false
+   */
+  readonly backstage?: boolean;
 }
 
 /** What hand-written subscriptions are checked against. */
@@ -46,6 +53,11 @@ export interface SubscriptionSource {
   readonly triggers: readonly ItemMember[];
   /** The notifications construct. */
   readonly node: { readonly path: string };
+  /**
+   * The user's own services beside the Backstage webhook, and their default
+   * triggers.
+   */
+  _otherServices?(): { services: readonly ConfiguredService[]; defaults: DefaultTriggers };
 }
 
 /**
@@ -54,9 +66,10 @@ export interface SubscriptionSource {
  */
 export function subscriptionTarget(source: SubscriptionSource): SubscriptionTarget {
   const triggers = source.triggers.map(t => t.triggerName);
+  const others = source._otherServices?.() ?? { services: [], defaults: { all: [], byService: {} } };
   return {
-    services: [{ name: source.serviceName, triggers, recipients: 'none' }],
-    defaults: { all: [], byService: { [source.serviceName]: triggers } },
+    services: [{ name: source.serviceName, triggers, recipients: 'none', backstage: true }, ...others.services],
+    defaults: { all: others.defaults.all, byService: { ...others.defaults.byService, [source.serviceName]: triggers } },
     path: source.node.path,
     readByTemplates: [...sharedItems(source.triggers).consulted],
   };
@@ -128,8 +141,8 @@ export function subscriptionAnnotationProblems(
     const service = byService.get(d.service);
     if (service === undefined) {
       const known = target.services.map(s => `"${s.name}"`).join(', ');
-      problems.push(`${where} names service "${d.service}", which ${target.path} does not define (its service is ${known}), so no notification would ever be sent: use ${known}`);
-    } else if (ARGOCD_BUILTIN_TRIGGERS.includes(d.trigger)) {
+      problems.push(`${where} names service "${d.service}", which ${target.path} does not define (${servicesOf(target)}), so no notification would ever be sent: use ${known}, or add the service to the configuration (addService)`);
+    } else if (service.backstage && ARGOCD_BUILTIN_TRIGGERS.includes(d.trigger)) {
       problems.push(`${where} subscribes to Argo CD's built-in trigger "${d.trigger}", whose template has no webhook section, so Argo CD would send a GET that Backstage cannot read: subscribe to the library's triggers (${names(triggerNames)}), or leave subscriptions to the library`);
     } else if (!service.triggers.includes(d.trigger)) {
       problems.push(d.trigger === ''
@@ -178,6 +191,12 @@ function unreadSubscriptionProblems(
   return problems;
 }
 
+/** "its service is ..." or "its services are ...". */
+function servicesOf(target: SubscriptionTarget): string {
+  const names = target.services.map(s => `"${s.name}"`).join(', ');
+  return target.services.length === 1 ? `its service is ${names}` : `its services are ${names}`;
+}
+
 /** Why a subscription annotation (or list entry) yields no destination. */
 function noDestination(
   key: string,
@@ -197,7 +216,7 @@ function noDestination(
   const service = parts.length >= 2 ? parts[1] : parts[0];
   const known = target.services.map(s => `"${s.name}"`).join(', ');
   if (!target.services.some(s => s.name === service)) {
-    return `${source} names service "${service}", which ${target.path} does not define (its service is ${known}), so no notification would ever be sent: use ${known}`;
+    return `${source} names service "${service}", which ${target.path} does not define (${servicesOf(target)}), so no notification would ever be sent: use ${known}, or add the service to the configuration (addService)`;
   }
   return `${source} subscribes service "${service}" to its default triggers, which ${target.path} does not list, so it never notifies: subscribe to each trigger with notifications.argoproj.io/subscribe.<trigger>.${service}`;
 }

@@ -28,6 +28,8 @@ export const WARNING_IDS = {
   nearSizeLimit: `${PREFIX}nearSizeLimit`,
   deletionWithoutFinalizer: `${PREFIX}deletionWithoutFinalizer`,
   trackingLabelCatalogLink: `${PREFIX}trackingLabelCatalogLink`,
+  plaintextServiceCredential: `${PREFIX}plaintextServiceCredential`,
+  otherConfigurationFinding: `${PREFIX}otherConfigurationFinding`,
 } as const;
 
 const KNOWN_IDS: ReadonlySet<string> = new Set(Object.values(WARNING_IDS));
