@@ -3,11 +3,12 @@
  * `NotifyingApplicationSet`s: subscriptions, entity ref, metadata and spec.
  */
 import { parse as parseYaml } from 'yaml';
+import { carriedAnnotation } from './carry';
 import { camelCase, Cast, Code, isRecord, literal, pascalCase, str } from './code';
 import { equalitySelector, mapTriggerNames } from './configuration';
 import { convertSpec, holdsCode, kubeValue, Leftover, missingRequired, readDeclarations, shapeOf } from './spec-props';
 import { AppSubscription, ConfigPlan, MigrationState } from './state';
-import { AppDef, NotificationsConfig, selectorMatches, ServiceDef, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_ANNOTATION } from '../doctor/inventory';
+import { AppDef, selectorMatches, ServiceDef, SUBSCRIBE_PREFIX, SUBSCRIPTIONS_ANNOTATION } from '../doctor/inventory';
 import * as applicationTypes from '../imports/argocd-application-argoproj.io';
 import { appSetEntityRefProblems } from '../private/appset-templates';
 import { NOTIFIED_ANNOTATION } from '../private/argocd-sync';
@@ -39,7 +40,13 @@ export function planApp(state: MigrationState, app: AppDef): void {
     others.set(what, [...(others.get(what) ?? []), s.service]);
   }
   for (const [what, services] of others) {
-    state.note(what, `it subscribes the service "${services[0]}", and the library writes only the Backstage service's subscriptions`);
+    const key = what.slice(where.length + 2).replace(/ \(service .*\)$/, '');
+    const carried = carriedAnnotation(key, app.annotations[key] ?? '', plan);
+    if (carried) {
+      state.change(`${what}: ${carried[0] === key ? 'kept as it is' : `written as ${carried[0]}`}, with the service "${services[0]}" and its triggers carried over`);
+    } else {
+      state.note(what, `it subscribes the service "${services[0]}" to triggers that are not carried over (see above), so it is left out`);
+    }
   }
   for (const m of state.inventory.malformedSubscriptions.filter(x => x.app === app && x.key !== SUBSCRIPTIONS_ANNOTATION)) state.note(`${where}: ${m.key}`, m.reason);
   const selectorSubscribed = plan.statements.length > 0 && plan.config.subscriptions.some(s =>
@@ -137,6 +144,21 @@ function valueOf(app: AppDef): any {
   return isRecord(value) ? value : {};
 }
 
+/**
+ * The annotations the migrated object keeps: all but the library's own and
+ * Argo CD's state, and the subscriptions of carried services (renamed where
+ * their trigger is).
+ */
+function keptAnnotations(annotations: Record<string, unknown>, plan: ConfigPlan): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [k, v] of Object.entries(annotations)) {
+    const carried = carriedAnnotation(k, String(v), plan);
+    if (carried) kept[carried[0]] = carried[1];
+    else if (!ownAnnotation(k)) kept[k] = String(v);
+  }
+  return kept;
+}
+
 /** The annotations the library writes itself, and Argo CD's own state. */
 function ownAnnotation(key: string): boolean {
   if (key.startsWith(SUBSCRIBE_PREFIX)) return true;
@@ -158,7 +180,8 @@ function entityRefOf(state: MigrationState, annotations: Record<string, string>,
   return ref;
 }
 
-function metadataOf(state: MigrationState, meta: any, where: string, config: NotificationsConfig, kind: string): Record<string, unknown> {
+function metadataOf(state: MigrationState, meta: any, where: string, plan: ConfigPlan, kind: string): Record<string, unknown> {
+  const config = plan.config;
   const out: Record<string, unknown> = {};
   if (!isRecord(meta)) return out;
   for (const [k, v] of Object.entries(meta)) {
@@ -172,7 +195,7 @@ function metadataOf(state: MigrationState, meta: any, where: string, config: Not
     } else if (k === 'labels' && isRecord(v)) {
       if (Object.keys(v).length > 0) out.labels = Object.fromEntries(Object.entries(v).map(([a, b]) => [a, String(b)]));
     } else if (k === 'annotations' && isRecord(v)) {
-      const kept = Object.fromEntries(Object.entries(v).filter(([a]) => !ownAnnotation(a)).map(([a, b]) => [a, String(b)]));
+      const kept = keptAnnotations(v, plan);
       if (Object.keys(kept).length > 0) out.annotations = kept;
     } else if (k === 'finalizers' && Array.isArray(v)) {
       out.finalizers = v.map(String);
@@ -192,7 +215,7 @@ function planApplication(state: MigrationState, app: AppDef, plan: ConfigPlan, m
   state.imports.add('NotifyingApplication');
   const annotations = isRecord(value.metadata?.annotations) ? (value.metadata.annotations as Record<string, string>) : {};
   const entityRef = entityRefOf(state, annotations, where, false);
-  const metadata = metadataOf(state, value.metadata, where, plan.config, 'Application');
+  const metadata = metadataOf(state, value.metadata, where, plan, 'Application');
   for (const k of Object.keys(value)) {
     if (['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(k)) continue;
     state.note(`${where}: ${k}`, k === 'operation' ? 'an operation in progress is Argo CD\'s state, not part of the setup' : 'the library writes only metadata and spec');
@@ -267,7 +290,7 @@ function planApplicationSet(state: MigrationState, app: AppDef, plan: ConfigPlan
     state.note(`${where}: ${ENTITY_REF_ANNOTATION} "${entityRef}"`, `${refProblems[0]}; set entityRef where the TODO is`);
     entityRef = '';
   }
-  const metadata = metadataOf(state, value.metadata, where, plan.config, 'ApplicationSet');
+  const metadata = metadataOf(state, value.metadata, where, plan, 'ApplicationSet');
   for (const k of Object.keys(value)) {
     if (['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(k)) continue;
     state.note(`${where}: ${k}`, 'the library writes only metadata and spec');
@@ -275,7 +298,7 @@ function planApplicationSet(state: MigrationState, app: AppDef, plan: ConfigPlan
   // The template's annotations without the library's own.
   const spec = JSON.parse(JSON.stringify(value.spec ?? {}));
   if (isRecord(spec.template?.metadata?.annotations)) {
-    const kept = Object.fromEntries(Object.entries(spec.template.metadata.annotations).filter(([k]) => !ownAnnotation(k)));
+    const kept = keptAnnotations(spec.template.metadata.annotations, plan);
     if (Object.keys(kept).length > 0) spec.template.metadata.annotations = kept;
     else delete spec.template.metadata.annotations;
   }

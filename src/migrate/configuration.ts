@@ -5,6 +5,7 @@
  */
 import { hostOf } from './built-in-trigger';
 import { camelCase, Code, literal, pascalCase, str } from './code';
+import { planCarriedParts } from './carry';
 import { argocdUrlOf, backstageService, serviceProps } from './service';
 import { ConfigPlan, MigrationState } from './state';
 import { planTriggers } from './trigger-plan';
@@ -81,10 +82,6 @@ export function planConfig(state: MigrationState, config: NotificationsConfig, i
     props.push(`instance: ArgoCdInstance.named(${str(instance)}),`);
   }
 
-  for (const s of config.services) {
-    if (s === service) continue;
-    state.note(state.at(config, `service.${s.type}${s.type === s.name ? '' : `.${s.name}`}`), `the library configures only the Backstage webhook service${s.type === 'webhook' ? ` (this one posts to ${receiverOf(config, s.name).name})` : ''}${othersStay(config)}`);
-  }
   for (const bad of config.badKeys) state.note(state.at(config, bad.key), 'Argo CD cannot read a key of that shape');
 
   const plan: ConfigPlan = {
@@ -113,18 +110,19 @@ export function planConfig(state: MigrationState, config: NotificationsConfig, i
     props.push(`argocdVersion: ArgoCdVersion.of(${str(version.version)}),`);
   }
   if (flavor === 'OPENSHIFT_GITOPS') props.push(...controllerProps(state, config));
-  planContext(state, config);
   if (service) {
     planDefaultTriggers(state, plan, service);
     planConfigSubscriptions(state, plan, service);
+    // What the other services use, as it is.
+    planCarriedParts(state, plan);
   }
 }
 
 /** What becomes of the keys the library does not write. */
 export function othersStay(config: NotificationsConfig): string {
   return config.source === 'NotificationsConfiguration'
-    ? ' (applied with Argo CD\'s default apply, the library\'s NotificationsConfiguration leaves the resource\'s other keys in place)'
-    : '; the library writes the whole argocd-notifications-cm, so to keep them add them to notifications.apiObject with JSON patches';
+    ? '; what your other services use is carried over as it is (addConfigurationData)'
+    : '; what your other services use is carried over as it is (addConfigurationData), and the rest is left out of the argocd-notifications-cm the library writes';
 }
 
 /** The operator's ArgoCD resource of the namespace, when it enables the notifications controller. */
@@ -155,21 +153,12 @@ function planDefaultTriggers(state: MigrationState, plan: ConfigPlan, service: S
   }
 }
 
-function planContext(state: MigrationState, config: NotificationsConfig): void {
-  const keys = Object.keys(config.context?.values ?? {}).filter(k => k !== 'argocdUrl');
-  if (keys.length > 0) {
-    state.note(state.at(config, `context ${keys.join(', ')}`), 'the library writes only argocdUrl into context, and its templates read nothing else');
-  }
-}
-
 /** The configuration's `subscriptions` key: label selectors. */
 function planConfigSubscriptions(state: MigrationState, plan: ConfigPlan, service: ServiceDef): void {
   const config = plan.config;
   config.subscriptions.forEach((sub, i) => {
     const where = state.at(config, `subscriptions[${i}]`);
     const recipients = sub.recipients.filter(r => r.split(':')[0] === service.name);
-    const others = sub.recipients.filter(r => r.split(':')[0] !== service.name);
-    if (others.length > 0) state.note(`${where}: recipients ${others.join(', ')}`, 'the library subscribes only the Backstage service');
     if (recipients.length === 0) return;
     if (recipients.some(r => r.includes(':'))) state.note(`${where}: recipients ${recipients.join(', ')}`, 'Backstage takes its recipients from the entity ref; the part after ":" is dropped');
     const labels = equalitySelector(sub.selector);

@@ -413,6 +413,7 @@ describe('a NotificationsConfiguration', () => {
 describe('custom triggers', () => {
   const code = () => cases.custom.migration.code;
   const notes = () => cases.custom.migration.notCarried;
+  const header = () => cases.custom.migration.code.replace(/\n\/\/\s+/g, ' ');
 
   test('keep their names, conditions and templates\' texts as placeholders', () => {
     expect(code()).toContain([
@@ -447,13 +448,31 @@ describe('custom triggers', () => {
     expect(service.url).toBe('https://developer-hub.example.com/api/notifications/notifications');
     expect(service.headers).toContainEqual({ name: 'Authorization', value: 'Bearer $hub_token' });
     expect(service).toMatchObject({ retryWaitMin: 2_000_000_000, retryWaitMax: 60_000_000_000, retryMax: 10 });
-    expect(out.context?.values).toEqual({ argocdUrl: 'https://argocd.example.com' });
+    // The context keys of the other services' templates are carried over.
+    expect(out.context?.values).toEqual({ argocdUrl: 'https://argocd.example.com', environment: 'production' });
+  });
+
+  test('the Slack service, its templates, triggers, subscriptions and Applications\' subscriptions are carried over', () => {
+    const out = configOf(output('custom'));
+    expect(serviceOf(out, 'slack')).toEqual({ token: '$slack-token' });
+    // The library's on-app-deployed keeps the name for Backstage; what Slack received goes on under another name.
+    const slack = out.trigger('on-app-deployed-slack')!;
+    expect(slack.conditions![0].send).toEqual(['app-deployed-hub-slack', 'slack-deployed']);
+    expect(out.template('app-deployed-hub-slack')?.webhookServices).toEqual([]);
+    expect(out.template('slack-deployed')).toBeDefined();
+    expect(out.subscriptions).toContainEqual(expect.objectContaining({ recipients: ['slack:ops'], triggers: ['on-app-deployed-slack'] }));
+    const payments = find(output('custom'), 'Application', 'payments-api');
+    expect(payments.metadata.annotations).toMatchObject({ 'notifications.argoproj.io/subscribe.on-app-deployed-slack.slack': 'payments-alerts' });
+    expect(header()).toMatch(/trigger\.on-app-deployed: the library's trigger keeps the name "on-app-deployed" for Backstage; what it sends your other services is carried over as "on-app-deployed-slack"/);
+    // A trigger no other service is subscribed to stays out.
+    expect(out.trigger('on-slack-only')).toBeUndefined();
   });
 
   test('Argo CD\'s own trigger names are renamed, split conditions become triggers of their own', () => {
     const out = configOf(output('custom'));
     const names = out.triggers.map(t => t.name).sort();
-    expect(names).toEqual(['on-app-deployed', 'on-deployed-custom-backstage', 'on-image-updated', 'on-rollout-paused', 'on-sync-running-backstage']);
+    // And Slack's part of on-app-deployed, carried over under a name of its own.
+    expect(names).toEqual(['on-app-deployed', 'on-app-deployed-slack', 'on-deployed-custom-backstage', 'on-image-updated', 'on-rollout-paused', 'on-sync-running-backstage']);
     expect(notes()).toContainEqual(expect.stringMatching(/^trigger\.on-deployed: the library cannot keep the name "on-deployed" \(it is one of Argo CD's built-in trigger names\); it is written as on-deployed-custom-backstage/));
     expect(notes()).toContainEqual(expect.stringMatching(/^trigger\.on-image-updated: its 2 conditions send different templates/));
     expect(notes()).toContainEqual(expect.stringMatching(/^trigger\.on-image-updated\[1\]: this condition means the same as BackstageTrigger\.SYNC_RUNNING/));
@@ -487,7 +506,11 @@ describe('custom triggers', () => {
     const worker = find(out, 'Application', 'payments-worker');
     expect(subscriptionKeys(worker.metadata.annotations, 'developer-hub')).toEqual([]);
     const config = configOf(out);
-    expect(config.subscriptions).toEqual([expect.objectContaining({ recipients: ['developer-hub'], triggers: ['on-rollout-paused'], selector: 'team=payments' })]);
+    expect(config.subscriptions).toEqual([
+      expect.objectContaining({ recipients: ['developer-hub'], triggers: ['on-rollout-paused'], selector: 'team=payments' }),
+      // Slack's label subscription, carried over.
+      expect.objectContaining({ recipients: ['slack:ops'], triggers: ['on-app-deployed-slack'] }),
+    ]);
     expect(out.find(d => d.metadata?.name === 'unsubscribed')).toBeUndefined();
   });
 
@@ -495,7 +518,6 @@ describe('custom triggers', () => {
     const expected = [
       /^service\.webhook\.developer-hub: header X-Source: the library sends only Content-Type and Authorization$/,
       /^service\.webhook\.developer-hub: retryWaitMax "1m": a string fails the whole configuration/,
-      /^service\.slack: the library configures only the Backstage webhook service/,
       /^template\.rollout-paused: description: \{\{\.app\.spec\.source\.repoURL\}\} has no placeholder/,
       /^template\.rollout-paused: description: literal \{word\} braces become \(word\)/,
       /^template\.rollout-paused: link: the library links every notification to <argocdUrl>\/applications\/<namespace>\/<name>$/,
@@ -504,10 +526,7 @@ describe('custom triggers', () => {
       /^template\.app-deployed-hub: severity: it is computed in the template/,
       /^trigger\.on-app-deployed: it also sends slack-deployed, which the library does not write/,
       /^trigger on-slack-only: no template of its sends to developer-hub/,
-      /^context environment: the library writes only argocdUrl/,
       /^defaultTriggers\.developer-hub: the library lists all its triggers \(on-rollout-paused, on-app-deployed, on-deployed-custom-backstage, on-image-updated, on-sync-running-backstage\)/,
-      /^subscriptions\[1\]: recipients slack:ops: the library subscribes only the Backstage service$/,
-      /^Application argocd\/payments-api: notifications\.argoproj\.io\/subscribe\.on-app-deployed\.slack: it subscribes the service "slack"/,
       /^Application argocd\/unsubscribed: it is not subscribed to the Backstage service "developer-hub", so it is left out/,
     ];
     for (const re of expected) expect(notes()).toContainEqual(expect.stringMatching(re));
