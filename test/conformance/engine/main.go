@@ -309,6 +309,7 @@ type subscription struct {
 type config struct {
 	context         map[string]string
 	services        map[string]webhookOptions
+	others          map[string]string // services of other types (slack, email, ...): name -> type
 	templates       map[string]compiledTemplate
 	triggers        map[string][]compiledCondition
 	subscriptions   []subscription
@@ -346,6 +347,7 @@ func loadConfig(data map[string]string, secret map[string]string) (*config, erro
 	cfg := &config{
 		context:         map[string]string{},
 		services:        map[string]webhookOptions{},
+		others:          map[string]string{},
 		templates:       map[string]compiledTemplate{},
 		triggers:        map[string][]compiledCondition{},
 		defaultTriggers: map[string][]string{},
@@ -408,7 +410,10 @@ func loadConfig(data map[string]string, secret map[string]string) (*config, erro
 				return nil, fmt.Errorf("%s: invalid service key: expected service.<type> or service.<type>.<name>", k)
 			}
 			if parts[1] != "webhook" {
-				continue // only webhook services are modelled
+				// Other services are modelled by what they are sent: the
+				// template's message, to the recipient (no HTTP request).
+				cfg.others[parts[len(parts)-1]] = parts[1]
+				continue
 			}
 			if len(parts) != 3 {
 				return nil, fmt.Errorf("%s: a webhook service needs a name", k)
@@ -756,7 +761,7 @@ func (cfg *config) replay(fx fixture, secret map[string]string, sendTo string, m
 							break
 						}
 						step.Requests = append(step.Requests, req)
-						if sendTo != "" {
+						if _, webhook := cfg.services[dest.Service]; sendTo != "" && webhook {
 							d := send(req, cfg.services[dest.Service], sendTo)
 							step.Deliveries = append(step.Deliveries, d)
 							if d.Error != "" {
@@ -834,7 +839,8 @@ func copyState(s state) map[string]int64 {
 
 func (cfg *config) render(trigger, tmplName string, dest destination, app object, secret map[string]string, now time.Time) (request, error) {
 	opts, ok := cfg.services[dest.Service]
-	if !ok {
+	otherType, other := cfg.others[dest.Service]
+	if !ok && !other {
 		return request{}, fmt.Errorf("service %q is not configured", dest.Service)
 	}
 	tmpl := cfg.templates[tmplName]
@@ -848,9 +854,16 @@ func (cfg *config) render(trigger, tmplName string, dest destination, app object
 	vars["context"] = ctx
 	vars["recipient"] = dest.Recipient
 	vars["serviceType"] = "webhook"
+	if other {
+		vars["serviceType"] = otherType
+	}
 	message, err := execute(tmpl.message, vars)
 	if err != nil {
 		return request{}, fmt.Errorf("template %s message: %w", tmplName, err)
+	}
+	if other {
+		// What the service sends: the message, to the recipient.
+		return request{Trigger: trigger, Template: tmplName, Service: dest.Service, Method: "", URL: otherType + ":" + dest.Recipient, Body: message, Headers: map[string]string{}}, nil
 	}
 	req := request{Trigger: trigger, Template: tmplName, Service: dest.Service, Method: "GET", URL: opts.URL, Body: message, Headers: map[string]string{}}
 	if w, ok := tmpl.webhook[dest.Service]; ok {
