@@ -62,6 +62,8 @@ export interface SynthesizeOptions {
   readonly subscriptionMode?: SubscriptionMode;
   /** Further notifications props. */
   readonly props?: Partial<ArgoCdBackstageNotificationsProps>;
+  /** Called with the configuration before the Applications are added. */
+  readonly configure?: (notifications: ArgoCdBackstageNotifications) => void;
 }
 
 export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken, options: SynthesizeOptions = {}): Synthesized {
@@ -76,6 +78,7 @@ export function synthesize(flavor: ArgoCdFlavor, token?: BackstageToken, options
     token,
     ...options.props,
   });
+  options.configure?.(notifications);
   const subscriptionMode = options.subscriptionMode;
   if (subscriptionMode === SubscriptionMode.LABEL_SELECTOR) {
     notifications.addSubscription({ matchLabels: { 'backstage.io/notify': 'true' } });

@@ -136,7 +136,7 @@ describe.each([
       const cm = YAML.stringify(findObject(rendered.objects, 'ConfigMap', 'argocd-notifications-cm'));
       const out = engineRun(cm, helm);
       expect(out.source).toBe('ConfigMap');
-      // The user's Slack service and trigger load too (the model sends webhooks only).
+      // The user's Slack service and trigger load too (no Application subscribes Slack here).
       expect(Object.keys(out.config)).toEqual(expect.arrayContaining(['service.slack', 'trigger.on-sync-failed-slack', 'template.app-sync-failed-slack']));
       expect(requestsOf(out).length).toBeGreaterThan(20);
       expect(out.fixtures).toEqual(standardRun.fixtures);
@@ -175,6 +175,52 @@ describe.each([
     const ours = subscriptionsOf([USER_VALUES, USER_SUBSCRIPTIONS, libraryValues]);
     // Without addSubscription the library sets no list, and the user's stays.
     expect(ours).toEqual(standardData.subscriptions ? YAML.parse(standardData.subscriptions) : theirs);
+  });
+});
+
+describe('the user\'s Slack carried in the library\'s configuration instead of their values', () => {
+  /** The user's Slack as it stood in their values, given to the library verbatim, and subscribed for every Application. */
+  const carry = (n: ArgoCdBackstageNotifications) => {
+    n.addConfigurationData({ ...USER_KEYS, context: YAML.stringify(USER.context) });
+    n.addServiceSubscription({ recipients: ['slack:platform-alerts'], triggers: ['on-sync-failed-slack'] });
+  };
+  let standard: Synthesized;
+  let helm: Synthesized;
+  let data: Record<string, string>;
+  let standardData: Record<string, string>;
+
+  beforeAll(() => {
+    standard = synthesize(ArgoCdFlavor.STANDARD, undefined, { configure: carry });
+    helm = synthesize(ArgoCdFlavor.HELM_CHART, undefined, { configure: carry });
+    standardData = configMapData(standard.objects);
+    // The user keeps only their Secret items (and the rest of their settings) in their own values.
+    const own = writeFile(dir, 'secret-only.values.yaml', YAML.stringify({ global: { domain: 'argocd.example.com' }, notifications: { secret: USER.secret } }));
+    const library = writeFile(dir, 'carried.values.yaml', helm.notifications.helmValuesYaml());
+    data = configMapData(renderChart([own, library], [CM_TEMPLATE]).objects);
+  });
+
+  test('the chart renders the standard flavour\'s ConfigMap, the user\'s keys included', () => {
+    expect(Object.keys(data).sort()).toEqual(Object.keys(standardData).sort());
+    for (const [key, value] of Object.entries(standardData)) {
+      if (REWRITTEN.includes(key)) expect({ key, value: YAML.parse(data[key]) }).toEqual({ key, value: YAML.parse(value) });
+      else expect({ key, value: data[key] }).toEqual({ key, value });
+    }
+    for (const [key, value] of Object.entries(USER_KEYS)) expect({ key, value: data[key] }).toEqual({ key, value });
+    expect(YAML.parse(data.context)).toEqual({ argocdUrl: YAML.parse(standardData.context).argocdUrl, environmentName: 'production' });
+  });
+
+  test('the engine model sends Slack and Backstage the same from the chart\'s ConfigMap as from the standard flavour\'s', () => {
+    const cm = YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-notifications-cm', namespace: 'argocd' }, data });
+    const out = engineRun(cm, helm);
+    const slack = requestsOf(out).filter(r => r.service === 'slack');
+    expect(slack.length).toBeGreaterThan(0);
+    expect(slack.every(r => r.url === 'slack:platform-alerts' && r.body.startsWith('production: the sync of '))).toBe(true);
+    expect(out.fixtures).toEqual(engineRun(standard.yaml, standard).fixtures);
+  });
+
+  test('the doctor finds no error in the chart\'s ConfigMap with the Applications', () => {
+    const cm = YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-notifications-cm', namespace: 'argocd' }, data });
+    expect(doctorErrors(dir, { 'chart.yaml': cm, 'applications.yaml': helm.yaml })).toEqual([]);
   });
 });
 
