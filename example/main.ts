@@ -27,6 +27,9 @@ import {
   ArgoCdInstance,
   BackstageTrigger,
   NotificationRecipients,
+  NotificationService,
+  NotificationTemplate,
+  NotificationTrigger,
   NotifyingApplication,
   RhdhNotifications,
 } from '../src';
@@ -68,6 +71,19 @@ class OrderServiceChart extends Chart {
       // argocd-notifications-secret (BackstageToken.fromSecret() is the default).
     });
     this.notifications = notifications;
+
+    // The platform's own Slack alerts, carried beside Backstage in the same
+    // configuration (the Slack token is key "slack-token" of the same Secret).
+    notifications.addService(NotificationService.slack({ tokenKey: 'slack-token' }));
+    notifications.addTemplate(NotificationTemplate.of('app-sync-failed-slack', {
+      message: ':red_circle: Sync of {{.app.metadata.name}} failed: {{ dig "status" "operationState" "message" "" .app }}\n{{.context.argocdUrl}}/applications/{{.app.metadata.namespace}}/{{.app.metadata.name}}',
+    }));
+    notifications.addNotificationTrigger(NotificationTrigger.of('on-sync-failed', [{
+      when: "app.status != nil and app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']",
+      oncePer: 'app.status.operationState.startedAt',
+      send: ['app-sync-failed-slack'],
+    }]));
+    notifications.addServiceSubscription({ recipients: ['slack:platform-alerts'], triggers: ['on-sync-failed'] });
 
     this.orderService = new NotifyingApplication(this, 'OrderService', {
       notifications,

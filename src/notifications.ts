@@ -21,10 +21,10 @@ import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private
 import { ATTRIBUTES_JSON_VERSION, readAttributesJson } from './private/attributes-json';
 import { selectorOf } from './private/configuration';
 import { deliveryFields, deliveryProblems, deliveryWarnings, retryBudgetMillis } from './private/delivery';
+import { DefaultTriggers } from './private/destinations';
 import { helmChartProblem, helmChartValues, helmValuesFile } from './private/helm-values';
 import { BACKSTAGE_NOTIFICATIONS_PATH, NOTIFICATIONS_CONFIGMAP_NAME, NOTIFICATIONS_CONFIGURATION_NAME, NOTIFICATIONS_SECRET_NAME } from './private/names';
 import { appCollisions, claimObject, objectCollisions } from './private/object-registry';
-import { DefaultTriggers } from './private/destinations';
 import { OtherNotifications, otherSelector } from './private/other-notifications';
 import { otherConfigurationFindings } from './private/other-notifications-doctor';
 import { sortKeys } from './private/records';
@@ -650,7 +650,8 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     // Rendered for the manifest, its size check and its apply mode: once per
     // set of triggers and subscriptions (both only grow).
     const cached = this.dataCache;
-    if (cached && cached.triggers === this._triggers.length && cached.subscriptions === this._subscriptions.length && cached.others === this.others.version) return { ...cached.data };
+    const fresh = cached && cached.triggers === this._triggers.length && cached.subscriptions === this._subscriptions.length;
+    if (cached && fresh && cached.others === this.others.version) return { ...cached.data };
     const data = this.renderDataNow();
     this.dataCache = { triggers: this._triggers.length, subscriptions: this._subscriptions.length, others: this.others.version, data };
     return { ...data };

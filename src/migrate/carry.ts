@@ -64,7 +64,9 @@ export function planCarriedParts(state: MigrationState, plan: ConfigPlan): void 
   const wanted = new Set<string>([
     ...state.inventory.subscriptions.filter(s => services.has(s.service)).map(s => s.trigger),
     ...config.subscriptions.filter(s => s.recipients.some(r => services.has(r.split(':')[0]))).flatMap(s => s.triggers),
-    ...config.defaultTriggers.filter(d => (d.service === undefined && services.size > 0) || (d.service !== undefined && services.has(d.service))).flatMap(d => d.triggers),
+    ...config.defaultTriggers
+      .filter(d => (d.service === undefined ? services.size > 0 : services.has(d.service)))
+      .flatMap(d => d.triggers),
   ]);
   const libraryNames = new Set(plan.triggers.flatMap(t => t.names));
   const triggers = new Set<string>();
@@ -95,18 +97,21 @@ export function planCarriedParts(state: MigrationState, plan: ConfigPlan): void 
     if (kept.length < sends.length || renamed) {
       const list = parseDocument(value, { version: '1.1' }).toJS() as Array<Record<string, unknown>>;
       value = stringify(list
-        .map(c => ({ ...c, send: (Array.isArray(c.send) ? c.send : []).filter(n => templates.has(String(n))).map(n => templateNames.get(String(n))) }))
+        .map(c => ({
+          ...c,
+          send: (Array.isArray(c.send) ? c.send : []).filter(n => templates.has(String(n))).map(n => templateNames.get(String(n))),
+        }))
         .filter(c => (c.send as unknown[]).length > 0));
     }
     if (kept.length < sends.length) {
-      const dropped = [...new Set(sends.filter(name => !templates.has(name)))];
+      const dropped = [...new Set(sends.filter(n => !templates.has(n)))];
       state.change(`${where}: carried over without ${dropped.join(', ')}, which post${dropped.length === 1 ? 's' : ''} to Backstage only (the library's triggers send those)`);
     } else if (name === t.name) {
       state.change(`${where}: carried over as it is (addConfigurationData)`);
     }
     data[`trigger.${name}`] = value;
     triggers.add(t.name);
-    kept.forEach(name => sent.add(name));
+    kept.forEach(n => sent.add(n));
   }
   for (const name of sent) {
     const to = templateNames.get(name)!;

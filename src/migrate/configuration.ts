@@ -4,8 +4,8 @@
  * context, default triggers and label subscriptions.
  */
 import { hostOf } from './built-in-trigger';
-import { camelCase, Code, literal, pascalCase, str } from './code';
 import { planCarriedParts } from './carry';
+import { camelCase, Code, literal, pascalCase, str } from './code';
 import { argocdUrlOf, backstageService, serviceProps } from './service';
 import { ConfigPlan, MigrationState } from './state';
 import { planTriggers } from './trigger-plan';
