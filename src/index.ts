@@ -10,7 +10,7 @@ export { NotificationsResource } from './resource';
 export { ArgoCdBackstageNotifications } from './notifications';
 export type { ArgoCdBackstageNotificationsProps } from './notifications';
 export { ArgoCdBackstageNotificationsBase } from './notifications-base';
-export type { ArgoCdBackstageNotificationsAttributes, IArgoCdBackstageNotifications, LabelSubscriptionOptions, ServiceSubscriptionOptions } from './notifications-base';
+export type { ArgoCdBackstageNotificationsAttributes, IArgoCdBackstageNotifications, LabelSubscriptionOptions, OtherServiceAttributes, ServiceSubscriptionOptions } from './notifications-base';
 export { NotifyingApplication } from './application';
 export type { NotifyingApplicationProps } from './application';
 export { NotifyingApplicationSet } from './application-set';

@@ -9,7 +9,9 @@ import { Construct, IConstruct } from 'constructs';
 import { ArgoCdFlavor } from './flavor';
 import { ArgoCdInstance } from './instance';
 import { configurationProblems, subscriptionName } from './private/configuration';
+import type { DefaultTriggers } from './private/destinations';
 import { registerScanner } from './private/object-registry';
+import type { ConfiguredService } from './private/subscriptions';
 import type { BackstageTrigger } from './trigger';
 
 /** The webhook service's name when none is given. */
@@ -111,6 +113,33 @@ export interface IArgoCdBackstageNotifications extends IConstruct {
 }
 
 /**
+ * A service of the platform's own beside the Backstage webhook (Slack, email,
+ * ...), as an app repository needs to know it to subscribe Applications to it
+ * by hand.
+ */
+export interface OtherServiceAttributes {
+  /** The service's name, as subscriptions name it. */
+  readonly name: string;
+
+  /** The triggers Applications may subscribe it to. */
+  readonly triggers: string[];
+
+  /**
+   * Whether a subscription must name a recipient (a channel, an address).
+   *
+   * @default false
+   */
+  readonly recipientRequired?: boolean;
+
+  /**
+   * The triggers the short form `notifications.argoproj.io/subscribe.<service>` subscribes to.
+   *
+   * @default - none
+   */
+  readonly defaultTriggers?: string[];
+}
+
+/**
  * What an app repository needs to know of the platform's notifications
  * configuration, to subscribe Applications to it without synthesizing it.
  */
@@ -159,6 +188,14 @@ export interface ArgoCdBackstageNotificationsAttributes {
    * @default - the only instance
    */
   readonly instance?: ArgoCdInstance;
+
+  /**
+   * The platform's other services (Slack, email, ...) that Applications may
+   * subscribe to by hand.
+   *
+   * @default - none
+   */
+  readonly otherServices?: OtherServiceAttributes[];
 }
 
 /**
@@ -192,6 +229,11 @@ export abstract class ArgoCdBackstageNotificationsBase extends Construct impleme
    * @internal
    */
   protected readonly _subscriptions: LabelSubscriptionOptions[];
+  /**
+   * The other services given by attributes.
+   * @internal
+   */
+  protected readonly _otherServiceAttributes: OtherServiceAttributes[];
 
   /**
    * @param scope the scope
@@ -206,6 +248,7 @@ export abstract class ArgoCdBackstageNotificationsBase extends Construct impleme
     this.instance = attrs.instance;
     this._triggers = [...attrs.triggers];
     this._subscriptions = [...(attrs.subscriptions ?? [])];
+    this._otherServiceAttributes = (attrs.otherServices ?? []).map(o => ({ ...o, triggers: [...o.triggers] }));
     // The first configuration of an App checks it for foreign objects and Applications.
     registerScanner(this);
   }
@@ -255,6 +298,20 @@ export abstract class ArgoCdBackstageNotificationsBase extends Construct impleme
   }
 
   /**
+   * The services beside the Backstage webhook, as hand-written subscriptions
+   * are checked against them.
+   * @internal
+   */
+  public _otherServices(): { services: ConfiguredService[]; defaults: DefaultTriggers } {
+    const byService: Record<string, readonly string[]> = {};
+    for (const o of this._otherServiceAttributes) if (o.defaultTriggers) byService[o.name] = [...o.defaultTriggers];
+    return {
+      services: this._otherServiceAttributes.map(o => ({ name: o.name, triggers: [...o.triggers], recipients: o.recipientRequired ? 'required' : 'optional' })),
+      defaults: { all: [], byService },
+    };
+  }
+
+  /**
    * Problems with the namespace, service, triggers, label subscriptions and
    * instance, held to the same checks whether the platform's props or the
    * attributes describe them.
@@ -267,6 +324,7 @@ export abstract class ArgoCdBackstageNotificationsBase extends Construct impleme
       triggers: this._triggers,
       subscriptions: this._subscriptions,
       instance: this.instance,
+      otherServices: this._otherServiceAttributes,
       describedBy,
       defines: t => this.definesTrigger(t),
     });

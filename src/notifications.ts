@@ -15,6 +15,7 @@ import {
   ArgoCdBackstageNotificationsBase,
   IArgoCdBackstageNotifications,
   LabelSubscriptionOptions,
+  OtherServiceAttributes,
   ServiceSubscriptionOptions,
 } from './notifications-base';
 import { SYNC_OPTIONS, SYNC_WAVE, WAVE_CONFIG, WAVE_CONTROLLER } from './private/argocd-sync';
@@ -267,6 +268,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
       instance: data.instance === undefined
         ? undefined
         : ArgoCdInstance.named(data.instance.name, { subject: data.instance.subject, tokenEnvVars: data.instance.tokenEnvVars }),
+      otherServices: data.otherServices.length > 0 ? data.otherServices : undefined,
     };
   }
 
@@ -554,6 +556,20 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
     return { services: this.others.configuredServices(), defaults: this.others.defaultTriggers() };
   }
 
+  /** The other services, as the attributes give them to app repositories. */
+  private otherServiceAttributes(): OtherServiceAttributes[] {
+    const defaults = this.others.defaultTriggers();
+    return this.others.configuredServices().map(s => {
+      const own = defaults.byService[s.name] ?? (defaults.all.length > 0 ? defaults.all : undefined);
+      return {
+        name: s.name,
+        triggers: [...s.triggers],
+        ...(s.recipients === 'required' ? { recipientRequired: true } : {}),
+        ...(own ? { defaultTriggers: [...own] } : {}),
+      };
+    });
+  }
+
   /**
    * What an app repository needs to subscribe to this configuration with
    * `fromAttributes`: flavour, namespace, service, triggers and label
@@ -567,6 +583,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
       triggers: this.triggers,
       subscriptions: this._subscriptions.map(s => ({ ...s })),
       instance: this.instance,
+      otherServices: this.others.configuredServices().length > 0 ? this.otherServiceAttributes() : undefined,
     };
   }
 
@@ -587,6 +604,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
         ...(s.triggers ? { triggers: s.triggers.map(t => t.triggerName) } : {}),
       })),
       ...(this.instance ? { instance: { name: this.instance.name, subject: this.instance.subject, tokenEnvVars: this.instance.tokenEnvVars } } : {}),
+      ...(this.others.configuredServices().length > 0 ? { otherServices: this.otherServiceAttributes() } : {}),
     };
     return `${JSON.stringify(data, null, 2)}\n`;
   }

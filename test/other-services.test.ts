@@ -9,6 +9,7 @@ import {
   NotificationTemplate,
   NotificationTrigger,
   NotifyingApplication,
+  NotifyingApplicationSet,
 } from '../src';
 import { chart, configData, expectValid, notifications, printedWarnings, synth, validationErrors, warningsOnValidation } from './util';
 import { chartValues } from '../src/private/helm-values';
@@ -299,5 +300,86 @@ describe('the user\'s parts are checked at synth as Argo CD loads them', () => {
     addSlack(n);
     app(n);
     expect(warningsOnValidation(c)).toEqual([]);
+  });
+});
+
+describe('app repositories subscribe to the platform\'s other services through the attributes', () => {
+  function platform() {
+    const n = notifications(chart());
+    addSlack(n);
+    return n;
+  }
+
+  test('the attributes carry each service with its triggers, whether it needs a recipient and its default triggers', () => {
+    const json = JSON.parse(platform().attributesJson());
+    expect(json.otherServices).toEqual([{ name: 'slack', triggers: ['on-sync-failed'], recipientRequired: true, defaultTriggers: ['on-sync-failed'] }]);
+    // Without services, the attributes stay as they were.
+    expect(JSON.parse(notifications(chart()).attributesJson()).otherServices).toBeUndefined();
+  });
+
+  test('a hand-written Slack subscription in the app repository is accepted, and a wrong one is refused as on the platform', () => {
+    const attrs = ArgoCdBackstageNotifications.attributesFromJson(platform().attributesJson());
+    const good = chart();
+    const imported = ArgoCdBackstageNotifications.fromAttributes(good, 'Platform', attrs);
+    new NotifyingApplication(good, 'Orders', {
+      notifications: imported,
+      entityRef: 'component:default/orders',
+      metadata: { annotations: { 'notifications.argoproj.io/subscribe.on-sync-failed.slack': 'team-orders', 'notifications.argoproj.io/subscribe.slack': 'oncall' } },
+      spec: SPEC,
+    });
+    expectValid(good);
+
+    const bad = chart();
+    new NotifyingApplication(bad, 'Orders', {
+      notifications: ArgoCdBackstageNotifications.fromAttributes(bad, 'Platform', attrs),
+      entityRef: 'component:default/orders',
+      metadata: { annotations: { 'notifications.argoproj.io/subscribe.on-sync-failed.slack': '' } },
+      spec: SPEC,
+    });
+    expect(validationErrors(bad).join('\n')).toMatch(/subscribes service "slack" without a recipient/);
+  });
+
+  test.each([
+    ['an unknown key', { name: 'slack', triggers: ['t'], channel: 'x' }, /"otherServices\[0\]\.channel"/],
+    ['a name that is not text', { name: 7, triggers: ['t'] }, /"otherServices\[0\]\.name" must be a string/],
+    ['recipientRequired that is not a boolean', { name: 'slack', triggers: ['t'], recipientRequired: 'yes' }, /recipientRequired" must be true or false/],
+  ])('hand-edited attributes with %s are refused, naming the key', (_, entry, message) => {
+    const json = JSON.parse(platform().attributesJson());
+    json.otherServices = [entry];
+    expect(() => ArgoCdBackstageNotifications.attributesFromJson(JSON.stringify(json))).toThrow(message);
+  });
+
+  test.each([
+    ['the Backstage webhook\'s name', { name: 'backstage', triggers: ['t'] }, /otherServices\[0\]\.name "backstage" is the Backstage webhook's/],
+    ['a default trigger that is not among its triggers', { name: 'slack', triggers: ['a'], defaultTriggers: ['b'] }, /defaultTriggers lists "b", which is not among its triggers/],
+    ['an invalid service name', { name: 'Slack Alerts', triggers: ['a'] }, /is not a service name/],
+  ])('attributes with %s are a synth error', (_, entry, message) => {
+    const c = chart();
+    ArgoCdBackstageNotifications.fromAttributes(c, 'Platform', { triggers: [BackstageTrigger.DEPLOYED], otherServices: [entry as any] });
+    expect(validationErrors(c).join('\n')).toMatch(message);
+  });
+});
+
+describe('ApplicationSets', () => {
+  test('a Slack subscription in the template is checked against the whole configuration', () => {
+    const build = (annotations: Record<string, string>) => {
+      const c = chart();
+      const n = notifications(c);
+      addSlack(n);
+      new NotifyingApplicationSet(c, 'Set', {
+        notifications: n,
+        entityRef: 'component:default/{{name}}',
+        spec: {
+          generators: [{ list: { elements: [{ name: 'orders' }] } }],
+          template: {
+            metadata: { name: '{{name}}', annotations },
+            spec: SPEC,
+          },
+        },
+      });
+      return validationErrors(c).join('\n');
+    };
+    expect(build({ 'notifications.argoproj.io/subscribe.on-sync-failed.slack': 'team-orders' })).toBe('');
+    expect(build({ 'notifications.argoproj.io/subscribe.on-sync-failed.teams': 'ops' })).toMatch(/names service "teams"/);
   });
 });

@@ -18,10 +18,20 @@ export interface AttributesData {
   readonly triggers: string[];
   readonly subscriptions: Array<{ readonly matchLabels: Record<string, string>; readonly triggers?: string[] }>;
   readonly instance?: { readonly name: string; readonly subject?: string; readonly tokenEnvVars?: string[] };
+  readonly otherServices: OtherServiceData[];
+}
+
+/** A service beside the Backstage webhook, as the attributes give it. */
+export interface OtherServiceData {
+  readonly name: string;
+  readonly triggers: string[];
+  readonly recipientRequired?: boolean;
+  readonly defaultTriggers?: string[];
 }
 
 const FIX = 'write them with notifications.attributesJson() of the same library version';
-const TOP_KEYS = ['version', 'flavor', 'namespace', 'serviceName', 'triggers', 'subscriptions', 'instance'];
+const TOP_KEYS = ['version', 'flavor', 'namespace', 'serviceName', 'triggers', 'subscriptions', 'instance', 'otherServices'];
+const OTHER_SERVICE_KEYS = ['name', 'triggers', 'recipientRequired', 'defaultTriggers'];
 const SUBSCRIPTION_KEYS = ['matchLabels', 'triggers'];
 const INSTANCE_KEYS = ['name', 'subject', 'tokenEnvVars'];
 
@@ -64,6 +74,21 @@ export function readAttributesJson(json: string): AttributesData {
       };
     }),
     instance: instance(top.instance),
+    otherServices: (top.otherServices === undefined || top.otherServices === null ? [] : list(top.otherServices, 'otherServices')).map((o, i) => {
+      const where = `otherServices[${i}]`;
+      const entry = object(o, `"${where}"`);
+      knownKeys(entry, OTHER_SERVICE_KEYS, `${where}.`);
+      if (typeof entry.name !== 'string') throw new Error(`notifications attributes: "${where}.name" must be a string, not ${describe(entry.name)}: ${FIX}`);
+      if (entry.recipientRequired !== undefined && typeof entry.recipientRequired !== 'boolean') {
+        throw new Error(`notifications attributes: "${where}.recipientRequired" must be true or false, not ${describe(entry.recipientRequired)}: ${FIX}`);
+      }
+      return {
+        name: entry.name,
+        triggers: strings(entry.triggers ?? [], `${where}.triggers`),
+        ...(entry.recipientRequired === undefined ? {} : { recipientRequired: entry.recipientRequired as boolean }),
+        ...(entry.defaultTriggers === undefined ? {} : { defaultTriggers: strings(entry.defaultTriggers, `${where}.defaultTriggers`) }),
+      };
+    }),
   };
 }
 

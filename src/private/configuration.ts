@@ -19,6 +19,12 @@ export interface ConfigurationShape {
     readonly triggers?: readonly BackstageTrigger[];
   }>;
   readonly instance?: ArgoCdInstance;
+  /** The other services given by attributes. */
+  readonly otherServices?: ReadonlyArray<{
+    readonly name: string;
+    readonly triggers: readonly string[];
+    readonly defaultTriggers?: readonly string[];
+  }>;
   /**
    * `configuration` for the platform's own construct, whose trigger
    * definitions check their names themselves; `attributes` for one known by
@@ -80,6 +86,23 @@ export function configurationProblems(c: ConfigurationShape): string[] {
   });
 
   if (c.instance) problems.push(...c.instance._problems());
+  (c.otherServices ?? []).forEach((o, i) => {
+    const where = `otherServices[${i}]`;
+    if (typeof o.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name)) {
+      problems.push(`${where}.name ${JSON.stringify(o.name)} is not a service name: use lowercase letters, digits and '-', as the platform's configuration names it`);
+    } else if (o.name === c.serviceName) {
+      problems.push(`${where}.name "${o.name}" is the Backstage webhook's: name the platform's other services only`);
+    }
+    for (const t of [...o.triggers, ...(o.defaultTriggers ?? [])]) {
+      if (typeof t !== 'string' || !/^[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$/.test(t)) {
+        problems.push(`${where} names trigger ${JSON.stringify(t)}, which is not a trigger name: name the triggers the platform's configuration defines for it`);
+      }
+    }
+    for (const t of o.defaultTriggers ?? []) {
+      if (!o.triggers.includes(t)) problems.push(`${where}.defaultTriggers lists "${t}", which is not among its triggers: list it there too`);
+    }
+  });
+  for (const name of duplicates((c.otherServices ?? []).map(o => o.name))) problems.push(`the attributes name service "${name}" more than once: name each once`);
   return problems;
 }
 
