@@ -22,6 +22,7 @@ import { AppDef, ConditionDef, Inventory, NotificationsConfig, selectorMatches, 
 import { OutputAction, TemplateAnalysis, FieldRef, analyzeTemplate, formatPath } from './template-analysis';
 import { DataPath, exprPath, PathSet, pathKey, provesFalse, provesTrue, samePath, UnguardedRead, unguardedReads } from '../private/expr-guards';
 import { ExprNode, ExprParseResult, memberPaths, parseExpr } from '../private/expr-parser';
+import { APPLICATION_PRESENCE } from '../private/condition-guards';
 import { ENTITY_REF_ANNOTATION } from '../private/go-template';
 import { PipeNode } from '../private/go-template-parser';
 
@@ -62,7 +63,9 @@ export function canBeAbsent(path: DataPath, known: PathSet): boolean {
   // An element read by index exists if the index did not fail.
   if (/^-?\d+$/.test(last)) return false;
   const required = REQUIRED[pathKey(path.slice(0, -1))];
-  return !(required && required.includes(last));
+  if (required && required.includes(last)) return false;
+  // The CRD's required fields (a source's repoURL, a condition's type and message).
+  return path[1] === 'metadata' || APPLICATION_PRESENCE.canBeAbsent(path.map(p => (p === '[]' ? '0' : p)), known);
 }
 
 /** What the doctor counts as possibly absent: canBeAbsent, with no closures followed. */

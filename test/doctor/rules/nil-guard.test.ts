@@ -204,6 +204,36 @@ describe('templates', () => {
   });
 });
 
+describe('what a template\'s control flow establishes', () => {
+  // Sent at any time: status, sync and health are there, operationState is not.
+  const anyTime = JSON.stringify('app.metadata.deletionTimestamp != nil');
+  test.each([
+    ['a range over an optional list writes nothing without it; its elements are there', '{{ range .app.status.operationState.syncResult.resources }}{{ .name }}{{ end }}'],
+    ['eq with a literal proves its operand and the parents', '{{ range .app.status.resources }}{{ if eq .health.status "Degraded" }}{{ .name }}: {{ .health.message }}{{ end }}{{ end }}'],
+    ['eq with several literals', '{{ if eq .app.status.operationState.phase "Failed" "Error" }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['eq in an and chain', '{{ if and (eq .app.status.operationState.phase "Failed") true }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['hasKey', '{{ if hasKey .app.status "operationState" }}{{ .app.status.operationState.phase }}{{ end }}'],
+    ['the else of not', '{{ if not .app.status.operationState }}none{{ else }}{{ .app.status.operationState.phase }}{{ end }}'],
+    ['the else of ne', '{{ if ne .app.status.operationState.phase "Running" }}done{{ else }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['an or whose operands all prove the parent', '{{ if or .app.status.operationState.phase .app.status.operationState.message }}{{ .app.status.operationState.startedAt }}{{ end }}'],
+  ])('%s', (_name, message) => {
+    const text = notificationsConfigMap([...template(message), ...trigger(anyTime)]);
+    expect(findingsOf(doctorText(text), RULE)).toEqual([]);
+  });
+
+  test.each([
+    ['a read after the range', '{{ range .app.status.operationState.syncResult.resources }}x{{ end }}{{ .app.status.operationState.phase }}'],
+    ['ne proves nothing in its own branch', '{{ if ne .app.status.operationState.phase "Running" }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['eq with the empty string (a missing value may equal it on some Go releases)', '{{ if eq .app.status.operationState.phase "" }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['eq of two fields (two missing values are equal)', '{{ if eq .app.status.operationState.phase .app.status.sync.status }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['an or whose operands prove different parents', '{{ if or .app.status.operationState .app.status.summary }}{{ .app.status.operationState.phase }}{{ end }}'],
+    ['the body of not', '{{ if not .app.status.operationState }}{{ .app.status.operationState.phase }}{{ end }}'],
+  ])('%s: reported', (_name, message) => {
+    const text = notificationsConfigMap([...template(message), ...trigger(anyTime)]);
+    expect(findingsOf(doctorText(text), RULE)).toHaveLength(1);
+  });
+});
+
 test('the library\'s own templates and conditions pass', () => {
   const guard = 'app.metadata.annotations != nil and app.metadata.annotations["backstage.io/entity-ref"] != nil and app.metadata.annotations["backstage.io/entity-ref"] != ""';
   const text = notificationsConfigMap([
