@@ -170,17 +170,22 @@ const factsCache = new Map<string, ExprFacts>();
 /**
  * The facts of an expression, given what is known present before it is
  * evaluated (`known`, e.g. the annotations of an application subscribed
- * through an annotation, or what `when` proves for `oncePer`).
+ * through an annotation, or what `when` proves for `oncePer`), and paths
+ * present whenever their parent is (`withParent`).
  */
-export function exprFacts(text: string, known: PathSet = PathSet.of()): ExprFacts {
-  const cacheKey = JSON.stringify([text, known.paths()]);
+export function exprFacts(text: string, known: PathSet = PathSet.of(), withParent: readonly DataPath[] = []): ExprFacts {
+  const cacheKey = JSON.stringify([text, known.paths(), withParent]);
   const cached = factsCache.get(cacheKey);
   if (cached) return cached;
   const parsed = parseExpr(text);
+  // Paths present whenever their parent is (what the inputs show of the Applications' shape).
+  const presence = withParent.length === 0
+    ? DOCTOR_PRESENCE
+    : { canBeAbsent: (p: DataPath, g: PathSet) => canBeAbsent(p, g) && !withParent.some(w => samePath(w, p.map(x => (/^-?\d+$/.test(x) ? '[]' : x)))) };
   const facts: ExprFacts = parsed.ok
     ? {
       parsed,
-      unguarded: unguardedReads(parsed.ast, known, DOCTOR_PRESENCE),
+      unguarded: unguardedReads(parsed.ast, known, presence),
       provesTrue: provesTrue(parsed.ast).union(known),
       reads: appReads(parsed.ast),
     }

@@ -2,10 +2,11 @@
  * The `once-per` rule. What it finds, why, and how to fix it is its `meta`,
  * which also writes docs/doctor-rules.md and the README's table of rules.
  */
-import { appsReaching, DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
+import { namedApps, shapeVerdict, subscribersOf } from '../app-shape';
+import { DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
 import { evalWhen, ExprValue } from '../expr-eval';
 import { ConditionDef, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
-import { Report, Rule, RuleMeta } from '../model';
+import { Note, Report, Rule, RuleMeta } from '../model';
 import { lookupAppPath } from '../value-domain';
 import { conditionLabel } from './condition-syntax';
 
@@ -150,7 +151,14 @@ function rareOf(enums: Array<[DataPath, string[]]>): string[] {
   return [...out];
 }
 
-function checkCondition(report: Report, inventory: Inventory, config: NotificationsConfig, trigger: TriggerDef, condition: ConditionDef): void {
+function checkCondition(
+  report: Report,
+  note: Note,
+  inventory: Inventory,
+  config: NotificationsConfig,
+  trigger: TriggerDef,
+  condition: ConditionDef,
+): void {
   const when = condition.when;
   if (!when || isBlank(when.text) || typeof condition.view.at(['when'])?.value !== 'string') return;
   const label = conditionLabel(trigger, condition);
@@ -220,18 +228,21 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
   }
 
   // A list of revisions without the single revision: nil on single-source applications, the constant "<nil>".
+  const subscribers = subscribersOf(inventory, config, [trigger.name]);
   const listOnly = SINGLE_SOURCE_REVISIONS.filter(
     ([rev, revs]) => reads.some(r => startsWith(r, revs)) && !reads.some(r => startsWith(r, rev) && r.length === rev.length),
   );
   if (listOnly.length > 0) {
     const revs = listOnly[0][1].join('.');
-    const apps = inventory.apps.length > 0 ? appsReaching(inventory, config, trigger.name) : [];
-    if (inventory.apps.length === 0 || apps.some(a => !a.multiSource)) {
+    // Single-source is the default shape: reported unless the inputs show only multi-source Applications notified.
+    const verdict = shapeVerdict(subscribers, 'single');
+    if (verdict.kind !== 'none') {
+      const shown = verdict.kind === 'shown' ? ` (${namedApps('single', verdict.apps)} ${verdict.apps.length === 1 ? 'is' : 'are'} subscribed to it)` : '';
       report({
         severity: 'warning',
         where: config.where(oncePer.line),
         key: trigger.entry.key,
-        message: `the oncePer of ${label} is keyed on ${revs} alone, which only multi-source applications have: on a single-source application it is nil, formatted as the constant "<nil>"`,
+        message: `the oncePer of ${label} is keyed on ${revs} alone, which only multi-source applications have: on a single-source application it is nil, formatted as the constant "<nil>"${shown}`,
         impact: 'the engine keeps a oncePer entry forever, so for single-source applications the trigger notifies once per application, ever (until 100 newer entries push it out of the notified-state annotation)',
         fix: `fall back to ${listOnly[0][0].join('.')} when the list is empty, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
       });
@@ -245,34 +256,34 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
   );
   if (single.length === 0) return;
   const revision = single[0][0].join('.');
-  const hasApps = inventory.apps.length > 0;
-  const multi = appsReaching(inventory, config, trigger.name).filter(a => a.multiSource);
-  if (hasApps && multi.length === 0) return;
-  const names = multi.map(a => a.object.label);
+  // Only multi-source Applications get "": reported when the inputs show one subscribed, noted when they cannot tell.
+  const verdict = shapeVerdict(subscribers, 'multi');
+  if (verdict.kind === 'unchecked') {
+    note({ topic: 'multi-source', item: `the oncePer of ${trigger.entry.key} is keyed on ${revision} ("" on them: no oncePer at all)` });
+    return;
+  }
+  if (verdict.kind !== 'shown') return;
+  const names = namedApps('multi', verdict.apps);
   report({
     severity: 'warning',
     where: config.where(oncePer.line),
     key: trigger.entry.key,
-    message: hasApps
-      ? `the oncePer of ${label} is keyed on ${revision}, which is "" for multi-source ${names.join(', ')} subscribed to it`
-      : `the oncePer of ${label} is keyed on ${revision}, which is "" for multi-source applications (spec.sources)`,
-    impact: `an empty oncePer counts as no oncePer, so for ${hasApps ? 'them' : 'any multi-source application subscribed to it'} the trigger repeats as if oncePer were missing (argo-cd#15617)`,
+    message: `the oncePer of ${label} is keyed on ${revision}, which is "" for ${names} subscribed to it`,
+    impact: 'an empty oncePer counts as no oncePer, so for them the trigger repeats as if oncePer were missing (argo-cd#15617)',
     fix: `fall back to ${single[0][1].join('.')} when it is set, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
     cause: {
       id: JSON.stringify([config.object.label, 'single-source revision', names]),
-      message: hasApps
-        ? `oncePer of several triggers is keyed on a revision that is "" for multi-source ${names.join(', ')} subscribed to them`
-        : 'oncePer of several triggers is keyed on a revision that is "" for multi-source applications (spec.sources)',
+      message: `oncePer of several triggers is keyed on a revision that is "" for ${names} subscribed to them`,
     },
   });
 }
 
 export const rule: Rule = {
   meta,
-  check(inventory: Inventory, report: Report): void {
+  check(inventory: Inventory, report: Report, note: Note = () => undefined): void {
     for (const config of inventory.activeConfigs) {
       for (const trigger of config.triggers) {
-        for (const condition of trigger.conditions ?? []) checkCondition(report, inventory, config, trigger, condition);
+        for (const condition of trigger.conditions ?? []) checkCondition(report, note, inventory, config, trigger, condition);
       }
     }
   },

@@ -54,13 +54,18 @@ describe('conditions', () => {
     ['?? does not protect the reads on its left', '(app.status.operationState.phase ?? \'\') == \'Failed\'', 'with no guard on app.status.operationState'],
     ['a guard on the wrong branch', 'app.status.operationState == nil and app.status.operationState.phase == \'x\'', 'with no guard on app.status.operationState'],
     ['labels', 'app.metadata.labels["team"] == \'orders\'', 'with no guard on app.metadata.labels'],
-    ['spec.source on a multi-source application', 'app.spec.source.repoURL contains \'orders\'', 'app.spec.source is absent on a multi-source application'],
     ['len of an absent list', 'app.status != nil and app.status.operationState != nil and app.status.operationState.syncResult != nil and len(app.status.operationState.syncResult.revisions) > 1', 'applies len() to app.status.operationState.syncResult.revisions'],
     ['contains on an absent value', 'app.status != nil and app.status.operationState != nil and app.status.operationState.message contains \'timeout\'', 'applies contains to app.status.operationState.message'],
   ])('%s is reported', (_name, when, message) => {
     const found = conditionFindings(JSON.stringify(when));
     expect(found.map(f => f.message)).toEqual(expect.arrayContaining([expect.stringContaining(message)]));
     expect(found.every(f => f.severity === 'warning' && f.where.line === 11)).toBe(true);
+  });
+
+  test('spec.source with no Application among the inputs: whether one is multi-source cannot be told, a note', () => {
+    const result = doctorText(notificationsConfigMap([...template('x'), ...trigger(JSON.stringify('app.spec.source.repoURL contains \'orders\''))]));
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining('the when of trigger.on-x reads app.spec.source.repoURL (absent on them: expr fails)')]);
   });
 
   test('oncePer is checked with what when proves', () => {
@@ -231,6 +236,63 @@ describe('what a template\'s control flow establishes', () => {
   ])('%s: reported', (_name, message) => {
     const text = notificationsConfigMap([...template(message), ...trigger(anyTime)]);
     expect(findingsOf(doctorText(text), RULE)).toHaveLength(1);
+  });
+});
+
+describe('spec.source and the Applications the template is sent to', () => {
+  const deployed = JSON.stringify('app.status != nil and app.status.operationState != nil and app.status.operationState.phase == \'Succeeded\'');
+  const config = notificationsConfigMap([...template('{{ .app.spec.source.repoURL }}'), ...trigger(deployed)]);
+  function app(name: string, sources: 'source' | 'sources', subscribed = true): string {
+    return [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      `metadata: {name: ${name}, namespace: argocd${subscribed ? ', annotations: {notifications.argoproj.io/subscribe.on-x.slack: ""}' : ''}}`,
+      'spec:',
+      '  project: default',
+      '  destination: {server: https://kubernetes.default.svc, namespace: a}',
+      sources === 'source' ? '  source: {repoURL: https://git.acme.io/a.git, path: a}' : '  sources: [{repoURL: https://git.acme.io/a.git, path: a}]',
+    ].join('\n');
+  }
+
+  test('the configuration alone: no warning, a note', () => {
+    const result = doctorText(config);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain('template.t reads .app.spec.source.repoURL (absent on them: "<no value>")');
+  });
+
+  test('every Application subscribed is among the inputs and single-source: nothing to report or note', () => {
+    const result = doctorText([config, app('a', 'source'), app('b', 'source')]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes).toEqual([]);
+  });
+
+  test('a multi-source Application subscribed: a warning naming it', () => {
+    const [f] = findingsOf(doctorText([config, app('a', 'source'), app('b', 'sources')]), RULE);
+    expect(f.message).toContain('app.spec.source is absent on multi-source Application argocd/b (spec.sources), which is subscribed to it');
+  });
+
+  test('a multi-source Application of the input that is not subscribed does not count', () => {
+    const result = doctorText([config, app('a', 'source'), app('b', 'sources', false)]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+  });
+
+  test('the subscriptions key subscribes by label: the inputs cannot show every Application, a note', () => {
+    const keyed = notificationsConfigMap([...template('{{ .app.spec.source.repoURL }}'), ...trigger(deployed), '  subscriptions: |', '    - recipients: [slack]', '      triggers: [on-x]']);
+    const result = doctorText([keyed, app('a', 'source')]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain('multi-source Applications (spec.sources) were not checked for');
+  });
+
+  test('a template written for multi-source applications (it reads spec.sources) is reported without an Application', () => {
+    const both = notificationsConfigMap([...template('{{ .app.spec.source.repoURL }}{{ range .app.spec.sources }}{{ .repoURL }}{{ end }}'), ...trigger(deployed)]);
+    const [f] = findingsOf(doctorText(both), RULE);
+    expect(f.message).toContain('which the text is written for (it reads spec.sources or revisions)');
+  });
+
+  test('spec.sources is absent on single-source applications, the default shape: reported unless every subscribed Application is multi-source', () => {
+    const sources = notificationsConfigMap([...template('{{ index .app.spec.sources 0 }}'), ...trigger(deployed)]);
+    expect(findingsOf(doctorText(sources), RULE)).toHaveLength(1);
+    expect(findingsOf(doctorText([sources, app('b', 'sources')]), RULE)).toEqual([]);
   });
 });
 

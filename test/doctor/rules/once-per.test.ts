@@ -114,12 +114,27 @@ test('oncePer on the name is fine for created and deleted', () => {
 describe('oncePer on a single-source revision', () => {
   const revision = 'app.status.operationState?.syncResult?.revision';
 
-  test('no Application among the inputs: a warning, since multi-source applications may subscribe', () => {
-    const [f] = findingsOf(doctorPaths([fixture(RULE, 'fail-revision-no-applications.yaml')]), RULE);
-    expect(f.severity).toBe('warning');
-    expect(f.where.line).toBe(12);
-    expect(f.message).toContain('is "" for multi-source applications');
-    expect(f.impact).toContain('an empty oncePer counts as no oncePer');
+  test('no Application among the inputs: no warning, a note that multi-source applications were not checked for', () => {
+    const result = doctorPaths([fixture(RULE, 'pass-revision-no-applications.yaml')]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining('multi-source Applications (spec.sources) were not checked for')]);
+    expect(result.notes[0]).toContain('the oncePer of trigger.on-deployed-backstage is keyed on app.status.operationState.syncResult.revision ("" on them: no oncePer at all)');
+  });
+
+  test('subscribed through the subscriptions key, with only single-source Applications among the inputs: a note', () => {
+    const config = configMap(DEPLOYED, revision, ['  subscriptions: |', '    - recipients: [backstage]', '      triggers: [on-x]']);
+    const app = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: {name: a, namespace: argocd}',
+      'spec:',
+      '  project: default',
+      '  destination: {server: https://kubernetes.default.svc, namespace: a}',
+      '  source: {repoURL: https://git.acme.io/a.git, path: a}',
+    ].join('\n');
+    const result = doctorText([config, app]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain('multi-source Applications (spec.sources) were not checked for');
   });
 
   test('a multi-source Application subscribed', () => {
@@ -156,7 +171,9 @@ describe('oncePer on a single-source revision', () => {
     ['status.sync.revision', 'app.status.sync.revision'],
     ['operation.sync.revision', 'app.status.operationState.operation.sync.revision'],
   ])('%s is the same', (_name, oncePer) => {
-    expect(findingsOf(doctorText(configMap(DEPLOYED, oncePer)), RULE)).toHaveLength(1);
+    const result = doctorText(configMap(DEPLOYED, oncePer));
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain(`is keyed on ${oncePer} ("" on them`);
   });
 });
 
