@@ -3,9 +3,9 @@
  * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import { NOTIFICATIONS_CONFIGMAP_NAME } from '../../notifications';
-import { ConfigEntry, Inventory, NotificationsConfig, ParseError } from '../inventory';
+import { ConfigEntry, Inventory, NotificationsConfig, ParseError, TriggerDef } from '../inventory';
 import { parseYamlSpan, Report, Rule, RuleMeta, TextSpan, YamlPath, YamlView } from '../model';
-import { conditionVerdict, describeKind, isBuiltinTemplate, isQuoted, kindOf, quoted, scalarSource, sentTemplates, wiringOf } from '../wiring';
+import { conditionVerdict, describeKind, dottedTemplates, isBuiltinTemplate, isQuoted, kindOf, nameList, quoted, scalarSource, sentTemplates, wiringOf } from '../wiring';
 
 export const meta: RuleMeta = {
   id: 'config-load',
@@ -589,12 +589,13 @@ class Checker {
    */
   public undefinedTemplates(inventory: Inventory): void {
     const pairs = wiringOf(inventory).pairs.filter(p => p.config === this.config);
+    const found: Array<{ trigger: TriggerDef; sent: { name: string; line: number } }> = [];
     for (const trigger of this.config.triggers) {
       if (!trigger.conditions) continue;
       for (const condition of trigger.conditions) {
         for (const sent of sentTemplates(condition)) {
           if (this.config.template(sent.name)) continue;
-          if (isBuiltinTemplate(sent.name)) {
+          if (isBuiltinTemplate(sent.name) && dottedTemplates(this.config, sent.name).length === 0) {
             // The operator's NotificationsConfiguration carries the built-in catalog.
             if (this.config.source === 'NotificationsConfiguration') continue;
             // A kustomization of the input builds the catalog into this configuration.
@@ -602,19 +603,36 @@ class Checker {
             // Sent to a webhook service without a section: builtin-name's.
             if (pairs.some(p => p.trigger === trigger.name && conditionVerdict(this.config, trigger, condition, p.service) === 'builtin')) continue;
           }
-          const names = this.config.templates.map(t => t.name);
-          const close = names.find(n => n.toLowerCase() === sent.name.toLowerCase() || n.replace(/-/g, '') === sent.name.replace(/-/g, ''));
-          this.report({
-            severity: 'error',
-            where: this.config.where(sent.line),
-            key: trigger.entry.key,
-            message: `trigger ${quoted(trigger.name)} sends template ${quoted(sent.name)}, which the configuration does not define` +
-              (isBuiltinTemplate(sent.name) ? ' (it is a built-in name: the notifications catalog defines it only where the catalog is installed)' : ''),
-            impact: `the configuration loads, but every send of this condition fails (template '${sent.name}' is not supported), to every destination: its notifications are lost`,
-            fix: close ? `send ${quoted(close)}, the template the configuration defines` : `add template.${sent.name}, or send a template the configuration defines`,
-          });
+          found.push({ trigger, sent });
         }
       }
+    }
+    for (const { trigger, sent } of found) {
+      const names = this.config.templates.map(t => t.name);
+      const dotted = dottedTemplates(this.config, sent.name).map(t => t.entry.key);
+      const close = names.find(n => n.toLowerCase() === sent.name.toLowerCase() || n.replace(/-/g, '') === sent.name.replace(/-/g, ''));
+      // Why it is undefined: a dotted key defines another name; else a catalog name the catalog is not installed for.
+      const why = dotted.length > 0
+        ? ` (${nameList(dotted)} ${dotted.length === 1 ? 'defines a template' : 'define templates'} named after the whole key, ${nameList(dotted.map(k => k.slice('template.'.length)))}: Argo CD names a template by everything after "template.", so a dot does not add a section to ${quoted(sent.name)})`
+        : isBuiltinTemplate(sent.name) ? ' (it is a built-in name: the notifications catalog defines it only where the catalog is installed)' : '';
+      const senders = [...new Set(found.filter(f => f.sent.name === sent.name).map(f => f.trigger.name))];
+      this.report({
+        severity: 'error',
+        where: this.config.where(sent.line),
+        key: trigger.entry.key,
+        message: `trigger ${quoted(trigger.name)} sends template ${quoted(sent.name)}, which the configuration does not define${why}`,
+        impact: `the configuration loads, but every send of this condition fails (template '${sent.name}' is not supported), to every destination: its notifications are lost`,
+        fix: dotted.length > 0
+          ? `define template.${sent.name} with every section in it (message, email, webhook.<service>: …), or send ${quoted(dotted[0].slice('template.'.length))}`
+          : close ? `send ${quoted(close)}, the template the configuration defines` : `add template.${sent.name}, or send a template the configuration defines`,
+        // Several triggers sending one undefined template: one cause.
+        cause: {
+          id: JSON.stringify([this.config.object.label, 'undefined template', sent.name]),
+          message: senders.length === 1
+            ? `trigger ${quoted(senders[0])} sends template ${quoted(sent.name)} from several conditions, and the configuration does not define it${why}`
+            : `triggers ${nameList(senders)} send template ${quoted(sent.name)}, which the configuration does not define${why}`,
+        },
+      });
     }
   }
 }

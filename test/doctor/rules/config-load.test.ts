@@ -93,6 +93,19 @@ describe(RULE, () => {
     expect(findings[0].impact).toMatch(/^the configuration loads, but every send of this condition fails \(template 'u' is not supported\)/);
   });
 
+  test('one undefined template sent by several triggers is one finding, with a place per trigger', () => {
+    const { findings } = check(`${TEMPLATE}  trigger.x: |\n    - when: "true"\n      send: [u]\n  trigger.y: |\n    - when: "false"\n      send: [u]\n`);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].severity).toBe('error');
+    expect(findings[0].places.map(p => p.key)).toEqual(['trigger.x', 'trigger.y']);
+    expect(findings[0].message).toBe('triggers "x" and "y" send template "u", which the configuration does not define');
+  });
+
+  test('different undefined templates stay separate findings', () => {
+    const { findings } = check(`${TEMPLATE}  trigger.x: |\n    - when: "true"\n      send: [u]\n  trigger.y: |\n    - when: "false"\n      send: [v]\n`);
+    expect(findings).toHaveLength(2);
+  });
+
   test('NotificationsConfiguration: the operator\'s unquoted context, and non-string values the API server refuses', () => {
     const [unquoted] = findingsOf(doctorPaths([fixture(RULE, 'fail-cr-context-unquoted.yaml')]), RULE);
     expect(unquoted.message).toContain('the line "environment: prod: eu-west" is not valid YAML');
