@@ -48,7 +48,7 @@ export const rule: Rule = {
         const which = names.length === 1 ? `template ${quoted(names[0])} has` : `none of the templates ${nameList(names)} has`;
         const others = [...new Set(templates.flatMap(t => t!.webhookServices))].filter(o => o !== service);
         // A section written under a dotted key (`template.x.webhook`) defines another template, which nothing sends here.
-        const dotted = names.flatMap(n => dottedTemplates(config, n)).filter(t => t.webhookServices.includes(service)).map(t => t.entry.key);
+        const dotted = names.flatMap(n => dottedTemplates(config, n)).map(t => t.entry.key);
         const dottedNote = dotted.length > 0
           ? `; ${nameList(dotted)} ${dotted.length === 1 ? 'defines a separate template' : 'define separate templates'} (Argo CD names a template by everything after "template."), which this condition does not send`
           : '';
@@ -64,7 +64,7 @@ export const rule: Rule = {
           fix:
             `add to ${names.length === 1 ? `template ${quoted(names[0])}` : 'the template'} a webhook.${service} section with method: POST and a JSON body` +
             (others.length === 1 ? `, or rename its webhook.${others[0]} section to webhook.${service}` : '') +
-            (dotted.length > 0 ? `: move the webhook.${service} section of ${dotted[0]} into it` : ''),
+            (dotted.length > 0 ? ` (what ${dotted[0]} holds belongs there, under webhook.${service})` : ''),
         });
       }
     }
