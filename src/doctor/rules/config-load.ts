@@ -21,8 +21,9 @@ export const meta: RuleMeta = {
     'the CRD does not have such as `Services:`, `subscriptions:` nested inside a service, a field a webhook service does not have), a template a',
     'trigger sends that does not exist (unless a kustomization of the input builds the notifications catalog in), `context` values the',
     'operator writes back differently (it writes unquoted `key: value` lines), a configuration under another name than',
-    '`argocd-notifications-cm`, and several configurations of one name and namespace in one run (each is checked with the Applications of its',
-    'own folder).',
+    '`argocd-notifications-cm`, several configurations of one name and namespace in one run (each is checked with the Applications of its',
+    'own folder), and keys inside the legacy `config.yaml` key other than the `triggers`, `templates`, `context` and `subscriptions` that Argo CD',
+    'still reads from it (argo-cd `util/notification/settings/legacy.go` drops the rest, such as `service.slack:` written inside it).',
     "Template syntax is `template-parse`'s, expr syntax `condition-syntax`'s, retry settings `retry-duration`'s.",
   ],
   runtime: 'Argo CD fails to load the whole notifications configuration: no notification is sent at all until it is fixed. A key Argo CD does not read is silently ignored.',
@@ -61,6 +62,7 @@ export const rule: Rule = {
       const ctx = new Checker(config, report);
       ctx.nonStrings();
       ctx.ignoredKeys();
+      ctx.legacyConfig();
       ctx.context();
       for (const entry of config.badKeys) ctx.badKey(entry);
       for (const service of config.services) {
@@ -225,6 +227,40 @@ class Checker {
         }
       }
     }
+  }
+
+  /**
+   * The legacy `config.yaml` key (argocd-notifications before Argo CD 2.3):
+   * Argo CD still reads it (argo-cd `util/notification/settings/legacy.go`),
+   * but only its `triggers`, `templates`, `context` and `subscriptions`; it
+   * decodes it without strictness, so any other key (the new format's
+   * `service.slack`, `trigger.x` written inside it) is dropped silently.
+   */
+  public legacyConfig(): void {
+    if (this.config.source !== 'ConfigMap') return;
+    const entry = this.config.entries.find(e => e.key === 'config.yaml');
+    if (!entry) return;
+    const parsed = parseYamlSpan(entry.span, '1.1');
+    if (!parsed.ok) return;
+    const value = parsed.view.value;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    const read = ['triggers', 'templates', 'context', 'subscriptions'];
+    const dropped = Object.keys(value).filter(k => !read.includes(k));
+    if (dropped.length === 0) return;
+    // Keys of the current format written inside it: what they define never exists.
+    const current = dropped.filter(k => /^(service|trigger|template)\./.test(k) || k === 'defaultTriggers');
+    this.report({
+      severity: current.length > 0 ? 'error' : 'warning',
+      where: this.config.where(parsed.view.lineAt([dropped[0]])),
+      key: entry.key,
+      message: `config.yaml (the legacy argocd-notifications format, which Argo CD reads only for its triggers, templates, context and subscriptions) holds ${nameList(dropped)}, which Argo CD drops without a word`,
+      impact: current.length > 0
+        ? `${nameList(current)} ${current.length === 1 ? 'does' : 'do'} not exist for Argo CD: ${current.some(k => k.startsWith('service.')) ? 'no service is defined, ' : ''}subscriptions to what ${current.length === 1 ? 'it defines' : 'they define'} send nothing`
+        : 'what those keys say has no effect',
+      fix: current.length > 0
+        ? `move ${current.length === 1 ? 'the key' : 'each key'} out of config.yaml to a data key of its own (${current.slice(0, 2).map(k => `data.${k}: |`).join(', ')}), with its value as a YAML string`
+        : 'remove the keys, or move what they configure to the keys Argo CD reads',
+    });
   }
 
   /** Keys that look like configuration keys but that Argo CD does not read (`templates.x`, `Trigger.x`). */
