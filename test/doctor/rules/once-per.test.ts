@@ -106,6 +106,30 @@ test.each([
   expect(f.message).toContain(message);
 });
 
+describe('a oncePer that is one value whenever a condition about the status holds: fires once ever', () => {
+  const DEGRADED = 'app.status.health.status == \'Degraded\'';
+  test.each([
+    ['a string literal on a health trigger', DEGRADED, '"degraded"', 'is the constant "degraded"'],
+    ['the field the condition pins', 'app.status.sync.status == \'OutOfSync\'', 'app.status.sync.status', 'is app.status.sync.status, which the condition requires to be "OutOfSync"'],
+    ['the field the condition pins, in an and chain', `${DEGRADED} and app.status.sync.status == 'Synced'`, 'app.status.health.status', 'which the condition requires to be "Degraded"'],
+    ['the phase a sync trigger pins', SUCCEEDED, 'app.status.operationState.phase', 'which the condition requires to be "Succeeded"'],
+  ])('%s', (_name, when, oncePer, message) => {
+    const [f, ...rest] = findingsOf(doctorText(configMap(when, oncePer)), RULE);
+    expect(rest).toEqual([]);
+    expect([f.severity, f.where.line]).toEqual(['warning', 11]);
+    expect(f.message).toContain(message);
+    expect(f.impact).toContain('fires once for the life of each application');
+  });
+
+  test.each([
+    ['a field the condition does not pin', DEGRADED, 'app.status.health.lastTransitionTime'],
+    ['a field pinned only in one branch of an or', `${DEGRADED} or app.status.health.status == 'Missing'`, 'app.status.health.status'],
+    ['a constant on a condition that is not about the status (on-created)', 'true', '"once"'],
+  ])('%s: not reported', (_name, when, oncePer) => {
+    expect(findingsOf(doctorText(configMap(when, oncePer)), RULE)).toEqual([]);
+  });
+});
+
 test('oncePer on the name is fine for created and deleted', () => {
   expect(findingsOf(doctorText(configMap('true', 'app.metadata.name')), RULE)).toEqual([]);
   expect(findingsOf(doctorText(configMap('app.metadata.deletionTimestamp != nil', 'app.metadata.name')), RULE)).toEqual([]);
