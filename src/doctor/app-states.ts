@@ -98,6 +98,17 @@ export const APP_STATES: readonly AppState[] = [
     }),
   },
   {
+    // Conditions are lists templates range over: a state with one renders what a range body writes.
+    name: 'a deployed application with a warning condition (status.conditions)',
+    sourceShape: 'single',
+    app: base({
+      status: status('Synced', 'Healthy', {
+        conditions: [{ type: 'OrphanedResourceWarning', message: 'Application has 1 orphaned resources', lastTransitionTime: FINISHED }],
+        operationState: operation('Succeeded', AUTOMATED, { message: 'successfully synced (all tasks run)', syncResult: { revision: SHA, source: SOURCE, resources: [resource('Synced', 'deployment.apps/web configured')] } }),
+      }),
+    }),
+  },
+  {
     name: 'a failed sync',
     sourceShape: 'single',
     app: base({
