@@ -20,9 +20,9 @@
 import { evalWhen, ExprValue, UNKNOWN } from './expr-eval';
 import { AppDef, ConditionDef, Inventory, NotificationsConfig, selectorMatches, SUBSCRIBE_PREFIX, SubscriptionDef, TemplateDef, TriggerDef } from './inventory';
 import { OutputAction, TemplateAnalysis, FieldRef, analyzeTemplate, formatPath } from './template-analysis';
+import { APPLICATION_PRESENCE } from '../private/condition-guards';
 import { DataPath, exprPath, PathSet, pathKey, provesFalse, provesTrue, samePath, UnguardedRead, unguardedReads } from '../private/expr-guards';
 import { ExprNode, ExprParseResult, memberPaths, parseExpr } from '../private/expr-parser';
-import { APPLICATION_PRESENCE } from '../private/condition-guards';
 import { ENTITY_REF_ANNOTATION } from '../private/go-template';
 import { PipeNode } from '../private/go-template-parser';
 

@@ -55,7 +55,8 @@ export const rule: Rule = {
       for (const condition of trigger.conditions) {
         if (conditionVerdict(config, trigger, condition, service) !== 'builtin') continue;
         // Only the catalog templates the configuration does not define: its own, under any name, are no-webhook-section's.
-        const builtins = sentTemplates(condition).map(s => s.name).filter(n => isBuiltinTemplate(n) && (!config.template(n) || isCatalogCopy(config.template(n)!)));
+        const fromCatalog = (n: string) => isBuiltinTemplate(n) && (!config.template(n) || isCatalogCopy(config.template(n)!));
+        const builtins = sentTemplates(condition).map(s => s.name).filter(fromCatalog);
         const copies = builtins.filter(n => config.template(n));
         const supplied = builtins.filter(n => !config.template(n));
         const what = [

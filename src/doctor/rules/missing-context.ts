@@ -14,8 +14,8 @@ import {
   STRING_TYPED_FUNCTIONS,
 } from '../condition-analysis';
 import { Inventory, NotificationsConfig } from '../inventory';
-import { hostIntent } from '../placeholder-intent';
 import { Report, Rule, RuleMeta } from '../model';
+import { hostIntent } from '../placeholder-intent';
 
 export const meta: RuleMeta = {
   id: 'missing-context',

@@ -2,14 +2,14 @@
  * The `once-per` rule. What it finds, why, and how to fix it is its `meta`,
  * which also writes docs/doctor-rules.md and the README's table of rules.
  */
+import { exprPath } from '../../private/expr-guards';
+import { ExprNode } from '../../private/expr-parser';
 import { namedApps, shapeVerdict, subscribersOf } from '../app-shape';
 import { DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
 import { evalWhen, ExprValue } from '../expr-eval';
 import { ConditionDef, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
 import { Note, Report, Rule, RuleMeta } from '../model';
 import { lookupAppPath } from '../value-domain';
-import { exprPath } from '../../private/expr-guards';
-import { ExprNode } from '../../private/expr-parser';
 import { conditionLabel } from './condition-syntax';
 
 export const meta: RuleMeta = {

@@ -186,7 +186,7 @@ function undefinedTrigger(s: SubscriptionDef, config: NotificationsConfig, undef
       id: JSON.stringify([config.object.label, 'undefined trigger', '*']),
       message: `subscriptions name ${undefinedTriggers.length === 1 ? 'trigger' : 'triggers'} ${nameList(undefinedTriggers)}, and the configuration defines no trigger at all`,
       impact: 'nothing is sent for any of them: the controller fails to run each trigger ("trigger ... is not configured") on every reconcile',
-      fix: `add the trigger.* keys (for Argo CD's catalog triggers, install the catalog with the configuration, or copy the triggers and templates it has into it)`,
+      fix: 'add the trigger.* keys (for Argo CD\'s catalog triggers, install the catalog with the configuration, or copy the triggers and templates it has into it)',
     }
     : {
       id: JSON.stringify([config.object.label, 'undefined trigger', s.trigger]),

@@ -105,7 +105,7 @@ describe(RULE, () => {
   });
 
   describe('a reserved example domain the inputs show is served on purpose', () => {
-    const config = (comment: string) => notificationsConfigMap([
+    const gitlab = (comment: string) => notificationsConfigMap([
       ...(comment ? [`  # ${comment}`] : []), '  service.webhook.gitlab: |', '    url: http://gitlab.example.com/api/v4',
       '    headers:', '      - name: PRIVATE-TOKEN', '        value: $gitlab-token',
     ]);
@@ -113,16 +113,16 @@ describe(RULE, () => {
       ['a comment naming the host', 'in the cluster too we use gitlab.example.com'],
       ['a comment naming its DNS rewrite', 'CoreDNS rewrites this name to the ingress'],
     ])('%s: nothing to report', (_name, comment) => {
-      expect(findingsOf(doctorText(config(comment)), RULE)).toEqual([]);
+      expect(findingsOf(doctorText(gitlab(comment)), RULE)).toEqual([]);
     });
 
     test('another file of the input using the host: nothing to report', () => {
       const ingress = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: gitlab, namespace: gitlab}\nspec:\n  rules:\n    - host: gitlab.example.com\n';
-      expect(findingsOf(doctorText([config(''), ingress]), RULE)).toEqual([]);
+      expect(findingsOf(doctorText([gitlab(''), ingress]), RULE)).toEqual([]);
     });
 
     test('a comment that says nothing of it: still a warning', () => {
-      const [f, ...rest] = findingsOf(doctorText(config('Replace with your GitLab URL')), RULE);
+      const [f, ...rest] = findingsOf(doctorText(gitlab('Replace with your GitLab URL')), RULE);
       expect(rest).toEqual([]);
       expect(f.severity).toBe('warning');
       expect(f.message).toContain('may be a placeholder');
