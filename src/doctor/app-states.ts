@@ -14,6 +14,8 @@ export interface AppState {
   /** How messages name it: `an automated sync that succeeded (no operation.info)`. */
   readonly name: string;
   readonly app: Record<string, unknown>;
+  /** Its sources: `spec.sources` (multi) or `spec.source` (single, every state but one). */
+  readonly sourceShape: 'single' | 'multi';
 }
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -70,14 +72,16 @@ const MANUAL = { initiatedBy: { username: 'admin' }, info: [{ name: 'reason', va
 
 /** The states, in the order messages list them. */
 export const APP_STATES: readonly AppState[] = [
-  { name: 'a new application, before its first reconcile (no status)', app: base() },
-  { name: 'an application never synced (no operationState)', app: base({ status: status('OutOfSync', 'Missing') }) },
+  { name: 'a new application, before its first reconcile (no status)', app: base(), sourceShape: 'single' },
+  { name: 'an application never synced (no operationState)', app: base({ status: status('OutOfSync', 'Missing') }), sourceShape: 'single' },
   {
     name: 'an automated sync running (no operation.info, no syncResult yet)',
+    sourceShape: 'single',
     app: base({ status: status('OutOfSync', 'Progressing', { operationState: operation('Running', AUTOMATED, { message: 'waiting for completion of hook' }) }) }),
   },
   {
     name: 'an automated sync that succeeded (no operation.info)',
+    sourceShape: 'single',
     app: base({
       status: status('Synced', 'Healthy', {
         operationState: operation('Succeeded', AUTOMATED, { message: 'successfully synced (all tasks run)', syncResult: { revision: SHA, source: SOURCE, resources: [resource('Synced', 'deployment.apps/web configured')] } }),
@@ -86,6 +90,7 @@ export const APP_STATES: readonly AppState[] = [
   },
   {
     name: 'a manual sync with operation.info that succeeded',
+    sourceShape: 'single',
     app: base({
       status: status('Synced', 'Healthy', {
         operationState: operation('Succeeded', MANUAL, { message: 'successfully synced (all tasks run)', syncResult: { revision: SHA, source: SOURCE, resources: [resource('Synced', 'deployment.apps/web configured')] } }),
@@ -93,7 +98,19 @@ export const APP_STATES: readonly AppState[] = [
     }),
   },
   {
+    // Conditions are lists templates range over: a state with one renders what a range body writes.
+    name: 'a deployed application with a warning condition (status.conditions)',
+    sourceShape: 'single',
+    app: base({
+      status: status('Synced', 'Healthy', {
+        conditions: [{ type: 'OrphanedResourceWarning', message: 'Application has 1 orphaned resources', lastTransitionTime: FINISHED }],
+        operationState: operation('Succeeded', AUTOMATED, { message: 'successfully synced (all tasks run)', syncResult: { revision: SHA, source: SOURCE, resources: [resource('Synced', 'deployment.apps/web configured')] } }),
+      }),
+    }),
+  },
+  {
     name: 'a failed sync',
+    sourceShape: 'single',
     app: base({
       status: status('OutOfSync', 'Degraded', {
         operationState: operation('Failed', AUTOMATED, { message: 'one or more objects failed to apply', syncResult: { revision: SHA, source: SOURCE, resources: [resource('SyncFailed', 'the object is invalid')] } }),
@@ -103,10 +120,12 @@ export const APP_STATES: readonly AppState[] = [
   },
   {
     name: 'a sync that erred before it synced (no syncResult)',
+    sourceShape: 'single',
     app: base({ status: status('OutOfSync', 'Healthy', { operationState: operation('Error', AUTOMATED, { message: 'the repository could not be read' }) }) }),
   },
   {
     name: 'a deployment that degraded after its sync',
+    sourceShape: 'single',
     app: base({
       status: status('Synced', 'Degraded', {
         health: { status: 'Degraded', message: 'deployment web exceeded its progress deadline', lastTransitionTime: RECONCILED },
@@ -116,6 +135,7 @@ export const APP_STATES: readonly AppState[] = [
   },
   {
     name: 'a multi-source application after a sync (spec.sources, revisions, no spec.source)',
+    sourceShape: 'multi',
     app: base({
       spec: { source: undefined, sources: [SOURCE, SOURCE2] },
       status: {
@@ -129,6 +149,7 @@ export const APP_STATES: readonly AppState[] = [
   },
   {
     name: 'an application being deleted',
+    sourceShape: 'single',
     app: base({ metadata: { deletionTimestamp: RECONCILED, finalizers: ['resources-finalizer.argocd.argoproj.io'] }, status: status('Synced', 'Healthy', { operationState: operation('Succeeded', AUTOMATED, { syncResult: { revision: SHA2 } }) }) }),
   },
 ];

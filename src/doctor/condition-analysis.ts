@@ -20,6 +20,7 @@
 import { evalWhen, ExprValue, UNKNOWN } from './expr-eval';
 import { AppDef, ConditionDef, Inventory, NotificationsConfig, selectorMatches, SUBSCRIBE_PREFIX, SubscriptionDef, TemplateDef, TriggerDef } from './inventory';
 import { OutputAction, TemplateAnalysis, FieldRef, analyzeTemplate, formatPath } from './template-analysis';
+import { APPLICATION_PRESENCE } from '../private/condition-guards';
 import { DataPath, exprPath, PathSet, pathKey, provesFalse, provesTrue, samePath, UnguardedRead, unguardedReads } from '../private/expr-guards';
 import { ExprNode, ExprParseResult, memberPaths, parseExpr } from '../private/expr-parser';
 import { ENTITY_REF_ANNOTATION } from '../private/go-template';
@@ -62,7 +63,9 @@ export function canBeAbsent(path: DataPath, known: PathSet): boolean {
   // An element read by index exists if the index did not fail.
   if (/^-?\d+$/.test(last)) return false;
   const required = REQUIRED[pathKey(path.slice(0, -1))];
-  return !(required && required.includes(last));
+  if (required && required.includes(last)) return false;
+  // The CRD's required fields (a source's repoURL, a condition's type and message).
+  return path[1] === 'metadata' || APPLICATION_PRESENCE.canBeAbsent(path.map(p => (p === '[]' ? '0' : p)), known);
 }
 
 /** What the doctor counts as possibly absent: canBeAbsent, with no closures followed. */
@@ -167,17 +170,22 @@ const factsCache = new Map<string, ExprFacts>();
 /**
  * The facts of an expression, given what is known present before it is
  * evaluated (`known`, e.g. the annotations of an application subscribed
- * through an annotation, or what `when` proves for `oncePer`).
+ * through an annotation, or what `when` proves for `oncePer`), and paths
+ * present whenever their parent is (`withParent`).
  */
-export function exprFacts(text: string, known: PathSet = PathSet.of()): ExprFacts {
-  const cacheKey = JSON.stringify([text, known.paths()]);
+export function exprFacts(text: string, known: PathSet = PathSet.of(), withParent: readonly DataPath[] = []): ExprFacts {
+  const cacheKey = JSON.stringify([text, known.paths(), withParent]);
   const cached = factsCache.get(cacheKey);
   if (cached) return cached;
   const parsed = parseExpr(text);
+  // Paths present whenever their parent is (what the inputs show of the Applications' shape).
+  const presence = withParent.length === 0
+    ? DOCTOR_PRESENCE
+    : { canBeAbsent: (p: DataPath, g: PathSet) => canBeAbsent(p, g) && !withParent.some(w => samePath(w, p.map(x => (/^-?\d+$/.test(x) ? '[]' : x)))) };
   const facts: ExprFacts = parsed.ok
     ? {
       parsed,
-      unguarded: unguardedReads(parsed.ast, known, DOCTOR_PRESENCE),
+      unguarded: unguardedReads(parsed.ast, known, presence),
       provesTrue: provesTrue(parsed.ast).union(known),
       reads: appReads(parsed.ast),
     }

@@ -3,7 +3,7 @@
  * that an ignore annotation on their object silences.
  */
 import { buildInventory, DoctorOptions, Inventory } from './inventory';
-import { Finding, FindingInput, FindingPlace, Rule, SourceFile } from './model';
+import { Finding, FindingInput, FindingPlace, Rule, SourceFile, UncheckedInput } from './model';
 import { RULES } from './rules';
 import { readIgnores, SuppressedFinding, UnknownIgnore } from './suppression';
 
@@ -23,8 +23,15 @@ export interface DoctorResult {
   readonly notes: string[];
 }
 
+/** How the notes of each topic of unchecked input read, given their items. */
+const TOPICS: Record<UncheckedInput['topic'], (items: string) => string> = {
+  'multi-source': items =>
+    'multi-source Applications (spec.sources) were not checked for, since the inputs do not show every Application subscribed to ' +
+    `what reads their sources: ${items}; give the Applications that subscribe (or the manifests that generate them) to check it`,
+};
+
 /** What the inputs leave unchecked. */
-function notesOf(inventory: Inventory): string[] {
+function notesOf(inventory: Inventory, unchecked: readonly UncheckedInput[]): string[] {
   const notes: string[] = [];
   const apps = inventory.apps.length;
   if (inventory.configs.length === 0 && apps > 0) {
@@ -36,6 +43,10 @@ function notesOf(inventory: Inventory): string[] {
   }
   const unreadable = inventory.sources.filter(s => s.unreadable !== undefined).length;
   if (unreadable > 0) notes.push(`${unreadable} of the ${inventory.sources.length} files could not be read (see the yaml findings); the others were checked`);
+  for (const topic of Object.keys(TOPICS) as Array<UncheckedInput['topic']>) {
+    const items = [...new Set(unchecked.filter(u => u.topic === topic).map(u => u.item))];
+    if (items.length > 0) notes.push(TOPICS[topic](items.join('; ')));
+  }
   return notes;
 }
 
@@ -43,6 +54,7 @@ function notesOf(inventory: Inventory): string[] {
 export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, rules: readonly Rule[] = RULES): DoctorResult {
   const inventory = buildInventory(sources, options);
   const findings: Finding[] = [];
+  const unchecked: UncheckedInput[] = [];
   const seen = new Set<string>();
   for (const rule of rules) {
     rule.check(inventory, (input: FindingInput) => {
@@ -51,7 +63,7 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
       if (seen.has(id)) return;
       seen.add(id);
       findings.push(finding);
-    });
+    }, u => unchecked.push(u));
   }
   const fileOrder = new Map(sources.map((s, i) => [s.file, i]));
   findings.sort(
@@ -77,7 +89,7 @@ export function runDoctor(sources: SourceFile[], options: DoctorOptions = {}, ru
     warnings: reported.filter(f => f.severity === 'warning').length,
     suppressed,
     unknownIgnores: ignores.unknown,
-    notes: notesOf(inventory),
+    notes: notesOf(inventory, unchecked),
   };
 }
 

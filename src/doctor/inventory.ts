@@ -278,6 +278,13 @@ export interface AppDef {
   readonly project?: string;
   /** Whether the Application has `spec.sources` (several sources). */
   readonly multiSource: boolean;
+  /**
+   * Its sources as written: `spec.sources` (multi), `spec.source` alone
+   * (single), or what the input cannot say (neither, as with a source
+   * hydrator, or an ApplicationSet whose `templatePatch` can change the spec
+   * of each Application it generates).
+   */
+  readonly sourceShape: 'single' | 'multi' | 'unknown';
   /** An ApplicationSet whose template may render annotations per Application. */
   readonly templated: boolean;
 }
@@ -687,6 +694,9 @@ function appDef(object: KubeObject): AppDef {
   const specPath: YamlPath = isSet ? ['spec', 'template', 'spec'] : ['spec'];
   const metadata = object.view.at(metadataPath)?.value ?? {};
   const spec = object.view.at(specPath)?.value ?? {};
+  const multiSource = Array.isArray(spec.sources) && spec.sources.length > 0;
+  const patched = isSet && object.view.value?.spec?.templatePatch !== undefined;
+  const single = !!spec.source && typeof spec.source === 'object' && !Array.isArray(spec.source);
   return {
     object,
     kind: isSet ? 'ApplicationSet' : 'Application',
@@ -694,7 +704,8 @@ function appDef(object: KubeObject): AppDef {
     annotations: asStringMap(metadata.annotations),
     labels: asStringMap(metadata.labels),
     project: spec.project === undefined || spec.project === null ? undefined : String(spec.project),
-    multiSource: Array.isArray(spec.sources) && spec.sources.length > 0,
+    multiSource,
+    sourceShape: patched ? 'unknown' : multiSource ? 'multi' : single ? 'single' : 'unknown',
     templated: isSet,
   };
 }

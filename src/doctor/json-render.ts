@@ -9,9 +9,11 @@
  * flow build, such as a trailing comma before a `range` that writes nothing
  * on an automated sync.
  */
+import { shapeVerdict, subscribersOf, writtenForMultiSource } from './app-shape';
 import { AppState, APP_STATES, withMetadata } from './app-states';
 import { conditionsSending, isBlank } from './condition-analysis';
 import { evalWhen, ExprValue } from './expr-eval';
+import { Inventory } from './inventory';
 import { WebhookBody } from './json-body';
 import { checkJson } from './json-scan';
 import { analyzeTemplate } from './template-analysis';
@@ -29,6 +31,17 @@ export interface RenderedJsonProblem {
   readonly passing: readonly AppState[];
   /** The rendered text around the fault, for the message. */
   readonly excerpt: string;
+}
+
+/** What renderedJsonProblem finds, with what the inputs left unchecked. */
+export interface RenderedJson {
+  /** The first way the field breaks in the states the inputs allow, if it does. */
+  readonly problem?: RenderedJsonProblem;
+  /**
+   * The field breaks for a multi-source application, and the inputs cannot
+   * tell whether one is sent it (no finding: a note).
+   */
+  readonly uncheckedMultiSource: boolean;
 }
 
 /** The label and annotation keys a template reads. */
@@ -106,23 +119,50 @@ function assemble(segments: readonly Segment[]): { text: string; origin: number[
   return { text, origin };
 }
 
-const cache = new WeakMap<WebhookBody, RenderedJsonProblem | null>();
-
-/** The first way the field's JSON breaks in some state, if it does. */
-export function renderedJsonProblem(body: WebhookBody): RenderedJsonProblem | undefined {
-  const cached = cache.get(body);
-  if (cached !== undefined) return cached ?? undefined;
-  const result = compute(body);
-  cache.set(body, result ?? null);
-  return result;
+/** Each state's rendering: the fault, or none when it parses (states whose rendering the doctor cannot compute are left out). */
+interface StateResult {
+  readonly state: AppState;
+  readonly fault?: { readonly offset: number; readonly message: string; readonly excerpt: string };
 }
 
-function compute(body: WebhookBody): RenderedJsonProblem | undefined {
+const cache = new WeakMap<WebhookBody, StateResult[]>();
+
+/**
+ * The first way the field's JSON breaks in some state, if it does, among the
+ * states the Applications it is sent to can be in: the multi-source state
+ * only when an Application of the input that its triggers notify is
+ * multi-source, the others unless the inputs show every one is.
+ */
+export function renderedJsonProblem(body: WebhookBody, inventory: Inventory): RenderedJson {
+  let results = cache.get(body);
+  if (!results) cache.set(body, (results = compute(body)));
+  const subscribers = subscribersOf(inventory, body.config, conditionsSending(body.config, body.template.name).map(s => s.trigger.name));
+  const analysis = analyzeTemplate(body.field.text);
+  const multi = shapeVerdict(subscribers, 'multi', analysis.ok && writtenForMultiSource(analysis.refs.map(r => r.path)));
+  const single = shapeVerdict(subscribers, 'single');
+  const allowed = (state: AppState) => (state.sourceShape === 'multi' ? multi.kind === 'shown' : single.kind !== 'none');
+  const kept = results.filter(r => allowed(r.state));
+  const uncheckedMultiSource = multi.kind === 'unchecked' && results.some(r => r.state.sourceShape === 'multi' && r.fault);
+  const failing = kept.filter(r => r.fault);
+  if (failing.length === 0) return { uncheckedMultiSource };
+  const first = failing[0].fault!;
+  return {
+    uncheckedMultiSource,
+    problem: {
+      offset: first.offset,
+      message: first.message,
+      failing: failing.filter(f => f.fault!.offset === first.offset && f.fault!.message === first.message).map(f => f.state),
+      passing: kept.filter(r => !r.fault).map(r => r.state),
+      excerpt: first.excerpt,
+    },
+  };
+}
+
+function compute(body: WebhookBody): StateResult[] {
   const text = body.field.text;
   const keys = metadataKeys(text);
   const context: Record<string, GoValue> = { ...(body.config.context?.values ?? {}), notificationType: body.serviceName };
-  const failing: Array<{ state: AppState; offset: number; message: string; excerpt: string }> = [];
-  const passing: AppState[] = [];
+  const results: StateResult[] = [];
   for (const state of statesFor(body)) {
     const app = withMetadata(state.app, keys.labels, keys.annotations) as unknown as GoValue;
     const data: GoValue = {
@@ -140,26 +180,18 @@ function compute(body: WebhookBody): RenderedJsonProblem | undefined {
     if (!rendered.ok) continue;
     const { text: json, origin } = assemble(rendered.segments);
     if (json.trim() === '' && body.unmarshalledBy) {
-      passing.push(state);
+      results.push({ state });
       continue;
     }
     const error = checkJson(json);
     if (!error) {
-      passing.push(state);
+      results.push({ state });
       continue;
     }
     const pos = Math.min(error.pos, origin.length - 1);
     const start = Math.max(0, pos - 30);
     const excerpt = `${start > 0 ? '…' : ''}${json.slice(start, pos + 10).replace(/\s+/g, ' ')}${pos + 10 < json.length ? '…' : ''}`;
-    failing.push({ state, offset: origin[pos] ?? text.length, message: error.message, excerpt });
+    results.push({ state, fault: { offset: origin[pos] ?? text.length, message: error.message, excerpt } });
   }
-  if (failing.length === 0) return undefined;
-  const first = failing[0];
-  return {
-    offset: first.offset,
-    message: first.message,
-    failing: failing.filter(f => f.offset === first.offset && f.message === first.message).map(f => f.state),
-    passing,
-    excerpt: first.excerpt,
-  };
+  return results;
 }

@@ -66,6 +66,20 @@ export interface Finding extends FindingInput {
 export type Report = (finding: FindingInput) => void;
 
 /**
+ * Something a rule could not check for want of input (no finding): the run
+ * prints one note per topic, listing its items.
+ */
+export interface UncheckedInput {
+  /** What went unchecked, one of the topics the doctor knows how to print. */
+  readonly topic: 'multi-source';
+  /** The key concerned and what would go wrong, lowercase: `template.x reads app.spec.source (absent on them)`. */
+  readonly item: string;
+}
+
+/** Receives what a rule left unchecked. */
+export type Note = (unchecked: UncheckedInput) => void;
+
+/**
  * A rule's documentation, one record per rule in the style of ESLint's
  * `meta.docs` and kube-linter's check definitions: it writes `--list-rules`,
  * the README's table of rules, docs/doctor-rules.md and the rules of SARIF
@@ -89,7 +103,8 @@ export interface RuleMeta {
 /** One rule of the doctor: a module under `src/doctor/rules/`. */
 export interface Rule {
   readonly meta: RuleMeta;
-  check(inventory: import('./inventory').Inventory, report: Report): void;
+  /** Reports findings; `note` (optional) receives what the inputs did not let it check. */
+  check(inventory: import('./inventory').Inventory, report: Report, note?: Note): void;
 }
 
 /** Something in a file that the YAML parsers of Kubernetes reject or read differently. */

@@ -208,17 +208,75 @@ export function analyzeTemplate(text: string, name = 't'): TemplateAnalysis {
     for (const cmd of pipe.cmds) visitArgs(cmd);
   };
 
-  /** The paths an `if`/`with` pipeline proves present in its body. */
-  const guardsOf = (pipe: PipeNode, scope: Scope): DataPath[] => {
+  /**
+   * The paths an `if` pipeline proves present in its body (`proving` true),
+   * or in its `else` (`proving` false). What text/template's control flow
+   * establishes:
+   * - a reference proves itself (a missing value is empty, so false);
+   * - `eq X "lit" ...` with non-empty literals proves X (a missing value equals
+   *   no literal: eq is false);
+   * - `hasKey M "k"` proves M and M.k;
+   * - `and A B ...` proves what each operand proves (all are non-empty), `or`
+   *   what every operand proves;
+   * - `not P` proves, in the else branch, what P proves; `ne X "lit"` proves X
+   *   in the else branch.
+   */
+  const provedBy = (pipe: PipeNode, scope: Scope, proving: boolean): DataPath[] => {
     if (pipe.cmds.length !== 1) return [];
-    const [head, ...rest] = pipe.cmds[0].args;
+    return provedByCommand(pipe.cmds[0], scope, proving);
+  };
+
+  const provedByArg = (arg: ArgumentNode, scope: Scope, proving: boolean): DataPath[] => {
+    if (arg.type === 'Pipe') return provedBy(arg, scope, proving);
+    if (!proving) return [];
+    const p = resolveArg(arg, scope);
+    return p === undefined ? [] : [p];
+  };
+
+  const isLiteral = (arg: ArgumentNode): boolean =>
+    (arg.type === 'String' && arg.text !== '') || arg.type === 'Number' || arg.type === 'Bool';
+
+  const provedByCommand = (cmd: CommandNode, scope: Scope, proving: boolean): DataPath[] => {
+    const [head, ...rest] = cmd.args;
     if (!head) return [];
-    const direct = resolveCommand(pipe.cmds[0], scope);
-    if (direct !== undefined) return [direct];
-    if (head.type === 'Identifier' && head.ident === 'and') {
-      return rest.map(a => (a.type === 'Pipe' ? resolvePipe(a, scope) : resolveArg(a, scope))).filter((p): p is DataPath => p !== undefined);
+    if (head.type !== 'Identifier') {
+      if (!proving) return [];
+      const direct = resolveCommand(cmd, scope);
+      return direct === undefined ? [] : [direct];
     }
-    return [];
+    const operand = (a: ArgumentNode) => (a.type === 'Pipe' ? resolvePipe(a, scope) : resolveArg(a, scope));
+    switch (head.ident) {
+      case 'index':
+      case 'dig': {
+        if (!proving) return [];
+        const direct = resolveCommand(cmd, scope);
+        return direct === undefined ? [] : [direct];
+      }
+      case 'eq':
+      case 'ne': {
+        // eq proves when true, ne when false (the else branch).
+        if ((head.ident === 'eq') !== proving || rest.length < 2) return [];
+        const [x, ...ys] = rest;
+        if (head.ident === 'ne' && ys.length !== 1) return [];
+        let p: DataPath | undefined;
+        if (ys.every(isLiteral)) p = operand(x);
+        else if (isLiteral(x) && ys.length === 1) p = operand(ys[0]);
+        return p === undefined ? [] : [p];
+      }
+      case 'hasKey': {
+        if (!proving || rest.length !== 2 || rest[1].type !== 'String') return [];
+        const m = operand(rest[0]);
+        return m === undefined ? [] : [[...m, rest[1].text]];
+      }
+      case 'and':
+        return proving ? rest.flatMap(a => provedByArg(a, scope, true)) : [];
+      case 'or':
+        return proving ? commonProofs(rest.map(a => provedByArg(a, scope, true))) : [];
+      case 'not':
+        return rest.length === 1 ? provedByArg(rest[0], scope, !proving) : [];
+      default:
+        return [];
+    }
   };
 
   const declare = (pipe: PipeNode, scope: Scope, value: DataPath | undefined): Scope => {
@@ -263,9 +321,10 @@ export function analyzeTemplate(text: string, name = 't'): TemplateAnalysis {
         const own: FieldRef[] = [];
         collect(node.pipe, scope, 'if', own);
         refs.push(...own);
-        const inner = declare(node.pipe, { ...scope, guards: [...scope.guards, ...guardsOf(node.pipe, scope)] }, resolvePipe(node.pipe, scope));
+        const inner = declare(node.pipe, { ...scope, guards: [...scope.guards, ...provedBy(node.pipe, scope, true)] }, resolvePipe(node.pipe, scope));
         visitList(node.list, inner);
-        visitList(node.elseList, declare(node.pipe, scope, resolvePipe(node.pipe, scope)));
+        const otherwise = { ...scope, guards: [...scope.guards, ...provedBy(node.pipe, scope, false)] };
+        visitList(node.elseList, declare(node.pipe, otherwise, resolvePipe(node.pipe, scope)));
         return scope;
       }
       case 'With': {
@@ -290,7 +349,8 @@ export function analyzeTemplate(text: string, name = 't'): TemplateAnalysis {
           vars.set(node.pipe.decl[0].ident[0], undefined);
           vars.set(node.pipe.decl[1].ident[0], element);
         }
-        visitList(node.list, { dot: element, vars, guards: over ? [...scope.guards, over] : scope.guards });
+        // The body runs once per element: the list, and the element, are there.
+        visitList(node.list, { dot: element, vars, guards: over ? [...scope.guards, over, element!] : scope.guards });
         visitList(node.elseList, scope);
         return scope;
       }
@@ -313,6 +373,23 @@ export function analyzeTemplate(text: string, name = 't'): TemplateAnalysis {
   visitList(parsed.tree, { dot: [], vars: new Map(), guards: [] });
   for (const define of Object.values(parsed.defines)) visitList(define, { dot: undefined, vars: new Map(), guards: [] });
   return { ok: true, tree: parsed.tree, refs, outputs, actionSpans: spans };
+}
+
+/** The paths every one of several proofs establishes (a path, or a parent of one, in each). */
+function commonProofs(proofs: DataPath[][]): DataPath[] {
+  if (proofs.length === 0 || proofs.some(p => p.length === 0)) return [];
+  const prefixes = (paths: DataPath[]) => {
+    const out = new Set<string>();
+    for (const p of paths) for (let n = 1; n <= p.length; n++) out.add(JSON.stringify(p.slice(0, n)));
+    return out;
+  };
+  let common = prefixes(proofs[0]);
+  for (const p of proofs.slice(1)) {
+    const next = prefixes(p);
+    common = new Set([...common].filter(x => next.has(x)));
+  }
+  const paths = [...common].map(x => JSON.parse(x) as string[]);
+  return paths.filter(p => !paths.some(o => o.length > p.length && startsWith(o, p)));
 }
 
 function functionsOf(pipe: PipeNode): string[] {

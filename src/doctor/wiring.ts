@@ -149,22 +149,47 @@ export function sendLine(condition: ConditionDef): number {
  * one template with a `webhook.<service>` section is enough for a POST; an
  * undefined template fails the whole send.
  * - `ok`: a template has the section;
- * - `undefined`: a template that is not one of Argo CD's built-in names is not defined (config-load);
- * - `builtin`: no section, and the trigger or a template is one of Argo CD's built-in ones (builtin-name);
+ * - `undefined`: a template that is not one of Argo CD's built-in names is not defined, or one is and the
+ *   configuration defines it under a dotted key (`template.app-deployed.webhook`) (config-load);
+ * - `builtin`: no section, and a template is one of Argo CD's catalog names that the configuration does not
+ *   define (builtin-name): only the catalog would supply it;
  * - `no-section`: no template has the section (no-webhook-section).
  */
 export type ConditionVerdict = 'ok' | 'undefined' | 'builtin' | 'no-section' | 'empty';
 
-export function conditionVerdict(config: NotificationsConfig, trigger: TriggerDef, condition: ConditionDef, service: string): ConditionVerdict {
+export function conditionVerdict(config: NotificationsConfig, _trigger: TriggerDef, condition: ConditionDef, service: string): ConditionVerdict {
   const sent = sentTemplates(condition);
   if (sent.length === 0) return 'empty';
   const templates = sent.map(s => config.template(s.name));
-  if (sent.some((s, i) => !templates[i] && !isBuiltinTemplate(s.name))) return 'undefined';
+  // An undefined template the configuration means to define under a dotted key is undefined, not the catalog's.
+  if (sent.some((s, i) => !templates[i] && (!isBuiltinTemplate(s.name) || dottedTemplates(config, s.name).length > 0))) return 'undefined';
   // A template that does not parse is config-load's or template-parse's.
   if (templates.some(t => t?.error)) return 'ok';
   if (templates.some(t => t && hasWebhookSection(t, service))) return 'ok';
-  if (isBuiltinTrigger(trigger.name) || sent.some(s => isBuiltinTemplate(s.name))) return 'builtin';
+  // Only the catalog's templates are builtin-name's (supplied by an installed catalog, or copied from it): the
+  // configuration's own templates, under whatever name, are no-webhook-section's.
+  if (sent.some((s, i) => isBuiltinTemplate(s.name) && (!templates[i] || isCatalogCopy(templates[i]!)))) return 'builtin';
   return 'no-section';
+}
+
+/**
+ * Whether a template the configuration defines under a catalog name is a copy
+ * of Argo CD's catalog template (an installed catalog): every catalog message
+ * starts by testing `eq .serviceType "slack"`, which a template written for a
+ * webhook has no reason to.
+ */
+export function isCatalogCopy(template: TemplateDef): boolean {
+  return isBuiltinTemplate(template.name) && template.fields.some(f => /\beq\s+\.serviceType\s+"slack"/.test(f.text));
+}
+
+/**
+ * The templates whose key adds a dotted suffix to a name
+ * (`template.app-deployed.webhook` for `app-deployed`): Argo CD names a
+ * template by everything after `template.`, so they define
+ * `app-deployed.webhook`, not `app-deployed` or a section of it.
+ */
+export function dottedTemplates(config: NotificationsConfig, name: string): TemplateDef[] {
+  return config.templates.filter(t => t.name.startsWith(`${name}.`));
 }
 
 /**

@@ -8,6 +8,7 @@ import { Report, Rule, RuleMeta } from '../model';
 import { formatPath } from '../template-analysis';
 import { lookupAppPath, whereFieldIs } from '../value-domain';
 import { conditionLabel } from './condition-syntax';
+import { exprPath } from '../../private/expr-guards';
 import { ExprNode } from '../../private/expr-parser';
 
 export const meta: RuleMeta = {
@@ -21,7 +22,9 @@ export const meta: RuleMeta = {
     '`serviceType` and the helpers `time`, `strings` and `repo` (argo-cd `util/notification/expression`); `call` of anything else fails the send.',
     '',
     'In expr a name the environment does not define is nil, and `a.b/c-d` is a division and a subtraction: a key with `/` or `-` needs',
-    '`["b/c-d"]`.',
+    '`["b/c-d"]`. A condition that compares a field of one of Argo CD\'s enumerations with a value it never holds',
+    "(`operationState.phase == 'Progressing'`: the phases are Running, Terminating, Failed, Error and Succeeded, from the generated Application",
+    'schema and gitops-engine) is reported too: that comparison is never true (with `!=`, always).',
   ],
   runtime: 'The text shows `<no value>` (or the `else` branch) in every notification; a `call` of a missing variable fails every send of the template; a condition on a missing field never holds, and an `oncePer` on one fails (no deduplication) or is the constant `<nil>` (once per application, ever).',
   remediation: 'Read the field where the Application has it (`.app.status.operationState`, not `.app.operationState`), use the helpers Argo CD provides (`call .time.Parse`), and index keys with `/` or `-` with brackets.',
@@ -173,6 +176,7 @@ function checkExpr(report: Report, config: NotificationsConfig, trigger: Trigger
     });
     return;
   }
+  checkEnumValues(report, config, trigger, condition, field, expr, facts.parsed.ast);
   const seen = new Set<string>();
   for (const read of facts.reads) {
     if (read.length < 2) continue;
@@ -191,6 +195,92 @@ function checkExpr(report: Report, config: NotificationsConfig, trigger: Trigger
       fix: meant ? `read ${meant.path}` : 'read a field the Application has (see the Application CRD)',
     });
   }
+}
+
+/** A comparison of a field of an enumeration with string literals: `p == 'x'`, `p != 'x'`, `p in ['x', 'y']`. */
+interface EnumComparison {
+  readonly path: readonly string[];
+  readonly operator: '==' | '!=' | 'in';
+  readonly literals: string[];
+  readonly offset: number;
+}
+
+function enumComparisons(ast: ExprNode): EnumComparison[] {
+  const out: EnumComparison[] = [];
+  const walk = (n: ExprNode): void => {
+    switch (n.kind) {
+      case 'binary': {
+        const path = exprPath(n.left) ?? (n.operator !== 'in' ? exprPath(n.right) : undefined);
+        const other = path && exprPath(n.left) ? n.right : n.left;
+        if (path && (n.operator === '==' || n.operator === '!=') && other.kind === 'string') {
+          out.push({ path, operator: n.operator, literals: [other.value], offset: n.position.offset });
+        } else if (path && n.operator === 'in' && n.right.kind === 'array' && n.right.elements.length > 0 && n.right.elements.every(e => e.kind === 'string')) {
+          out.push({ path, operator: 'in', literals: n.right.elements.map(e => (e as { value: string }).value), offset: n.position.offset });
+        }
+        walk(n.left);
+        walk(n.right);
+        return;
+      }
+      case 'unary': return walk(n.operand);
+      case 'conditional': return [n.test, n.consequent, n.alternate].forEach(walk);
+      case 'call': return n.arguments.forEach(walk);
+      case 'builtin': return n.arguments.forEach(walk);
+      case 'predicate': return walk(n.body);
+      default:
+        return;
+    }
+  };
+  walk(ast);
+  return out;
+}
+
+/**
+ * Values an enumeration of the Application never holds, compared with in a
+ * condition (`operationState.phase == 'Progressing'`: a health status, not a
+ * phase): that part of the condition is never true (or, with `!=`, always).
+ */
+function checkEnumValues(report: Report, config: NotificationsConfig, trigger: TriggerDef, condition: ConditionDef, field: 'when' | 'oncePer', expr: ExprText, ast: ExprNode): void {
+  const label = `the ${field} of ${conditionLabel(trigger, condition)}`;
+  const seen = new Set<string>();
+  for (const c of enumComparisons(ast)) {
+    if (c.path[0] !== 'app' || c.path.length < 2) continue;
+    const look = lookupAppPath(c.path.slice(1));
+    const values = look.ok && look.domain.kind === 'enum' ? look.domain.values : undefined;
+    if (!values || values.length === 0) continue;
+    const never = c.literals.filter(l => !values.includes(l));
+    if (never.length === 0) continue;
+    const id = `${c.path.join('.')}|${never.join(',')}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const all = never.length === c.literals.length;
+    const holders = [...whereValueIs(never[0], c.path.slice(1))];
+    report({
+      severity: 'warning',
+      where: config.where(expr.span.lineOf(c.offset)),
+      key: trigger.entry.key,
+      message: `${label} compares ${c.path.join('.')} with ${never.map(v => JSON.stringify(v)).join(', ')}, which it never is (${look.ok ? look.domain.text : ''})` +
+        (holders.length > 0 ? `; ${JSON.stringify(never[0])} is a value of ${holders.map(h => ['app', ...h].join('.')).join(', ')}` : ''),
+      impact: c.operator === '!='
+        ? 'that comparison is always true, so it restricts nothing'
+        : all
+          ? 'that comparison is never true: where the condition needs it, the trigger never sends'
+          : `${never.length === 1 ? 'that value never matches' : 'those values never match'}: the condition does not cover what it names`,
+      fix: `compare with the values ${c.path.join('.')} has (${values.join(', ')})${holders.length > 0 ? `, or read ${['app', ...holders[0]].join('.')}` : ''}`,
+    });
+  }
+}
+
+/** Other enumerations of the Application that hold a value (`Progressing`: the health status). */
+function whereValueIs(value: string, not: readonly string[]): string[][] {
+  const candidates: string[][] = [
+    ['status', 'health', 'status'],
+    ['status', 'sync', 'status'],
+    ['status', 'operationState', 'phase'],
+  ];
+  return candidates.filter(p => p.join('.') !== not.join('.')).filter(p => {
+    const look = lookupAppPath(p);
+    return look.ok && look.domain.kind === 'enum' && (look.domain.values ?? []).includes(value);
+  });
 }
 
 export const rule: Rule = {

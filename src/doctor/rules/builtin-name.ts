@@ -5,7 +5,7 @@
  */
 import { Inventory } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
-import { conditionVerdict, getImpact, isBuiltinTemplate, isBuiltinTrigger, nameList, pairOrigin, quoted, receiverOf, sendLine, sentTemplates, wiringOf } from '../wiring';
+import { conditionVerdict, getImpact, isBuiltinTemplate, isCatalogCopy, isBuiltinTrigger, nameList, pairOrigin, quoted, receiverOf, sendLine, sentTemplates, wiringOf } from '../wiring';
 
 export const meta: RuleMeta = {
   id: 'builtin-name',
@@ -18,7 +18,11 @@ export const meta: RuleMeta = {
     "template's message as the body (notifications-engine `pkg/services/webhook.go` looks the section up by the service's name).",
     '',
     'At run time Argo CD has no built-in triggers or templates: the engine uses exactly the `trigger.*` and `template.*` keys of the',
-    'configuration (`pkg/api/config.go`), so defining your own under a catalog name is how the catalog is customised, and is not reported.',
+    'configuration (`pkg/api/config.go`), so defining your own under a catalog name is how the catalog is customised, and is not reported',
+    'here. A catalog template counts when the configuration does not define it (an installed catalog supplies it) or defines a copy of it',
+    '(its text tests `eq .serviceType "slack"`, as every catalog template does); a template of your own without the section, whatever',
+    'its name, is `no-webhook-section`\'s, and one defined only under a dotted key (`template.app-deployed.webhook` defines',
+    '`app-deployed.webhook`) is an undefined template (`config-load`).',
   ],
   runtime: 'The webhook gets a GET with the message as the body instead of a POST: Backstage creates nothing, other receivers get no JSON; where the catalog is not installed, a catalog trigger is not configured at all and nothing is sent.',
   remediation: 'Send templates of your own with a `webhook.<service>` section (method: POST, the body the receiver wants), from triggers the configuration defines.',
@@ -50,11 +54,15 @@ export const rule: Rule = {
       if (!trigger.conditions) continue;
       for (const condition of trigger.conditions) {
         if (conditionVerdict(config, trigger, condition, service) !== 'builtin') continue;
-        const sent = sentTemplates(condition).map(s => s.name);
-        const builtins = sent.filter(isBuiltinTemplate);
-        const what = builtins.length > 0
-          ? `${builtins.length === 1 ? 'Argo CD\'s catalog template' : 'Argo CD\'s catalog templates'} ${nameList(builtins)}`
-          : `${nameList(sent)} (under the name of Argo CD's catalog trigger ${quoted(trigger.name)})`;
+        // Only the catalog templates the configuration does not define: its own, under any name, are no-webhook-section's.
+        const fromCatalog = (n: string) => isBuiltinTemplate(n) && (!config.template(n) || isCatalogCopy(config.template(n)!));
+        const builtins = sentTemplates(condition).map(s => s.name).filter(fromCatalog);
+        const copies = builtins.filter(n => config.template(n));
+        const supplied = builtins.filter(n => !config.template(n));
+        const what = [
+          ...(supplied.length > 0 ? [`${supplied.length === 1 ? 'Argo CD\'s catalog template' : 'Argo CD\'s catalog templates'} ${nameList(supplied)}, which the configuration does not define,`] : []),
+          ...(copies.length > 0 ? [`${copies.length === 1 ? 'template' : 'templates'} ${nameList(copies)}, ${copies.length === 1 ? 'a copy' : 'copies'} of Argo CD's catalog (an installed catalog),`] : []),
+        ].join(' and ');
         report({
           severity: 'error',
           where: config.where(sendLine(condition)),
@@ -62,9 +70,11 @@ export const rule: Rule = {
           message:
             `trigger ${quoted(trigger.name)} sends ${what} to webhook service ${quoted(service)} (${pairOrigin(pair)}), ` +
             `and no template it sends has a webhook.${service} section`,
-          impact: `Argo CD sends a GET with the template's message as the body: ${getImpact(config, service)}`,
+          impact: supplied.length > 0
+            ? `where the catalog is installed, Argo CD sends a GET with the template's message as the body: ${getImpact(config, service)}; where it is not, the template is not defined and every send of the condition fails`
+            : `Argo CD sends a GET with the template's message as the body: ${getImpact(config, service)}`,
           fix:
-            `send templates of your own, for example ${quoted(`${(builtins[0] ?? sent[0]).replace(/-backstage$/, '')}-${service}`)}, ` +
+            `send templates of your own, for example ${quoted(`${builtins[0].replace(/-backstage$/, '')}-${service}`)}, ` +
             `with a webhook.${service} section (method: POST and the body ${receiver.name} wants)`,
         });
       }

@@ -3,9 +3,9 @@
  * which also writes docs/doctor-rules.md and the README's table of rules.
  */
 import { NOTIFICATIONS_CONFIGMAP_NAME } from '../../private/names';
-import { ConfigEntry, Inventory, NotificationsConfig, ParseError } from '../inventory';
+import { ConfigEntry, Inventory, NotificationsConfig, ParseError, TriggerDef } from '../inventory';
 import { parseYamlSpan, Report, Rule, RuleMeta, TextSpan, YamlPath, YamlView } from '../model';
-import { conditionVerdict, describeKind, isBuiltinTemplate, isQuoted, kindOf, quoted, scalarSource, sentTemplates, wiringOf } from '../wiring';
+import { conditionVerdict, describeKind, dottedTemplates, isBuiltinTemplate, isQuoted, kindOf, nameList, quoted, scalarSource, sentTemplates, wiringOf } from '../wiring';
 
 export const meta: RuleMeta = {
   id: 'config-load',
@@ -21,8 +21,9 @@ export const meta: RuleMeta = {
     'the CRD does not have such as `Services:`, `subscriptions:` nested inside a service, a field a webhook service does not have), a template a',
     'trigger sends that does not exist (unless a kustomization of the input builds the notifications catalog in), `context` values the',
     'operator writes back differently (it writes unquoted `key: value` lines), a configuration under another name than',
-    '`argocd-notifications-cm`, and several configurations of one name and namespace in one run (each is checked with the Applications of its',
-    'own folder).',
+    '`argocd-notifications-cm`, several configurations of one name and namespace in one run (each is checked with the Applications of its',
+    'own folder), and keys inside the legacy `config.yaml` key other than the `triggers`, `templates`, `context` and `subscriptions` that Argo CD',
+    'still reads from it (argo-cd `util/notification/settings/legacy.go` drops the rest, such as `service.slack:` written inside it).',
     "Template syntax is `template-parse`'s, expr syntax `condition-syntax`'s, retry settings `retry-duration`'s.",
   ],
   runtime: 'Argo CD fails to load the whole notifications configuration: no notification is sent at all until it is fixed. A key Argo CD does not read is silently ignored.',
@@ -61,6 +62,7 @@ export const rule: Rule = {
       const ctx = new Checker(config, report);
       ctx.nonStrings();
       ctx.ignoredKeys();
+      ctx.legacyConfig();
       ctx.context();
       for (const entry of config.badKeys) ctx.badKey(entry);
       for (const service of config.services) {
@@ -225,6 +227,40 @@ class Checker {
         }
       }
     }
+  }
+
+  /**
+   * The legacy `config.yaml` key (argocd-notifications before Argo CD 2.3):
+   * Argo CD still reads it (argo-cd `util/notification/settings/legacy.go`),
+   * but only its `triggers`, `templates`, `context` and `subscriptions`; it
+   * decodes it without strictness, so any other key (the new format's
+   * `service.slack`, `trigger.x` written inside it) is dropped silently.
+   */
+  public legacyConfig(): void {
+    if (this.config.source !== 'ConfigMap') return;
+    const entry = this.config.entries.find(e => e.key === 'config.yaml');
+    if (!entry) return;
+    const parsed = parseYamlSpan(entry.span, '1.1');
+    if (!parsed.ok) return;
+    const value = parsed.view.value;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    const read = ['triggers', 'templates', 'context', 'subscriptions'];
+    const dropped = Object.keys(value).filter(k => !read.includes(k));
+    if (dropped.length === 0) return;
+    // Keys of the current format written inside it: what they define never exists.
+    const current = dropped.filter(k => /^(service|trigger|template)\./.test(k) || k === 'defaultTriggers');
+    this.report({
+      severity: current.length > 0 ? 'error' : 'warning',
+      where: this.config.where(parsed.view.lineAt([dropped[0]])),
+      key: entry.key,
+      message: `config.yaml (the legacy argocd-notifications format, which Argo CD reads only for its triggers, templates, context and subscriptions) holds ${nameList(dropped)}, which Argo CD drops without a word`,
+      impact: current.length > 0
+        ? `${nameList(current)} ${current.length === 1 ? 'does' : 'do'} not exist for Argo CD: ${current.some(k => k.startsWith('service.')) ? 'no service is defined, ' : ''}subscriptions to what ${current.length === 1 ? 'it defines' : 'they define'} send nothing`
+        : 'what those keys say has no effect',
+      fix: current.length > 0
+        ? `move ${current.length === 1 ? 'the key' : 'each key'} out of config.yaml to a data key of its own (${current.slice(0, 2).map(k => `data.${k}: |`).join(', ')}), with its value as a YAML string`
+        : 'remove the keys, or move what they configure to the keys Argo CD reads',
+    });
   }
 
   /** Keys that look like configuration keys but that Argo CD does not read (`templates.x`, `Trigger.x`). */
@@ -589,12 +625,13 @@ class Checker {
    */
   public undefinedTemplates(inventory: Inventory): void {
     const pairs = wiringOf(inventory).pairs.filter(p => p.config === this.config);
+    const found: Array<{ trigger: TriggerDef; sent: { name: string; line: number } }> = [];
     for (const trigger of this.config.triggers) {
       if (!trigger.conditions) continue;
       for (const condition of trigger.conditions) {
         for (const sent of sentTemplates(condition)) {
           if (this.config.template(sent.name)) continue;
-          if (isBuiltinTemplate(sent.name)) {
+          if (isBuiltinTemplate(sent.name) && dottedTemplates(this.config, sent.name).length === 0) {
             // The operator's NotificationsConfiguration carries the built-in catalog.
             if (this.config.source === 'NotificationsConfiguration') continue;
             // A kustomization of the input builds the catalog into this configuration.
@@ -602,19 +639,36 @@ class Checker {
             // Sent to a webhook service without a section: builtin-name's.
             if (pairs.some(p => p.trigger === trigger.name && conditionVerdict(this.config, trigger, condition, p.service) === 'builtin')) continue;
           }
-          const names = this.config.templates.map(t => t.name);
-          const close = names.find(n => n.toLowerCase() === sent.name.toLowerCase() || n.replace(/-/g, '') === sent.name.replace(/-/g, ''));
-          this.report({
-            severity: 'error',
-            where: this.config.where(sent.line),
-            key: trigger.entry.key,
-            message: `trigger ${quoted(trigger.name)} sends template ${quoted(sent.name)}, which the configuration does not define` +
-              (isBuiltinTemplate(sent.name) ? ' (it is a built-in name: the notifications catalog defines it only where the catalog is installed)' : ''),
-            impact: `the configuration loads, but every send of this condition fails (template '${sent.name}' is not supported), to every destination: its notifications are lost`,
-            fix: close ? `send ${quoted(close)}, the template the configuration defines` : `add template.${sent.name}, or send a template the configuration defines`,
-          });
+          found.push({ trigger, sent });
         }
       }
+    }
+    for (const { trigger, sent } of found) {
+      const names = this.config.templates.map(t => t.name);
+      const dotted = dottedTemplates(this.config, sent.name).map(t => t.entry.key);
+      const close = names.find(n => n.toLowerCase() === sent.name.toLowerCase() || n.replace(/-/g, '') === sent.name.replace(/-/g, ''));
+      // Why it is undefined: a dotted key defines another name; else a catalog name the catalog is not installed for.
+      const why = dotted.length > 0
+        ? ` (${nameList(dotted)} ${dotted.length === 1 ? 'defines a template' : 'define templates'} named after the whole key, ${nameList(dotted.map(k => k.slice('template.'.length)))}: Argo CD names a template by everything after "template.", so a dot does not add a section to ${quoted(sent.name)})`
+        : isBuiltinTemplate(sent.name) ? ' (it is a built-in name: the notifications catalog defines it only where the catalog is installed)' : '';
+      const senders = [...new Set(found.filter(f => f.sent.name === sent.name).map(f => f.trigger.name))];
+      this.report({
+        severity: 'error',
+        where: this.config.where(sent.line),
+        key: trigger.entry.key,
+        message: `trigger ${quoted(trigger.name)} sends template ${quoted(sent.name)}, which the configuration does not define${why}`,
+        impact: `the configuration loads, but every send of this condition fails (template '${sent.name}' is not supported), to every destination: its notifications are lost`,
+        fix: dotted.length > 0
+          ? `define template.${sent.name} with every section in it (message, email, webhook.<service>: …), or send ${quoted(dotted[0].slice('template.'.length))}`
+          : close ? `send ${quoted(close)}, the template the configuration defines` : `add template.${sent.name}, or send a template the configuration defines`,
+        // Several triggers sending one undefined template: one cause.
+        cause: {
+          id: JSON.stringify([this.config.object.label, 'undefined template', sent.name]),
+          message: senders.length === 1
+            ? `trigger ${quoted(senders[0])} sends template ${quoted(sent.name)} from several conditions, and the configuration does not define it${why}`
+            : `triggers ${nameList(senders)} send template ${quoted(sent.name)}, which the configuration does not define${why}`,
+        },
+      });
     }
   }
 }

@@ -9,7 +9,7 @@ import { Inventory } from '../inventory';
 import { actionText, formatKeyPath, invalidJsonImpact, jsonFields, lineOf, WebhookBody } from '../json-body';
 import { renderedJsonProblem } from '../json-render';
 import { ScannedAction } from '../json-scan';
-import { Report, Rule, RuleMeta } from '../model';
+import { Note, Report, Rule, RuleMeta } from '../model';
 
 export const meta: RuleMeta = {
   id: 'json-escaping',
@@ -277,7 +277,7 @@ function syntaxFix(message: string): string {
   return 'correct the JSON at that line';
 }
 
-function checkBody(body: WebhookBody, report: Report): void {
+function checkBody(body: WebhookBody, inventory: Inventory, report: Report, note: Note): void {
   if (!body.jsonBy) return;
   const key = body.template.entry.key;
   const field = body.repaired
@@ -305,7 +305,9 @@ function checkBody(body: WebhookBody, report: Report): void {
   }
   if (graphql) return;
   const error = body.scan.syntaxError;
-  const rendered = error ? undefined : renderedJsonProblem(body);
+  const result = error ? undefined : renderedJsonProblem(body, inventory);
+  if (result?.uncheckedMultiSource) note({ topic: 'multi-source', item: `${key} ${field} (not valid JSON for them)` });
+  const rendered = result?.problem;
   if (rendered) {
     const some = rendered.passing.length > 0;
     const names = (states: readonly AppState[]) => states.map(st => st.name).join('; ');
@@ -339,7 +341,7 @@ function checkBody(body: WebhookBody, report: Report): void {
 
 export const rule: Rule = {
   meta,
-  check(inventory: Inventory, report: Report): void {
-    for (const body of jsonFields(inventory)) checkBody(body, report);
+  check(inventory: Inventory, report: Report, note: Note = () => undefined): void {
+    for (const body of jsonFields(inventory)) checkBody(body, inventory, report, note);
   },
 };

@@ -15,6 +15,7 @@ import {
 } from '../condition-analysis';
 import { Inventory, NotificationsConfig } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
+import { hostIntent } from '../placeholder-intent';
 
 export const meta: RuleMeta = {
   id: 'missing-context',
@@ -23,7 +24,8 @@ export const meta: RuleMeta = {
   description: [
     "Templates read `.context.X` from the configuration's `context` (the ConfigMap key, or the NotificationsConfiguration's `spec.context`);",
     "Argo CD adds only `notificationType` (the service name) to it. Go's `text/template` renders a missing map key as `<no value>`. Context",
-    'values copied from a guide (`https://your-argocd-url.com`) are reported too.',
+    'values copied from a guide (`https://your-argocd-url.com`) are reported too; a reserved example domain (`argocd.example.com`) is reported as',
+    "what may be a placeholder, unless a comment beside it, or another file of the input, shows the cluster's DNS serves it on purpose.",
     '',
     'A warning when the notification is still sent with a broken text or link; an error when the send fails, or a JSON body gets `null` where',
     'Backstage wants a string.',
@@ -55,7 +57,17 @@ export function placeholderReason(value: string): string | undefined {
   return undefined;
 }
 
-function checkConfig(report: Report, config: NotificationsConfig): void {
+/** Whether a placeholderReason is a reserved example domain (which a cluster's DNS may serve on purpose). */
+export function isExampleDomain(reason: string): boolean {
+  return reason.endsWith('is a reserved example domain');
+}
+
+/** The host an example-domain reason names. */
+function exampleHost(reason: string): string {
+  return /its host (\S+) is/.exec(reason)?.[1] ?? '';
+}
+
+function checkConfig(inventory: Inventory, report: Report, config: NotificationsConfig): void {
   const context = config.context;
   if (context?.error) return; // The configuration does not load at all: config-load reports it.
   const values = context?.values ?? {};
@@ -119,11 +131,17 @@ function checkConfig(report: Report, config: NotificationsConfig): void {
   for (const [key, value] of Object.entries(values)) {
     const reason = placeholderReason(value);
     if (!reason) continue;
+    const where = config.where(context.lines[key] ?? context.line);
+    // A reserved example domain the inputs show is served on purpose (a lab's CoreDNS rewrite) is not one.
+    const example = isExampleDomain(reason);
+    if (example && hostIntent(inventory, where, exampleHost(reason))) continue;
     report({
       severity: 'warning',
-      where: config.where(context.lines[key] ?? context.line),
+      where,
       key: 'context',
-      message: `context ${key} is "${value}", which looks like a placeholder: ${reason}`,
+      message: example
+        ? `context ${key} is "${value}", which may be a placeholder: ${reason}, which is yours only where the cluster's DNS resolves it on purpose (a CoreDNS rewrite, a hosts entry)`
+        : `context ${key} is "${value}", which looks like a placeholder: ${reason}`,
       impact: `templates that read .context.${key} send ${/url/i.test(key) ? 'links to a host that is not yours' : 'that placeholder'} in every notification`,
       fix: /argocd/i.test(key)
         ? `set ${key} to the URL of your Argo CD UI (on OpenShift GitOps: https:// plus the host of the openshift-gitops-server route)`
@@ -135,6 +153,6 @@ function checkConfig(report: Report, config: NotificationsConfig): void {
 export const rule: Rule = {
   meta,
   check(inventory: Inventory, report: Report): void {
-    for (const config of inventory.activeConfigs) checkConfig(report, config);
+    for (const config of inventory.activeConfigs) checkConfig(inventory, report, config);
   },
 };

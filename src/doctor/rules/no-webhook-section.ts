@@ -7,7 +7,7 @@ import { conditionsSending } from '../condition-analysis';
 import { Inventory } from '../inventory';
 import { contentTypeOf, isJsonContentType } from '../json-body';
 import { Report, Rule, RuleMeta } from '../model';
-import { conditionVerdict, getImpact, nameList, pairOrigin, quoted, receiverOf, sendLine, sentTemplates, webhookSection, wiringOf } from '../wiring';
+import { conditionVerdict, dottedTemplates, getImpact, nameList, pairOrigin, quoted, receiverOf, sendLine, sentTemplates, webhookSection, wiringOf } from '../wiring';
 
 export const meta: RuleMeta = {
   id: 'no-webhook-section',
@@ -47,6 +47,11 @@ export const rule: Rule = {
         const empty = templates.some(t => t!.webhookServices.includes(service));
         const which = names.length === 1 ? `template ${quoted(names[0])} has` : `none of the templates ${nameList(names)} has`;
         const others = [...new Set(templates.flatMap(t => t!.webhookServices))].filter(o => o !== service);
+        // A section written under a dotted key (`template.x.webhook`) defines another template, which nothing sends here.
+        const dotted = names.flatMap(n => dottedTemplates(config, n)).map(t => t.entry.key);
+        const dottedNote = dotted.length > 0
+          ? `; ${nameList(dotted)} ${dotted.length === 1 ? 'defines a separate template' : 'define separate templates'} (Argo CD names a template by everything after "template."), which this condition does not send`
+          : '';
         report({
           severity: 'error',
           where: config.where(sendLine(condition)),
@@ -54,11 +59,12 @@ export const rule: Rule = {
           message:
             `trigger ${quoted(trigger.name)}${trigger.conditions.length > 1 ? ` (condition ${condition.index + 1})` : ''} sends to webhook service ${quoted(service)}, ` +
             `but ${which} ${empty ? `an empty webhook.${service} section` : `no webhook.${service} section`}` +
-            `${others.length > 0 ? ` (only ${others.map(o => `webhook.${o}`).join(', ')})` : ''} (${pairOrigin(pair)})`,
+            `${others.length > 0 ? ` (only ${others.map(o => `webhook.${o}`).join(', ')})` : ''} (${pairOrigin(pair)})${dottedNote}`,
           impact: `Argo CD sends a GET to the service's URL with the template's message as the body (argo-cd#16311): ${getImpact(config, service)}`,
           fix:
             `add to ${names.length === 1 ? `template ${quoted(names[0])}` : 'the template'} a webhook.${service} section with method: POST and a JSON body` +
-            (others.length === 1 ? `, or rename its webhook.${others[0]} section to webhook.${service}` : ''),
+            (others.length === 1 ? `, or rename its webhook.${others[0]} section to webhook.${service}` : '') +
+            (dotted.length > 0 ? ` (what ${dotted[0]} holds belongs there, under webhook.${service})` : ''),
         });
       }
     }

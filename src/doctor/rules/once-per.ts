@@ -2,10 +2,13 @@
  * The `once-per` rule. What it finds, why, and how to fix it is its `meta`,
  * which also writes docs/doctor-rules.md and the README's table of rules.
  */
-import { appsReaching, DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
+import { exprPath } from '../../private/expr-guards';
+import { ExprNode } from '../../private/expr-parser';
+import { namedApps, shapeVerdict, subscribersOf } from '../app-shape';
+import { DataPath, exprCalls, exprFacts, isBlank } from '../condition-analysis';
 import { evalWhen, ExprValue } from '../expr-eval';
 import { ConditionDef, Inventory, NotificationsConfig, TriggerDef } from '../inventory';
-import { Report, Rule, RuleMeta } from '../model';
+import { Note, Report, Rule, RuleMeta } from '../model';
 import { lookupAppPath } from '../value-domain';
 import { conditionLabel } from './condition-syntax';
 
@@ -24,7 +27,9 @@ export const meta: RuleMeta = {
     '',
     '`oncePer` values that defeat it: a `revision` that is `""` for multi-source applications (`""` means no `oncePer` at all, argo-cd#15617),',
     "a constant or the application's identity on a sync trigger (it fires once ever), and a value that changes on every evaluation",
-    '(`time.Now()`).',
+    "(`time.Now()`). On any condition about the application's status, which holds again and again, a constant, the identity, or the very",
+    "field the condition pins to one value (`when: app.status.sync.status == 'OutOfSync'` with `oncePer: app.status.sync.status`) also",
+    "fires once ever; `on-created`'s `when: true` with `oncePer: app.metadata.name` is meant that way and is left alone.",
   ],
   runtime: 'The same notification is sent again after every health blip of the same revision; or, with a condition that stays true or a constant `oncePer`, only once ever.',
   remediation: 'Add `oncePer` keyed on what should be notified once, usually the synced revision (`app.status.operationState.syncResult.revision`, or the list of revisions on multi-source applications); list only the values a trigger is for.',
@@ -150,7 +155,63 @@ function rareOf(enums: Array<[DataPath, string[]]>): string[] {
   return [...out];
 }
 
-function checkCondition(report: Report, inventory: Inventory, config: NotificationsConfig, trigger: TriggerDef, condition: ConditionDef): void {
+/** The paths a condition pins to one literal whenever it holds: `p == 'x'` (or `p in ['x']`) joined by `and`. */
+function pinnedPaths(node: ExprNode, out: Map<string, string> = new Map()): Map<string, string> {
+  if (node.kind !== 'binary') return out;
+  if (node.operator === 'and' || node.operator === '&&') {
+    pinnedPaths(node.left, out);
+    pinnedPaths(node.right, out);
+    return out;
+  }
+  const literal = (n: ExprNode): string | undefined => {
+    if (n.kind === 'string') return JSON.stringify(n.value);
+    if (n.kind === 'array' && n.elements.length === 1 && n.elements[0].kind === 'string') return JSON.stringify(n.elements[0].value);
+    return undefined;
+  };
+  if (node.operator === '==') {
+    const l = exprPath(node.left);
+    const r = exprPath(node.right);
+    if (l && literal(node.right) && node.right.kind === 'string') out.set(l.join('.'), literal(node.right)!);
+    else if (r && literal(node.left) && node.left.kind === 'string') out.set(r.join('.'), literal(node.left)!);
+  } else if (node.operator === 'in') {
+    const l = exprPath(node.left);
+    if (l && node.right.kind === 'array' && literal(node.right)) out.set(l.join('.'), literal(node.right)!);
+  }
+  return out;
+}
+
+/**
+ * How a oncePer is one value whenever a condition about the application's
+ * status holds: a literal, the application's identity, or a field the
+ * condition pins to one value (`when: app.status.sync.status == 'OutOfSync'`,
+ * `oncePer: app.status.sync.status`); undefined when it is not, or when the
+ * condition is not about the status (`on-created`'s `true`, a deletion).
+ */
+function fixedOncePer(when: string, oncePer: string): { readonly text: string; readonly pinned: boolean } | undefined {
+  const w = exprFacts(when);
+  const o = exprFacts(oncePer);
+  if (!w.parsed.ok || !o.parsed.ok) return undefined;
+  if (!w.reads.some(r => startsWith(r, ['app', 'status']) && r.length > 2)) return undefined;
+  const calls = exprCalls(o.parsed.ast);
+  if (calls.length > 0) return undefined;
+  if (o.reads.length === 0) {
+    const ast = o.parsed.ast;
+    return ['string', 'integer', 'float', 'bool'].includes(ast.kind) ? { text: `the constant ${oncePer.trim()}`, pinned: false } : undefined;
+  }
+  if (o.reads.every(r => IDENTITY.some(i => startsWith(r, i)))) return { text: `${showReads(o.reads, IDENTITY)}, which never changes`, pinned: false };
+  const path = exprPath(o.parsed.ast);
+  const pinned = path ? pinnedPaths(w.parsed.ast).get(path.join('.')) : undefined;
+  return path && pinned ? { text: `${path.join('.')}, which the condition requires to be ${pinned}`, pinned: true } : undefined;
+}
+
+function checkCondition(
+  report: Report,
+  note: Note,
+  inventory: Inventory,
+  config: NotificationsConfig,
+  trigger: TriggerDef,
+  condition: ConditionDef,
+): void {
   const when = condition.when;
   if (!when || isBlank(when.text) || typeof condition.view.at(['when'])?.value !== 'string') return;
   const label = conditionLabel(trigger, condition);
@@ -171,6 +232,22 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
     }
   }
   const kind = kindOf(when.text);
+  // oncePer that is one value whenever the condition holds, on a condition about the status (which recurs): fires once ever.
+  // (A constant or the identity on a sync trigger is reported below, with what it means there.)
+  if (oncePer && !isBlank(oncePer.text) && typeof condition.view.at(['oncePer'])?.value === 'string') {
+    const fixed = fixedOncePer(when.text, oncePer.text);
+    if (fixed && (fixed.pinned || !(kind?.operation || kind?.deployment))) {
+      report({
+        severity: 'warning',
+        where: config.where(oncePer.line),
+        key: trigger.entry.key,
+        message: `the oncePer of ${label} is ${fixed.text}, while its condition is about the application's status, which turns true again and again`,
+        impact: 'the engine keeps a oncePer entry forever, so the trigger fires once for the life of each application (until 100 newer entries push it out of the notified-state annotation): every later time the condition holds is never notified',
+        fix: 'key oncePer on what makes each occurrence new (app.status.operationState.startedAt for each operation, the revision for each deployment, app.status.health.lastTransitionTime for each change of health), or remove it',
+      });
+      return;
+    }
+  }
   // A trigger on the sync operation alone fires once per operation without oncePer: the phase
   // leaves Succeeded or Failed only when a new operation starts (retries stay Running).
   if (!kind || !(kind.operation || kind.deployment)) return;
@@ -220,18 +297,21 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
   }
 
   // A list of revisions without the single revision: nil on single-source applications, the constant "<nil>".
+  const subscribers = subscribersOf(inventory, config, [trigger.name]);
   const listOnly = SINGLE_SOURCE_REVISIONS.filter(
     ([rev, revs]) => reads.some(r => startsWith(r, revs)) && !reads.some(r => startsWith(r, rev) && r.length === rev.length),
   );
   if (listOnly.length > 0) {
     const revs = listOnly[0][1].join('.');
-    const apps = inventory.apps.length > 0 ? appsReaching(inventory, config, trigger.name) : [];
-    if (inventory.apps.length === 0 || apps.some(a => !a.multiSource)) {
+    // Single-source is the default shape: reported unless the inputs show only multi-source Applications notified.
+    const verdict = shapeVerdict(subscribers, 'single');
+    if (verdict.kind !== 'none') {
+      const shown = verdict.kind === 'shown' ? ` (${namedApps('single', verdict.apps)} ${verdict.apps.length === 1 ? 'is' : 'are'} subscribed to it)` : '';
       report({
         severity: 'warning',
         where: config.where(oncePer.line),
         key: trigger.entry.key,
-        message: `the oncePer of ${label} is keyed on ${revs} alone, which only multi-source applications have: on a single-source application it is nil, formatted as the constant "<nil>"`,
+        message: `the oncePer of ${label} is keyed on ${revs} alone, which only multi-source applications have: on a single-source application it is nil, formatted as the constant "<nil>"${shown}`,
         impact: 'the engine keeps a oncePer entry forever, so for single-source applications the trigger notifies once per application, ever (until 100 newer entries push it out of the notified-state annotation)',
         fix: `fall back to ${listOnly[0][0].join('.')} when the list is empty, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
       });
@@ -245,34 +325,34 @@ function checkCondition(report: Report, inventory: Inventory, config: Notificati
   );
   if (single.length === 0) return;
   const revision = single[0][0].join('.');
-  const hasApps = inventory.apps.length > 0;
-  const multi = appsReaching(inventory, config, trigger.name).filter(a => a.multiSource);
-  if (hasApps && multi.length === 0) return;
-  const names = multi.map(a => a.object.label);
+  // Only multi-source Applications get "": reported when the inputs show one subscribed, noted when they cannot tell.
+  const verdict = shapeVerdict(subscribers, 'multi');
+  if (verdict.kind === 'unchecked') {
+    note({ topic: 'multi-source', item: `the oncePer of ${trigger.entry.key} is keyed on ${revision} ("" on them: no oncePer at all)` });
+    return;
+  }
+  if (verdict.kind !== 'shown') return;
+  const names = namedApps('multi', verdict.apps);
   report({
     severity: 'warning',
     where: config.where(oncePer.line),
     key: trigger.entry.key,
-    message: hasApps
-      ? `the oncePer of ${label} is keyed on ${revision}, which is "" for multi-source ${names.join(', ')} subscribed to it`
-      : `the oncePer of ${label} is keyed on ${revision}, which is "" for multi-source applications (spec.sources)`,
-    impact: `an empty oncePer counts as no oncePer, so for ${hasApps ? 'them' : 'any multi-source application subscribed to it'} the trigger repeats as if oncePer were missing (argo-cd#15617)`,
+    message: `the oncePer of ${label} is keyed on ${revision}, which is "" for ${names} subscribed to it`,
+    impact: 'an empty oncePer counts as no oncePer, so for them the trigger repeats as if oncePer were missing (argo-cd#15617)',
     fix: `fall back to ${single[0][1].join('.')} when it is set, for example oncePer: '${RECOMMENDED_ONCE_PER}'`,
     cause: {
       id: JSON.stringify([config.object.label, 'single-source revision', names]),
-      message: hasApps
-        ? `oncePer of several triggers is keyed on a revision that is "" for multi-source ${names.join(', ')} subscribed to them`
-        : 'oncePer of several triggers is keyed on a revision that is "" for multi-source applications (spec.sources)',
+      message: `oncePer of several triggers is keyed on a revision that is "" for ${names} subscribed to them`,
     },
   });
 }
 
 export const rule: Rule = {
   meta,
-  check(inventory: Inventory, report: Report): void {
+  check(inventory: Inventory, report: Report, note: Note = () => undefined): void {
     for (const config of inventory.activeConfigs) {
       for (const trigger of config.triggers) {
-        for (const condition of trigger.conditions ?? []) checkCondition(report, inventory, config, trigger, condition);
+        for (const condition of trigger.conditions ?? []) checkCondition(report, note, inventory, config, trigger, condition);
       }
     }
   },

@@ -103,7 +103,7 @@ export const rule: Rule = {
         // A built-in trigger sent to a webhook service is builtin-name's; the
         // operator's NotificationsConfiguration carries the built-in catalog.
         if (isBuiltinTrigger(s.trigger) && (service?.type === 'webhook' || config.source === 'NotificationsConfiguration' || config.catalog)) continue;
-        report(undefinedTrigger(s, config));
+        report(undefinedTrigger(s, config, undefinedTriggersOf(wiring.subscriptions, config)));
       }
     }
 
@@ -172,9 +172,28 @@ function whatNames(s: SubscriptionDef): string {
   return `annotation ${quoted(s.key)}${s.origin === 'project' ? ' of the AppProject' : ''}`;
 }
 
-function undefinedTrigger(s: SubscriptionDef, config: NotificationsConfig) {
+/** The undefined triggers the subscriptions against a configuration name. */
+function undefinedTriggersOf(subscriptions: readonly SubscriptionDef[], config: NotificationsConfig): string[] {
+  return [...new Set(subscriptions.filter(x => x.config === config && x.trigger && !x.trigger.includes('{{') && !config.trigger(x.trigger)).map(x => x.trigger))].sort();
+}
+
+function undefinedTrigger(s: SubscriptionDef, config: NotificationsConfig, undefinedTriggers: readonly string[]) {
   const dotted = config.triggers.find(t => t.name.includes('.') && t.name.startsWith(`${s.trigger}.`));
+  // One cause: a configuration with no trigger at all (every subscription fails alike), or one undefined trigger, however many subscribe to it.
+  const none = config.triggers.length === 0;
+  const cause = none
+    ? {
+      id: JSON.stringify([config.object.label, 'undefined trigger', '*']),
+      message: `subscriptions name ${undefinedTriggers.length === 1 ? 'trigger' : 'triggers'} ${nameList(undefinedTriggers)}, and the configuration defines no trigger at all`,
+      impact: 'nothing is sent for any of them: the controller fails to run each trigger ("trigger ... is not configured") on every reconcile',
+      fix: 'add the trigger.* keys (for Argo CD\'s catalog triggers, install the catalog with the configuration, or copy the triggers and templates it has into it)',
+    }
+    : {
+      id: JSON.stringify([config.object.label, 'undefined trigger', s.trigger]),
+      message: `several subscriptions subscribe to trigger ${quoted(s.trigger)}, which the configuration does not define (${configTriggers(config)})`,
+    };
   return {
+    cause,
     severity: 'error' as const,
     where: s.where,
     key: s.key,

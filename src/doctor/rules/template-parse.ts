@@ -261,6 +261,8 @@ function explain(template: TemplateDef, field: TemplateField, goMessage: string,
 function reportProblem(config: NotificationsConfig, template: TemplateDef, field: TemplateField, problem: Problem, report: Report): void {
   // Go reports the end of a text that ends with a newline on the line after it: keep to the field's last line.
   const offset = problem.offset >= field.text.length && field.text.endsWith('\n') ? field.text.length - 1 : problem.offset;
+  // What the message says before the fault: `message of template "x"`.
+  const prefix = `${fieldName(field)} of template "${template.name}"`;
   report({
     severity: problem.severity,
     where: config.where(field.span.lineOf(offset)),
@@ -268,10 +270,10 @@ function reportProblem(config: NotificationsConfig, template: TemplateDef, field
     message: problem.message,
     impact: problem.impact,
     fix: problem.fix,
-    // The same fault in several templates (copies of one guide's template) is one cause.
+    // The same fault in several fields of a template, or in several templates (copies of one guide's template), is one cause.
     cause: {
-      id: JSON.stringify([config.object.label, field.path.join('.'), problem.message.replace(/ of template "[^"]*"/, '')]),
-      message: problem.message.replace(/ of template "[^"]*"/, ' of several templates'),
+      id: JSON.stringify([config.object.label, problem.message.slice(prefix.length)]),
+      message: `several template fields of ${config.object.label} do not parse as Go templates${problem.message.slice(prefix.length).replace(/^ does not parse as a Go template/, '')}`,
     },
   });
 }

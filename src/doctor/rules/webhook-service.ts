@@ -6,7 +6,8 @@
 import { BACKSTAGE_NOTIFICATIONS_PATH } from '../../private/names';
 import { Inventory, NotificationsConfig, ServiceDef } from '../inventory';
 import { Report, Rule, RuleMeta } from '../model';
-import { placeholderReason } from './missing-context';
+import { isExampleDomain, placeholderReason } from './missing-context';
+import { hostIntent } from '../placeholder-intent';
 import {
   isBackstageService,
   serviceHeaders,
@@ -26,8 +27,10 @@ export const meta: RuleMeta = {
   summary: 'a webhook whose url is a placeholder or not a url, or whose settings write `\\$key`; for Backstage, one without `/api/notifications/notifications`, `Authorization: Bearer $key`, `Content-Type: application/json` or POST, or with an inline token',
   description: [
     'Every webhook service: its `url` must be an absolute http(s) URL (Go\'s HTTP client fails every send otherwise), not a guide\'s placeholder',
-    '(`<WEBHOOK_URL>`, `your-backstage-url`, an `example.com` host); a `\\$key` copied from a shell heredoc keeps its backslash, since Argo CD',
-    'replaces only the `$key` (notifications-engine `pkg/api/config.go`).',
+    '(`<WEBHOOK_URL>`, `your-backstage-url`); a `\\$key` copied from a shell heredoc keeps its backslash, since Argo CD replaces only the',
+    '`$key` (notifications-engine `pkg/api/config.go`). A host of a reserved example domain (`gitlab.example.com`) may be a placeholder, or',
+    "a name the cluster's DNS serves on purpose (a lab's CoreDNS rewrite): it is a warning that says so, and nothing when the inputs show",
+    'the intent (a comment beside the url naming the host or its DNS, or another file of the input using the host).',
     '',
     "A service is taken to post to Backstage when its URL (with a template's webhook path) ends with `/api/notifications/notifications`, or when",
     "the bodies its templates send have Backstage's `{recipients, payload}` shape. Backstage wants a POST of JSON",
@@ -46,7 +49,7 @@ export const rule: Rule = {
       for (const service of config.webhookServices) {
         if (!service.view || kindOf(service.view.value) !== 'map') continue;
         const backstage = isBackstageService(config, service);
-        const usable = checkAnyUrl(config, service, backstage, report);
+        const usable = checkAnyUrl(inventory, config, service, backstage, report);
         checkEscapedRefs(config, service, backstage, report);
         if (!backstage) continue;
         if (usable) checkUrl(config, service, report);
@@ -72,7 +75,7 @@ export const rule: Rule = {
  * Any webhook service: a url that is not one, or a placeholder. Returns
  * whether the url is worth checking further.
  */
-function checkAnyUrl(config: NotificationsConfig, service: ServiceDef, backstage: boolean, report: Report): boolean {
+function checkAnyUrl(inventory: Inventory, config: NotificationsConfig, service: ServiceDef, backstage: boolean, report: Report): boolean {
   const view = service.view!;
   const url = serviceUrl(service);
   const line = view.at(['url']) ? view.lineAt(['url']) : service.entry.line;
@@ -108,7 +111,18 @@ function checkAnyUrl(config: NotificationsConfig, service: ServiceDef, backstage
     return false;
   }
   const reason = placeholderReason(`${parsed.protocol}//${parsed.host}`);
-  if (reason) {
+  if (reason && isExampleDomain(reason)) {
+    // A reserved example domain is a placeholder unless the cluster's DNS serves it (a lab's CoreDNS rewrite): the inputs may say so.
+    if (hostIntent(inventory, where, parsed.hostname.toLowerCase())) return true;
+    report({
+      severity: 'warning',
+      where,
+      key,
+      message: `the url of webhook service ${quoted(service.name)}, ${quoted(url)}, may be a placeholder: ${reason}, which reaches ${receiver} only where the cluster's DNS resolves it on purpose (a CoreDNS rewrite, a hosts entry)`,
+      impact: `unless it does, every notification goes to a host that is not ${backstage ? 'your Backstage' : 'the receiver you mean'}`,
+      fix: `set url: ${expected}; if the cluster resolves this host on purpose, say so in a comment beside the url (naming the host or its DNS rewrite), which the doctor reads`,
+    });
+  } else if (reason) {
     report({
       severity: 'warning',
       where,

@@ -62,6 +62,34 @@ describe('conditions', () => {
     expect(f.message).toBe('the when of trigger.on-x reads app.operationState.phase, but the Application has no field app.operationState (the field is app.status.operationState): it is always nil');
   });
 
+  describe('a value an enumeration of the Application never holds', () => {
+    const when = (w: string) => config(['  template.t: |', '    message: x', '  trigger.on-x: |', `    - when: ${JSON.stringify(w)}`, '      send: [t]']);
+    test('a phase that is a health status: the comparison never holds', () => {
+      const [f, ...rest] = when('app.status.operationState != nil and app.status.operationState.phase in [\'Progressing\']');
+      expect(rest).toEqual([]);
+      expect(f.severity).toBe('warning');
+      expect(f.where.line).toBe(10);
+      expect(f.message).toBe('the when of trigger.on-x compares app.status.operationState.phase with "Progressing", which it never is (an operation phase (Running, Terminating, Failed, Error, Succeeded)); "Progressing" is a value of app.status.health.status');
+      expect(f.impact).toContain('never true');
+    });
+
+    test.each([
+      ['==', 'app.status.sync.status == \'Sync\''],
+      ['!=, on the right', '\'Healty\' != app.status.health.status'],
+      ['one of several values in a list', 'app.status.operationState != nil and app.status.operationState.phase in [\'Failed\', \'Errored\']'],
+    ])('%s: reported', (_name, w) => {
+      expect(when(w)).toHaveLength(1);
+    });
+
+    test.each([
+      ['the values each field has', 'app.status.operationState != nil and app.status.operationState.phase in [\'Running\', \'Succeeded\'] and app.status.health.status == \'Progressing\''],
+      ['a field that is not an enumeration', 'app.status.operationState != nil and app.status.operationState.message == \'Progressing\''],
+      ['a closure over resources', 'any(app.status.resources, {.health.status == \'Degraded\'})'],
+    ])('%s: not reported', (_name, w) => {
+      expect(when(w)).toEqual([]);
+    });
+  });
+
   test('the helpers and closures of conditions pass', () => {
     expect(config([
       '  template.t: |', '    message: x', '  trigger.on-x: |',

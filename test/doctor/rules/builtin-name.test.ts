@@ -23,7 +23,40 @@ describe(RULE, () => {
     const [finding] = findingsOf(doctorPaths([file]), RULE);
     expect(finding).toMatchObject({ severity: 'error', key: 'trigger.on-deployed' });
     expect(lineOf(file, finding.where.line)).toMatch(/^\s+send:/);
-    expect(finding.message).toContain('sends Argo CD\'s catalog template "app-deployed" to webhook service "backstage"');
+    expect(finding.message).toContain('sends template "app-deployed", a copy of Argo CD\'s catalog (an installed catalog), to webhook service "backstage"');
+  });
+
+  const tekton = (templates: string[]) => [
+    'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: argocd-notifications-cm, namespace: argocd}', 'data:',
+    '  service.webhook.tekton: |', '    url: https://tekton.acme.io/hooks/deploy',
+    ...templates,
+    '  trigger.on-deployed: |', '    - when: app.status.operationState != nil and app.status.operationState.phase in [\'Succeeded\']', '      oncePer: app.status.operationState.startedAt', '      send: [app-deployed]',
+    '  subscriptions: |', '    - recipients: [tekton]', '      triggers: [on-deployed]',
+  ].join('\n');
+
+  test('a template of the configuration\'s own under a catalog name, without the section: no-webhook-section\'s, not called a catalog template', () => {
+    const result = doctorText(tekton(['  template.app-deployed: |', '    message: deployed {{ .app.metadata.name }}']));
+    expect(findingsOf(result, RULE)).toEqual([]);
+    const [f, ...rest] = findingsOf(result, 'no-webhook-section');
+    expect(rest).toEqual([]);
+    expect(f.message).toContain('template "app-deployed" has no webhook.tekton section');
+    expect(f.message).not.toContain('catalog');
+  });
+
+  test('a catalog name defined only under a dotted key: one undefined template (config-load), naming the dotted key', () => {
+    const result = doctorText(tekton(['  template.app-deployed.webhook: |', '    webhook:', '      tekton:', '        method: POST', '        body: \'{}\'']));
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(findingsOf(result, 'no-webhook-section')).toEqual([]);
+    const [f, ...rest] = findingsOf(result, 'config-load');
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain('sends template "app-deployed", which the configuration does not define ("template.app-deployed.webhook" defines a template named after the whole key, "app-deployed.webhook"');
+    expect(f.fix).toContain('define template.app-deployed with every section in it');
+  });
+
+  test('the catalog\'s template supplied by the catalog (not defined) is still reported', () => {
+    const [f] = findingsOf(doctorText(tekton([])), RULE);
+    expect(f.message).toContain('sends Argo CD\'s catalog template "app-deployed", which the configuration does not define, to webhook service "tekton"');
   });
 
   test('a custom trigger that sends a built-in template to the webhook: an error, and config-load stays silent', () => {
@@ -52,7 +85,6 @@ describe(RULE, () => {
     const text = (triggers: string) => [
       'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: argocd-notifications-cm, namespace: argocd}', 'data:',
       '  service.webhook.tekton: |', '    url: https://tekton.acme.io/hooks/deploy',
-      '  template.app-deployed: |', '    message: deployed',
       '  trigger.on-deployed: |', '    - when: app.status.operationState.phase in [\'Succeeded\']', '      send: [app-deployed]',
       '  trigger.on-other: |', '    - when: app.status.health.status == \'Degraded\'', '      send: [app-deployed]',
       '  subscriptions: |', '    - recipients: [tekton]', `      triggers: [${triggers}]`,

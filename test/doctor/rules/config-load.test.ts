@@ -93,6 +93,40 @@ describe(RULE, () => {
     expect(findings[0].impact).toMatch(/^the configuration loads, but every send of this condition fails \(template 'u' is not supported\)/);
   });
 
+  test('one undefined template sent by several triggers is one finding, with a place per trigger', () => {
+    const { findings } = check(`${TEMPLATE}  trigger.x: |\n    - when: "true"\n      send: [u]\n  trigger.y: |\n    - when: "false"\n      send: [u]\n`);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].severity).toBe('error');
+    expect(findings[0].places.map(p => p.key)).toEqual(['trigger.x', 'trigger.y']);
+    expect(findings[0].message).toBe('triggers "x" and "y" send template "u", which the configuration does not define');
+  });
+
+  test('different undefined templates stay separate findings', () => {
+    const { findings } = check(`${TEMPLATE}  trigger.x: |\n    - when: "true"\n      send: [u]\n  trigger.y: |\n    - when: "false"\n      send: [v]\n`);
+    expect(findings).toHaveLength(2);
+  });
+
+  describe('the legacy config.yaml key', () => {
+    test('keys of the current format written inside it are dropped: an error naming them', () => {
+      const { text, findings } = check('  config.yaml: |\n    service.slack:\n      token: $slack-token\n    trigger.on-x:\n      - when: "true"\n        send: [t]\n');
+      const legacy = findings.filter(f => f.key === 'config.yaml');
+      expect(legacy).toHaveLength(1);
+      expect(legacy[0].severity).toBe('error');
+      expect(lineText(text, legacy[0].where.line)).toBe('    service.slack:');
+      expect(legacy[0].message).toContain('holds "service.slack" and "trigger.on-x", which Argo CD drops without a word');
+    });
+
+    test('other unknown keys: a warning', () => {
+      const { findings } = check('  config.yaml: |\n    triggers: []\n    notifiers: {}\n');
+      expect(findings.filter(f => f.key === 'config.yaml').map(f => f.severity)).toEqual(['warning']);
+    });
+
+    test('the legacy format as Argo CD reads it: nothing', () => {
+      const { findings } = check('  config.yaml: |\n    triggers:\n      - name: on-sync-failed\n        enabled: true\n    templates:\n      - name: t\n        body: hi\n    context:\n      argocdUrl: https://argocd.acme.io\n');
+      expect(findings.filter(f => f.key === 'config.yaml')).toEqual([]);
+    });
+  });
+
   test('NotificationsConfiguration: the operator\'s unquoted context, and non-string values the API server refuses', () => {
     const [unquoted] = findingsOf(doctorPaths([fixture(RULE, 'fail-cr-context-unquoted.yaml')]), RULE);
     expect(unquoted.message).toContain('the line "environment: prod: eu-west" is not valid YAML');

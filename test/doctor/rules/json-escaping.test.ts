@@ -252,6 +252,14 @@ describe(`${RULE}: receivers, fields services unmarshal, renderings per state, n
     expect(of('pass-teams-facts.yaml')).toEqual([]);
   });
 
+  test('a range body is rendered with an element: a trailing comma inside a range over status.conditions', () => {
+    const [f, ...rest] = of('fail-trailing-comma-in-conditions-range.yaml');
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe('error');
+    expect(f.message).toMatch(/^slack\.attachments is not valid JSON when rendered for a deployed application with a warning condition \(status\.conditions\): a trailing comma/);
+    expect(of('pass-comma-in-conditions-range.yaml')).toEqual([]);
+  });
+
   test('a JSON document inside a JSON string, and a GraphQL string', () => {
     const [nested] = of('fail-json-in-json-string.yaml');
     expect(nested.message).toContain('into a string of a JSON document that is itself inside a JSON string, escaped once with toJson');

@@ -81,6 +81,15 @@ describe('placeholders', () => {
     expect(f.message).toContain('https://your-argocd-url.com');
   });
 
+  test('an example domain: a warning that it may be a placeholder, unless a comment beside it says it is served on purpose', () => {
+    const text = (comment: string) => notificationsConfigMap(['  context: |', `    argocdUrl: https://argocd.example.com${comment}`, '  template.t: |', '    message: "{{ .context.argocdUrl }}"']);
+    const [f, ...rest] = findingsOf(doctorText(text('  # Replace with your ArgoCD URL')), RULE);
+    expect(rest).toEqual([]);
+    expect([f.severity, f.key]).toEqual(['warning', 'context']);
+    expect(f.message).toContain('which may be a placeholder: its host argocd.example.com is a reserved example domain');
+    expect(findingsOf(doctorText(text('  # our lab resolves argocd.example.com with a CoreDNS rewrite')), RULE)).toEqual([]);
+  });
+
   test('the guide\'s quoted ConfigMap has it too', () => {
     const found = findingsOf(doctorPaths([fixture('guide', 'standard-configmap-quoted.yaml')]), RULE);
     expect(found.map(f => [f.severity, f.where.line])).toEqual([['warning', 11]]);

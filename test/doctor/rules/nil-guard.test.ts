@@ -54,13 +54,18 @@ describe('conditions', () => {
     ['?? does not protect the reads on its left', '(app.status.operationState.phase ?? \'\') == \'Failed\'', 'with no guard on app.status.operationState'],
     ['a guard on the wrong branch', 'app.status.operationState == nil and app.status.operationState.phase == \'x\'', 'with no guard on app.status.operationState'],
     ['labels', 'app.metadata.labels["team"] == \'orders\'', 'with no guard on app.metadata.labels'],
-    ['spec.source on a multi-source application', 'app.spec.source.repoURL contains \'orders\'', 'app.spec.source is absent on a multi-source application'],
     ['len of an absent list', 'app.status != nil and app.status.operationState != nil and app.status.operationState.syncResult != nil and len(app.status.operationState.syncResult.revisions) > 1', 'applies len() to app.status.operationState.syncResult.revisions'],
     ['contains on an absent value', 'app.status != nil and app.status.operationState != nil and app.status.operationState.message contains \'timeout\'', 'applies contains to app.status.operationState.message'],
   ])('%s is reported', (_name, when, message) => {
     const found = conditionFindings(JSON.stringify(when));
     expect(found.map(f => f.message)).toEqual(expect.arrayContaining([expect.stringContaining(message)]));
     expect(found.every(f => f.severity === 'warning' && f.where.line === 11)).toBe(true);
+  });
+
+  test('spec.source with no Application among the inputs: whether one is multi-source cannot be told, a note', () => {
+    const result = doctorText(notificationsConfigMap([...template('x'), ...trigger(JSON.stringify('app.spec.source.repoURL contains \'orders\''))]));
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining('the when of trigger.on-x reads app.spec.source.repoURL (absent on them: expr fails)')]);
   });
 
   test('oncePer is checked with what when proves', () => {
@@ -201,6 +206,93 @@ describe('templates', () => {
     const [f] = findingsOf(doctorText(text), RULE);
     expect(f.severity).toBe('error');
     expect(f.message).toContain('app.status.summary can be absent');
+  });
+});
+
+describe('what a template\'s control flow establishes', () => {
+  // Sent at any time: status, sync and health are there, operationState is not.
+  const anyTime = JSON.stringify('app.metadata.deletionTimestamp != nil');
+  test.each([
+    ['a range over an optional list writes nothing without it; its elements are there', '{{ range .app.status.operationState.syncResult.resources }}{{ .name }}{{ end }}'],
+    ['eq with a literal proves its operand and the parents', '{{ range .app.status.resources }}{{ if eq .health.status "Degraded" }}{{ .name }}: {{ .health.message }}{{ end }}{{ end }}'],
+    ['eq with several literals', '{{ if eq .app.status.operationState.phase "Failed" "Error" }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['eq in an and chain', '{{ if and (eq .app.status.operationState.phase "Failed") true }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['hasKey', '{{ if hasKey .app.status "operationState" }}{{ .app.status.operationState.phase }}{{ end }}'],
+    ['the else of not', '{{ if not .app.status.operationState }}none{{ else }}{{ .app.status.operationState.phase }}{{ end }}'],
+    ['the else of ne', '{{ if ne .app.status.operationState.phase "Running" }}done{{ else }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['an or whose operands all prove the parent', '{{ if or .app.status.operationState.phase .app.status.operationState.message }}{{ .app.status.operationState.startedAt }}{{ end }}'],
+  ])('%s', (_name, message) => {
+    const text = notificationsConfigMap([...template(message), ...trigger(anyTime)]);
+    expect(findingsOf(doctorText(text), RULE)).toEqual([]);
+  });
+
+  test.each([
+    ['a read after the range', '{{ range .app.status.operationState.syncResult.resources }}x{{ end }}{{ .app.status.operationState.phase }}'],
+    ['ne proves nothing in its own branch', '{{ if ne .app.status.operationState.phase "Running" }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['eq with the empty string (a missing value may equal it on some Go releases)', '{{ if eq .app.status.operationState.phase "" }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['eq of two fields (two missing values are equal)', '{{ if eq .app.status.operationState.phase .app.status.sync.status }}{{ .app.status.operationState.message }}{{ end }}'],
+    ['an or whose operands prove different parents', '{{ if or .app.status.operationState .app.status.summary }}{{ .app.status.operationState.phase }}{{ end }}'],
+    ['the body of not', '{{ if not .app.status.operationState }}{{ .app.status.operationState.phase }}{{ end }}'],
+  ])('%s: reported', (_name, message) => {
+    const text = notificationsConfigMap([...template(message), ...trigger(anyTime)]);
+    expect(findingsOf(doctorText(text), RULE)).toHaveLength(1);
+  });
+});
+
+describe('spec.source and the Applications the template is sent to', () => {
+  const deployed = JSON.stringify('app.status != nil and app.status.operationState != nil and app.status.operationState.phase == \'Succeeded\'');
+  const config = notificationsConfigMap([...template('{{ .app.spec.source.repoURL }}'), ...trigger(deployed)]);
+  function app(name: string, sources: 'source' | 'sources', subscribed = true): string {
+    return [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      `metadata: {name: ${name}, namespace: argocd${subscribed ? ', annotations: {notifications.argoproj.io/subscribe.on-x.slack: ""}' : ''}}`,
+      'spec:',
+      '  project: default',
+      '  destination: {server: https://kubernetes.default.svc, namespace: a}',
+      sources === 'source' ? '  source: {repoURL: https://git.acme.io/a.git, path: a}' : '  sources: [{repoURL: https://git.acme.io/a.git, path: a}]',
+    ].join('\n');
+  }
+
+  test('the configuration alone: no warning, a note', () => {
+    const result = doctorText(config);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain('template.t reads .app.spec.source.repoURL (absent on them: "<no value>")');
+  });
+
+  test('every Application subscribed is among the inputs and single-source: nothing to report or note', () => {
+    const result = doctorText([config, app('a', 'source'), app('b', 'source')]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes).toEqual([]);
+  });
+
+  test('a multi-source Application subscribed: a warning naming it', () => {
+    const [f] = findingsOf(doctorText([config, app('a', 'source'), app('b', 'sources')]), RULE);
+    expect(f.message).toContain('app.spec.source is absent on multi-source Application argocd/b (spec.sources), which is subscribed to it');
+  });
+
+  test('a multi-source Application of the input that is not subscribed does not count', () => {
+    const result = doctorText([config, app('a', 'source'), app('b', 'sources', false)]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+  });
+
+  test('the subscriptions key subscribes by label: the inputs cannot show every Application, a note', () => {
+    const keyed = notificationsConfigMap([...template('{{ .app.spec.source.repoURL }}'), ...trigger(deployed), '  subscriptions: |', '    - recipients: [slack]', '      triggers: [on-x]']);
+    const result = doctorText([keyed, app('a', 'source')]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain('multi-source Applications (spec.sources) were not checked for');
+  });
+
+  test('a template written for multi-source applications (it reads spec.sources) is reported without an Application', () => {
+    const both = notificationsConfigMap([...template('{{ .app.spec.source.repoURL }}{{ range .app.spec.sources }}{{ .repoURL }}{{ end }}'), ...trigger(deployed)]);
+    const [f] = findingsOf(doctorText(both), RULE);
+    expect(f.message).toContain('which the text is written for (it reads spec.sources or revisions)');
+  });
+
+  test('spec.sources is absent on single-source applications, the default shape: reported unless every subscribed Application is multi-source', () => {
+    const sources = notificationsConfigMap([...template('{{ index .app.spec.sources 0 }}'), ...trigger(deployed)]);
+    expect(findingsOf(doctorText(sources), RULE)).toHaveLength(1);
+    expect(findingsOf(doctorText([sources, app('b', 'sources')]), RULE)).toEqual([]);
   });
 });
 

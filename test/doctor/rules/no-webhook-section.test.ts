@@ -81,6 +81,30 @@ describe(RULE, () => {
     expect(cr.message).toContain('defaultTriggers.backstage lists it');
   });
 
+  test('a section written under a dotted template key is named as a separate template', () => {
+    const data = `${SERVICE}
+  template.t: |
+    message: hi
+  template.t.webhook: |
+    method: POST
+    body: '{}'
+  trigger.on-x: |
+    - when: app.status.health.status == 'Degraded'
+      send: [t]
+  subscriptions: |
+    - recipients: [backstage]
+      triggers: [on-x]`;
+    const [f, ...rest] = findingsOf(doctorText(configMap(data)), RULE);
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain('template "t" has no webhook.backstage section');
+    expect(f.message).toContain('"template.t.webhook" defines a separate template');
+    expect(f.fix).toContain('(what template.t.webhook holds belongs there, under webhook.backstage)');
+    // With the section in the template itself, nothing.
+    const fixed = data.replace('    message: hi', `    message: hi${POST}`);
+    expect(findingsOf(doctorText(configMap(fixed)), RULE).filter(x => x.severity === 'error')).toEqual([]);
+  });
+
   test('a webhook section named after an undefined service is a warning with the likely name', () => {
     const [finding] = findingsOf(doctorPaths([fixture(RULE, 'fail-typo.yaml')]), RULE);
     expect(finding).toMatchObject({ severity: 'warning', key: 'template.app-health-degraded-backstage' });

@@ -106,6 +106,30 @@ test.each([
   expect(f.message).toContain(message);
 });
 
+describe('a oncePer that is one value whenever a condition about the status holds: fires once ever', () => {
+  const DEGRADED = 'app.status.health.status == \'Degraded\'';
+  test.each([
+    ['a string literal on a health trigger', DEGRADED, '"degraded"', 'is the constant "degraded"'],
+    ['the field the condition pins', 'app.status.sync.status == \'OutOfSync\'', 'app.status.sync.status', 'is app.status.sync.status, which the condition requires to be "OutOfSync"'],
+    ['the field the condition pins, in an and chain', `${DEGRADED} and app.status.sync.status == 'Synced'`, 'app.status.health.status', 'which the condition requires to be "Degraded"'],
+    ['the phase a sync trigger pins', SUCCEEDED, 'app.status.operationState.phase', 'which the condition requires to be "Succeeded"'],
+  ])('%s', (_name, when, oncePer, message) => {
+    const [f, ...rest] = findingsOf(doctorText(configMap(when, oncePer)), RULE);
+    expect(rest).toEqual([]);
+    expect([f.severity, f.where.line]).toEqual(['warning', 11]);
+    expect(f.message).toContain(message);
+    expect(f.impact).toContain('fires once for the life of each application');
+  });
+
+  test.each([
+    ['a field the condition does not pin', DEGRADED, 'app.status.health.lastTransitionTime'],
+    ['a field pinned only in one branch of an or', `${DEGRADED} or app.status.health.status == 'Missing'`, 'app.status.health.status'],
+    ['a constant on a condition that is not about the status (on-created)', 'true', '"once"'],
+  ])('%s: not reported', (_name, when, oncePer) => {
+    expect(findingsOf(doctorText(configMap(when, oncePer)), RULE)).toEqual([]);
+  });
+});
+
 test('oncePer on the name is fine for created and deleted', () => {
   expect(findingsOf(doctorText(configMap('true', 'app.metadata.name')), RULE)).toEqual([]);
   expect(findingsOf(doctorText(configMap('app.metadata.deletionTimestamp != nil', 'app.metadata.name')), RULE)).toEqual([]);
@@ -114,12 +138,27 @@ test('oncePer on the name is fine for created and deleted', () => {
 describe('oncePer on a single-source revision', () => {
   const revision = 'app.status.operationState?.syncResult?.revision';
 
-  test('no Application among the inputs: a warning, since multi-source applications may subscribe', () => {
-    const [f] = findingsOf(doctorPaths([fixture(RULE, 'fail-revision-no-applications.yaml')]), RULE);
-    expect(f.severity).toBe('warning');
-    expect(f.where.line).toBe(12);
-    expect(f.message).toContain('is "" for multi-source applications');
-    expect(f.impact).toContain('an empty oncePer counts as no oncePer');
+  test('no Application among the inputs: no warning, a note that multi-source applications were not checked for', () => {
+    const result = doctorPaths([fixture(RULE, 'pass-revision-no-applications.yaml')]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining('multi-source Applications (spec.sources) were not checked for')]);
+    expect(result.notes[0]).toContain('the oncePer of trigger.on-deployed-backstage is keyed on app.status.operationState.syncResult.revision ("" on them: no oncePer at all)');
+  });
+
+  test('subscribed through the subscriptions key, with only single-source Applications among the inputs: a note', () => {
+    const config = configMap(DEPLOYED, revision, ['  subscriptions: |', '    - recipients: [backstage]', '      triggers: [on-x]']);
+    const app = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: {name: a, namespace: argocd}',
+      'spec:',
+      '  project: default',
+      '  destination: {server: https://kubernetes.default.svc, namespace: a}',
+      '  source: {repoURL: https://git.acme.io/a.git, path: a}',
+    ].join('\n');
+    const result = doctorText([config, app]);
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain('multi-source Applications (spec.sources) were not checked for');
   });
 
   test('a multi-source Application subscribed', () => {
@@ -156,7 +195,9 @@ describe('oncePer on a single-source revision', () => {
     ['status.sync.revision', 'app.status.sync.revision'],
     ['operation.sync.revision', 'app.status.operationState.operation.sync.revision'],
   ])('%s is the same', (_name, oncePer) => {
-    expect(findingsOf(doctorText(configMap(DEPLOYED, oncePer)), RULE)).toHaveLength(1);
+    const result = doctorText(configMap(DEPLOYED, oncePer));
+    expect(findingsOf(result, RULE)).toEqual([]);
+    expect(result.notes.join('\n')).toContain(`is keyed on ${oncePer} ("" on them`);
   });
 });
 

@@ -49,6 +49,28 @@ describe(RULE, () => {
     expect(finding.message).toContain('(its triggers: "on-sync-failed-backstage")');
   });
 
+  test('one undefined trigger subscribed in several places is one finding; different ones stay apart', () => {
+    const annotations = {
+      'notifications.argoproj.io/subscribe.on-x.backstage': '',
+      'notifications.argoproj.io/subscriptions': '- trigger: [on-x]\n  destinations:\n    - service: backstage\n      recipients: [""]',
+    };
+    const [f, ...rest] = check(annotations);
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe('error');
+    expect(f.places).toHaveLength(2);
+    expect(f.message).toContain('several subscriptions subscribe to trigger "on-x", which the configuration does not define');
+    expect(check({ 'notifications.argoproj.io/subscribe.on-x.backstage': '', 'notifications.argoproj.io/subscribe.on-y.backstage': '' })).toHaveLength(2);
+  });
+
+  test('a configuration with no trigger at all: its subscriptions fail for one cause, one finding', () => {
+    const config = CONFIG.replace(/  trigger\.on-deployed-backstage: \|\n.*\n.*\n/, '') + '  subscriptions: |\n    - recipients: [backstage]\n      triggers: [on-failed, on-done, on-degraded]\n';
+    const [f, ...rest] = findingsOf(doctorText(config), RULE);
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe('error');
+    expect(f.places).toHaveLength(3);
+    expect(f.message).toBe('subscriptions name triggers "on-degraded", "on-done" and "on-failed", and the configuration defines no trigger at all');
+  });
+
   test('an undefined service: an error with the service there is', () => {
     const [finding] = check({ 'notifications.argoproj.io/subscribe.on-deployed-backstage.backstag': '' });
     expect(finding.message).toContain('service "backstag"');

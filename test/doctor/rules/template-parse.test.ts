@@ -23,7 +23,7 @@ describe('template-parse', () => {
       [88, 'template.app-deployed-backstage'],
     ]);
     expect(f.severity).toBe('error');
-    expect(f.message).toBe('webhook.backstage.body of several templates does not parse as a Go template: function "backstage" not defined (the map key backstage.io/entity-ref is not quoted, so Go reads "backstage" as a function)');
+    expect(f.message).toBe('several template fields of ConfigMap argocd/argocd-notifications-cm do not parse as Go templates: function "backstage" not defined (the map key backstage.io/entity-ref is not quoted, so Go reads "backstage" as a function)');
     expect(f.impact).toContain('whole notifications configuration');
     expect(f.impact).toContain('every notification');
     expect(f.impact).toMatch(/Slack/);
@@ -31,6 +31,31 @@ describe('template-parse', () => {
     expect(f.where.object).toBe('ConfigMap argocd/argocd-notifications-cm');
     for (const p of f.places) expect(p.message).toContain('function "backstage" not defined');
     expect(result.errors).toBeGreaterThanOrEqual(1);
+  });
+
+  test('one fault in several fields of one template is one finding, with a place per field', () => {
+    const found = findings(configMap([
+      '  template.t: |',
+      '    message: "{{ .app.metadata.name | truncate 10 }}"',
+      '    email:',
+      '      subject: "{{ .app.metadata.name | truncate 10 }}"',
+      '    slack:',
+      '      attachments: "[{\\"title\\": \\"{{ .app.metadata.name | truncate 10 }}\\"}]"',
+    ].join('\n') + '\n'));
+    expect(found).toHaveLength(1);
+    expect(found[0].severity).toBe('error');
+    expect(found[0].places).toHaveLength(3);
+    expect(found[0].message).toContain('function "truncate" not defined');
+  });
+
+  test('different faults stay separate findings', () => {
+    const found = findings(configMap([
+      '  template.t: |',
+      '    message: "{{ .app.metadata.name | truncate 10 }}"',
+      '    email:',
+      '      subject: "{{ .app.metadata.name | frobnicate }}"',
+    ].join('\n') + '\n'));
+    expect(found).toHaveLength(2);
   });
 
   test('the guide with the key quoted parses', () => {

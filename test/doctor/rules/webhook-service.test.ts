@@ -96,12 +96,37 @@ describe(RULE, () => {
     expect(unfilled.impact).toContain('every send fails before it reaches the receiver');
     expect(other('http://<RabbitMQ host>:15672/api')).toHaveLength(1);
     const [example] = other('https://hooks.example.com/x');
-    expect([example.severity, example.message]).toEqual(['warning', 'the url of webhook service "ping", "https://hooks.example.com/x", looks like a placeholder: its host hooks.example.com is a reserved example domain']);
+    expect([example.severity, example.message]).toEqual(['warning', 'the url of webhook service "ping", "https://hooks.example.com/x", may be a placeholder: its host hooks.example.com is a reserved example domain, which reaches the receiver only where the cluster\'s DNS resolves it on purpose (a CoreDNS rewrite, a hosts entry)']);
     const [escaped] = other('https://ping.acme.io/hook', 'token \\$ping-token');
     expect([escaped.severity, escaped.where.line]).toEqual(['error', 11]);
     expect(escaped.message).toBe('the Authorization header of webhook service "ping" writes \\$ping-token: a backslash before the $key reference (a shell heredoc\'s escape, copied as it is)');
     expect(escaped.impact).toContain('the receiver answers 401');
     expect(other('https://ping.acme.io/hook')).toEqual([]);
+  });
+
+  describe('a reserved example domain the inputs show is served on purpose', () => {
+    const gitlab = (comment: string) => notificationsConfigMap([
+      ...(comment ? [`  # ${comment}`] : []), '  service.webhook.gitlab: |', '    url: http://gitlab.example.com/api/v4',
+      '    headers:', '      - name: PRIVATE-TOKEN', '        value: $gitlab-token',
+    ]);
+    test.each([
+      ['a comment naming the host', 'in the cluster too we use gitlab.example.com'],
+      ['a comment naming its DNS rewrite', 'CoreDNS rewrites this name to the ingress'],
+    ])('%s: nothing to report', (_name, comment) => {
+      expect(findingsOf(doctorText(gitlab(comment)), RULE)).toEqual([]);
+    });
+
+    test('another file of the input using the host: nothing to report', () => {
+      const ingress = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: gitlab, namespace: gitlab}\nspec:\n  rules:\n    - host: gitlab.example.com\n';
+      expect(findingsOf(doctorText([gitlab(''), ingress]), RULE)).toEqual([]);
+    });
+
+    test('a comment that says nothing of it: still a warning', () => {
+      const [f, ...rest] = findingsOf(doctorText(gitlab('Replace with your GitLab URL')), RULE);
+      expect(rest).toEqual([]);
+      expect(f.severity).toBe('warning');
+      expect(f.message).toContain('may be a placeholder');
+    });
   });
 
   test('Backstage recognised by the body shape when the URL is wrong', () => {
