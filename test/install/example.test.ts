@@ -124,9 +124,12 @@ describe('the example\'s chart values, rendered by the argo-cd chart beside a us
     const user = YAML.parse(fs.readFileSync(path.join(FIXTURES, 'user.values.yaml'), 'utf-8')).notifications;
     const rendered = renderChart([path.join(FIXTURES, 'user.values.yaml'), values], [CM_TEMPLATE]);
     const configMap = findObject(rendered.objects, 'ConfigMap', 'argocd-notifications-cm');
-    const { context, ...rest } = configMap.data;
-    const { context: standardContext, ...standardRest } = standard.data;
-    expect(rest).toEqual({ ...standardRest, ...user.notifiers, ...user.templates, ...user.triggers });
+    const { context, subscriptions, ...rest } = configMap.data;
+    const { context: standardContext, subscriptions: standardSubscriptions, ...standardRest } = standard.data;
+    // The example's values come last: where both set a key (service.slack), the example's holds.
+    expect(rest).toEqual({ ...user.notifiers, ...user.templates, ...user.triggers, ...standardRest });
+    // The chart writes the list back with toYaml: the same YAML, not the same text.
+    expect(YAML.parse(subscriptions)).toEqual(YAML.parse(standardSubscriptions));
     expect(YAML.parse(context)).toEqual({ ...YAML.parse(standardContext), ...user.context });
     const appTeam = fs.readFileSync(path.join(ROOT, 'example', 'app-team', 'manifests', 'standard.k8s.yaml'), 'utf-8');
     expect(doctorErrors(dir, { 'argocd.yaml': rendered.yaml, 'applications.yaml': appTeam })).toEqual([]);
