@@ -874,6 +874,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
       serviceName: this.serviceName,
       triggers: this._triggers.map(t => t.triggerName),
       argocdVersion: target,
+      argocdUrl: this.argocdUrl,
     });
     for (const warning of check.warnings) warnDuringValidation(this, warning.id, warning.message);
     if (check.problems.length > 0) return check.problems;

@@ -241,9 +241,9 @@ describe('the user\'s parts are checked at synth as Argo CD loads them', () => {
       addSlack(n);
       n.addDefaultTriggers('email', ['on-sync-failed']);
     }, /"defaultTriggers.email" names service "email", which is not configured/],
-    ['context overriding argocdUrl', n => {
+    ['context overriding argocdUrl with another URL', n => {
       n.addContext('argocdUrl', 'https://elsewhere.example.com');
-    }, /context key "argocdUrl" is the library's/],
+    }, /context key "argocdUrl" is the library's, set from argocdUrl \("https:\/\/argocd.example.com"\), and yours says "https:\/\/elsewhere.example.com"/],
     ['a context value the operator would write unparsable', n => {
       n.addContext('note', ': broken');
     }, /context value note/],
@@ -279,6 +279,14 @@ describe('the user\'s parts are checked at synth as Argo CD loads them', () => {
       n.addNotificationTrigger(NotificationTrigger.of('on-x', [{ when: GUARDED_FAILED, send: ['t'] }]));
     });
     expect(errors).toMatch(/template\.t.*\(doctor rule json-escaping\)/s);
+  });
+
+  test('a whole ConfigMap pasted with its context, argocdUrl the same as the library\'s, is accepted', () => {
+    const c = chart();
+    const n = notifications(c);
+    n.addConfigurationData({ ...SLACK_DATA, context: 'argocdUrl: https://argocd.example.com\nenvironment: production\n' });
+    expect(warningsOnValidation(c)).toEqual([]);
+    expect(YAML.parse(configData(synth(c)).context)).toEqual({ argocdUrl: 'https://argocd.example.com', environment: 'production' });
   });
 
   test('a credential in plain text is a warning with its own id', () => {

@@ -30,7 +30,7 @@ export function otherConfigurationFindings(
   /* eslint-enable @typescript-eslint/no-require-imports */
   const own = new Set([...keys, 'subscriptions']);
   // In context, only what is said of the user's keys (argocdUrl is the library's).
-  const ownContext = (message: string) => contextKeys.some(k => new RegExp(`\\b${k}\\b`).test(message));
+  const ownContext = (message: string) => contextKeys.some(k => k !== 'argocdUrl' && message.includes(k));
   const manifest = JSON.stringify({
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -43,6 +43,8 @@ export interface LibraryPart {
   readonly triggers: readonly string[];
   /** The Argo CD release the configuration targets. */
   readonly argocdVersion?: ArgoCdVersion;
+  /** The library's `context.argocdUrl`. */
+  readonly argocdUrl: string;
 }
 
 const SLACK_WITH_HELPERS = new Set([...NOTIFICATIONS_TEMPLATE_FUNCS, ...NOTIFICATIONS_SLACK_TEMPLATE_FUNCS]);
@@ -322,11 +324,11 @@ export class OtherNotifications {
 
     for (const [key, value] of Object.entries(this.contextValues)) {
       if (key === 'argocdUrl') {
-        problems.push('context key "argocdUrl" is the library\'s, set from argocdUrl: remove it from your context');
+        // A configuration pasted whole carries the same URL: that is no conflict.
+        if (value !== library.argocdUrl) {
+          problems.push(`context key "argocdUrl" is the library's, set from argocdUrl ("${library.argocdUrl}"), and yours says "${value}": remove it from your context, or set argocdUrl to it`);
+        }
         continue;
-      }
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-        problems.push(`context key "${key}" is not a Go template field name, so templates cannot read it as .context.${key}: use letters, digits and '_'`);
       }
       const unsafe = checkPlainScalar(`context value ${key}`, value);
       if (unsafe) problems.push(unsafe);
