@@ -1,5 +1,5 @@
 import * as Yaml from 'yaml';
-import { checkSecretKey } from './private/validation';
+import { checkSecretKey, DNS_LABEL, readConfigValue } from './private/validation';
 
 /**
  * Options for `NotificationService.slack`.
@@ -243,12 +243,12 @@ export class NotificationService {
     }
     const [, type, name] = match;
     const problems: string[] = [];
-    const doc = Yaml.parseDocument(yaml, { version: '1.1' });
+    const read = readConfigValue(`service "${key}"`, yaml);
     let value: unknown;
-    if (doc.errors.length > 0) {
-      problems.push(`service "${key}" is not valid YAML (${doc.errors[0].message.split('\n')[0]}), so Argo CD cannot load the notifications configuration and sends nothing: fix the YAML`);
+    if ('problem' in read) {
+      problems.push(read.problem);
     } else {
-      value = doc.toJS();
+      value = read.value;
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         problems.push(`service "${key}" is not a YAML map, so Argo CD cannot load the notifications configuration and sends nothing: give the service's fields as key: value lines`);
       } else if (type === 'webhook' && typeof (value as Record<string, unknown>).url !== 'string') {
@@ -325,7 +325,7 @@ export class NotificationService {
    */
   public _problems(): string[] {
     const problems = [...this.problems];
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name) && this.type !== 'invalid') {
+    if (!DNS_LABEL.test(this.name) && this.type !== 'invalid') {
       problems.push(`service name "${this.name}" is invalid: subscriptions name it in annotation keys and "service:recipient" values, so use lowercase letters, digits and '-'`);
     }
     return problems;

@@ -1,4 +1,5 @@
 import * as Yaml from 'yaml';
+import { CONFIG_KEY_NAME, readConfigValue } from './private/validation';
 
 /**
  * The email part of a template.
@@ -154,11 +155,9 @@ export class NotificationTemplate {
    * @param yaml the template's YAML
    */
   public static fromYaml(name: string, yaml: string): NotificationTemplate {
-    const doc = Yaml.parseDocument(yaml, { version: '1.1' });
-    if (doc.errors.length > 0) {
-      return new NotificationTemplate(name, yaml, undefined, [`template "${name}" is not valid YAML (${doc.errors[0].message.split('\n')[0]}), so Argo CD cannot load the notifications configuration and sends nothing: fix the YAML`]);
-    }
-    const value = doc.toJS();
+    const read = readConfigValue(`template "${name}"`, yaml);
+    if ('problem' in read) return new NotificationTemplate(name, yaml, undefined, [read.problem]);
+    const value = read.value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return new NotificationTemplate(name, yaml, undefined, [`template "${name}" is not a YAML map, so Argo CD cannot load the notifications configuration and sends nothing: give message, email, slack, webhook, ... as keys`]);
     }
@@ -221,7 +220,7 @@ export class NotificationTemplate {
    */
   public _problems(): string[] {
     const problems = [...this.problems];
-    if (!/^[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$/.test(this.name)) {
+    if (!CONFIG_KEY_NAME.test(this.name)) {
       problems.push(`template name "${this.name}" is invalid: a ConfigMap key allows letters, digits, '-', '_' and '.'`);
     }
     return problems;

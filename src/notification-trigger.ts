@@ -1,4 +1,5 @@
 import * as Yaml from 'yaml';
+import { CONFIG_KEY_NAME, readConfigValue } from './private/validation';
 
 /**
  * One condition of a `NotificationTrigger`.
@@ -67,11 +68,9 @@ export class NotificationTrigger {
    * @param yaml the trigger's YAML
    */
   public static fromYaml(name: string, yaml: string): NotificationTrigger {
-    const doc = Yaml.parseDocument(yaml, { version: '1.1' });
-    if (doc.errors.length > 0) {
-      return new NotificationTrigger(name, yaml, undefined, [`trigger "${name}" is not valid YAML (${doc.errors[0].message.split('\n')[0]}), so Argo CD cannot load the notifications configuration and sends nothing: fix the YAML`]);
-    }
-    const value = doc.toJS();
+    const read = readConfigValue(`trigger "${name}"`, yaml);
+    if ('problem' in read) return new NotificationTrigger(name, yaml, undefined, [read.problem]);
+    const value = read.value;
     if (!Array.isArray(value)) {
       return new NotificationTrigger(name, yaml, undefined, [`trigger "${name}" is not a YAML list of conditions, so Argo CD cannot load the notifications configuration and sends nothing: give a list of { when, send }`]);
     }
@@ -119,7 +118,7 @@ export class NotificationTrigger {
    */
   public _problems(): string[] {
     const problems = [...this.problems];
-    if (!/^[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$/.test(this.name)) {
+    if (!CONFIG_KEY_NAME.test(this.name)) {
       problems.push(`trigger name "${this.name}" is invalid: a ConfigMap key and the subscription annotations allow letters, digits, '-', '_' and '.'`);
     }
     if (this.value === undefined) return problems;

@@ -576,6 +576,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
    * subscriptions. Call it once every trigger is added.
    */
   public attributes(): ArgoCdBackstageNotificationsAttributes {
+    const otherServices = this.otherServiceAttributes();
     return {
       flavor: this.flavor,
       namespace: this.namespace,
@@ -583,7 +584,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
       triggers: this.triggers,
       subscriptions: this._subscriptions.map(s => ({ ...s })),
       instance: this.instance,
-      otherServices: this.others.configuredServices().length > 0 ? this.otherServiceAttributes() : undefined,
+      otherServices: otherServices.length > 0 ? otherServices : undefined,
     };
   }
 
@@ -593,6 +594,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
    * the text ends with a newline, so it is byte-identical from run to run.
    */
   public attributesJson(): string {
+    const otherServices = this.otherServiceAttributes();
     const data = {
       version: ATTRIBUTES_JSON_VERSION,
       flavor: this.flavor.name,
@@ -604,7 +606,7 @@ export class ArgoCdBackstageNotifications extends ArgoCdBackstageNotificationsBa
         ...(s.triggers ? { triggers: s.triggers.map(t => t.triggerName) } : {}),
       })),
       ...(this.instance ? { instance: { name: this.instance.name, subject: this.instance.subject, tokenEnvVars: this.instance.tokenEnvVars } } : {}),
-      ...(this.others.configuredServices().length > 0 ? { otherServices: this.otherServiceAttributes() } : {}),
+      ...(otherServices.length > 0 ? { otherServices } : {}),
     };
     return `${JSON.stringify(data, null, 2)}\n`;
   }

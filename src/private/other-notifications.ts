@@ -18,7 +18,7 @@ import { PathSet } from './expr-guards';
 import { parseGoTemplate } from './go-template-parser';
 import type { ConfiguredService } from './subscriptions';
 import { NOTIFICATIONS_SLACK_TEMPLATE_FUNCS, NOTIFICATIONS_TEMPLATE_FUNCS } from './template-functions';
-import { checkLabels, checkPlainScalar, duplicates } from './validation';
+import { checkLabels, checkPlainScalar, duplicates, readConfigValue } from './validation';
 import { Warning, WARNING_IDS } from './warnings';
 
 /** A label subscription to the user's services, as written. */
@@ -180,13 +180,17 @@ export class OtherNotifications {
     for (const s of this.services) data[s.key] = s._render();
     for (const t of this.templates) data[t.key] = t._render();
     for (const t of this.triggers) data[t.key] = t._render();
-    for (const [service, triggers] of this.defaults) data[service === '' ? 'defaultTriggers' : `defaultTriggers.${service}`] = Yaml.stringify(triggers);
+    for (const [service, triggers] of this.defaults) data[defaultTriggersKey(service)] = Yaml.stringify(triggers);
     return data;
   }
 
-  /** The keys this part writes (subscriptions and context go into shared keys). */
+  /**
+   * The keys this part writes (subscriptions and context go into shared
+   * keys), as `render()` writes them, without rendering.
+   */
   public get keys(): string[] {
-    return Object.keys(this.render());
+    const keys = [...this.services.map(s => s.key), ...this.templates.map(t => t.key), ...this.triggers.map(t => t.key)];
+    return [...new Set([...keys, ...[...this.defaults.keys()].map(defaultTriggersKey)])];
   }
 
   /** The services, as hand-written subscriptions are checked against them. */
@@ -215,10 +219,11 @@ export class OtherNotifications {
     // Each key once, and none of the library's.
     const keys = [...this.services.map(s => s.key), ...this.templates.map(t => t.key), ...this.triggers.map(t => t.key)];
     for (const key of duplicates(keys)) problems.push(`configuration key "${key}" is added more than once: add each service, template and trigger once`);
+    const defaultKeys = [...this.defaults.keys()].map(defaultTriggersKey);
     for (const name of duplicates(this.services.map(s => s.name))) {
       problems.push(`service name "${name}" is given to more than one service, so subscriptions cannot tell them apart: name each service differently`);
     }
-    for (const key of [...keys, ...this.keys.filter(k => k.startsWith('defaultTriggers'))]) {
+    for (const key of [...keys, ...defaultKeys]) {
       if (key in library.data) {
         problems.push(`configuration key "${key}" is the library's own, which it writes for Backstage: give yours another name`);
       }
@@ -286,7 +291,7 @@ export class OtherNotifications {
     }
 
     for (const [service, triggers] of this.defaults) {
-      const key = service === '' ? 'defaultTriggers' : `defaultTriggers.${service}`;
+      const key = defaultTriggersKey(service);
       if (service !== '' && !serviceNames.has(service)) {
         problems.push(`"${key}" names service "${service}", which is not configured, so nothing subscribes through it: add the service, or fix the name`);
       }
@@ -337,16 +342,22 @@ export class OtherNotifications {
   }
 }
 
+/** The key of a service's default triggers ('' for every service's). */
+function defaultTriggersKey(service: string): string {
+  return service === '' ? 'defaultTriggers' : `defaultTriggers.${service}`;
+}
+
 /** A label subscription's selector from its labels, or none for every Application. */
 export function otherSelector(matchLabels: { readonly [key: string]: string } | undefined): string | undefined {
   return matchLabels === undefined || Object.keys(matchLabels).length === 0 ? undefined : selectorOf(matchLabels);
 }
 
+/** The value of a configuration key, or undefined with the problem recorded. */
 function readYaml(key: string, text: string, problems: string[]): unknown {
-  const doc = Yaml.parseDocument(text, { version: '1.1' });
-  if (doc.errors.length > 0) {
-    problems.push(`"${key}" is not valid YAML (${doc.errors[0].message.split('\n')[0]}), so Argo CD cannot load the notifications configuration and sends nothing: fix the YAML`);
+  const read = readConfigValue(`"${key}"`, text);
+  if ('problem' in read) {
+    problems.push(read.problem);
     return undefined;
   }
-  return doc.toJS();
+  return read.value;
 }

@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import { checkYamlMisread, checkYamlSafe, yamlMisread, yamlUnsafeCharacter } from './yaml-safety';
 import { resolveV2 } from './yaml-v2-scalar';
 
@@ -7,7 +8,13 @@ import { resolveV2 } from './yaml-v2-scalar';
  */
 
 /** RFC 1123 label: what Argo CD trigger, template and service names are held to here. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A name that follows `template.` or `trigger.` in a ConfigMap key, and that
+ * subscription annotations can name: letters, digits, '-', '_' and '.'.
+ */
+export const CONFIG_KEY_NAME = /^[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$/;
 
 /** RFC 1123 subdomain: Kubernetes object names. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -31,6 +38,18 @@ const ENTITY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** Kubernetes limits the name part of an annotation key (after the `/`) to 63 characters. */
 export const ANNOTATION_NAME_MAX = 63;
+
+/**
+ * A notifications configuration value read as Argo CD reads it (YAML 1.1), or
+ * why it cannot load: `what` names it (`template "x"`).
+ */
+export function readConfigValue(what: string, text: string): { readonly value: unknown } | { readonly problem: string } {
+  const doc = parseDocument(text, { version: '1.1' });
+  if (doc.errors.length > 0) {
+    return { problem: `${what} is not valid YAML (${doc.errors[0].message.split('\n')[0]}), so Argo CD cannot load the notifications configuration and sends nothing: fix the YAML` };
+  }
+  return { value: doc.toJS() };
+}
 
 export function checkDnsLabel(what: string, value: string): string | undefined {
   if (value.length > 63 || !DNS_LABEL.test(value)) {
