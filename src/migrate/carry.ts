@@ -7,25 +7,10 @@
  * library's own templates replace.
  */
 import { parseDocument, stringify } from 'yaml';
-import { literal } from './code';
+import { literal, Names } from './code';
 import { ConfigPlan, MigrationState } from './state';
 import { SUBSCRIBE_PREFIX, SUBSCRIPTIONS_ANNOTATION } from '../doctor/inventory';
 import { receiverOf } from '../doctor/wiring';
-
-/** What is carried of one configuration. */
-export interface CarriedParts {
-  /** The configuration keys, as `addConfigurationData` takes them. */
-  readonly data: Record<string, string>;
-  /** The names of the services carried. */
-  readonly services: ReadonlySet<string>;
-  /** The names of the triggers carried, as the input names them. */
-  readonly triggers: ReadonlySet<string>;
-  /** The new name of each carried trigger whose name a library trigger keeps. */
-  readonly renames: ReadonlyMap<string, string>;
-}
-
-/** The carried parts of each planned configuration. */
-const carriedOf = new WeakMap<ConfigPlan, CarriedParts>();
 
 /** The parts of the configuration that are not the Backstage webhook's, written as one statement. */
 export function planCarriedParts(state: MigrationState, plan: ConfigPlan): void {
@@ -46,18 +31,12 @@ export function planCarriedParts(state: MigrationState, plan: ConfigPlan): void 
   const suffix = services.size === 1 ? [...services][0] : 'others';
   const templates = new Map<string, string>();
   const templateNames = new Map<string, string>();
-  const names = new Set(config.templates.map(t => t.name));
+  const names = new Names(config.templates.map(t => t.name));
   for (const t of config.templates) {
     const text = withoutSection(t.entry.value, backstage);
     if (text === undefined) continue;
     templates.set(t.name, text);
-    let name = t.name;
-    if (text !== t.entry.value) {
-      name = `${t.name}-${suffix}`;
-      for (let i = 2; names.has(name); i++) name = `${t.name}-${suffix}-${i}`;
-      names.add(name);
-    }
-    templateNames.set(t.name, name);
+    templateNames.set(t.name, text === t.entry.value ? t.name : names.unique(`${t.name}-${suffix}`, '-'));
   }
 
   // The triggers the other services are subscribed to: by Applications, label subscriptions or default triggers.
@@ -72,7 +51,7 @@ export function planCarriedParts(state: MigrationState, plan: ConfigPlan): void 
   const triggers = new Set<string>();
   const renames = new Map<string, string>();
   const sent = new Set<string>();
-  const taken = new Set([...libraryNames, ...config.triggers.map(t => t.name)]);
+  const taken = new Names([...libraryNames, ...config.triggers.map(t => t.name)]);
   for (const t of config.triggers) {
     if (!wanted.has(t.name) || !t.conditions) continue;
     const where = state.at(config, t.entry.key);
@@ -86,9 +65,7 @@ export function planCarriedParts(state: MigrationState, plan: ConfigPlan): void 
     if (libraryNames.has(t.name)) {
       // The library's trigger keeps the name; what the other services receive goes on under another.
       const users = [...new Set(state.inventory.subscriptions.filter(x => x.trigger === t.name && services.has(x.service)).map(x => x.service))];
-      name = `${t.name}-${users.length === 1 ? users[0] : 'others'}`;
-      for (let i = 2; taken.has(name); i++) name = `${t.name}-${users.length === 1 ? users[0] : 'others'}-${i}`;
-      taken.add(name);
+      name = taken.unique(`${t.name}-${users.length === 1 ? users[0] : 'others'}`, '-');
       renames.set(t.name, name);
       state.change(`${where}: the library's trigger keeps the name "${t.name}" for Backstage; what it sends your other services is carried over as "${name}", and their subscriptions to it are renamed`);
     }
@@ -141,15 +118,10 @@ export function planCarriedParts(state: MigrationState, plan: ConfigPlan): void 
   const context = Object.fromEntries(Object.entries(config.context?.values ?? {}).filter(([k]) => k !== 'argocdUrl'));
   if (Object.keys(context).length > 0) data.context = stringify(context);
 
-  carriedOf.set(plan, { data, services, triggers, renames });
+  plan.carried = { services, triggers, renames };
   if (Object.keys(data).length === 0) return;
   plan.used = true;
   plan.statements.push(`${plan.variable}.addConfigurationData(${literal(data)});`);
-}
-
-/** What is carried of a configuration (nothing before `planCarriedParts`). */
-export function carriedParts(plan: ConfigPlan): CarriedParts {
-  return carriedOf.get(plan) ?? { data: {}, services: new Set(), triggers: new Set(), renames: new Map() };
 }
 
 /**
@@ -158,7 +130,8 @@ export function carriedParts(plan: ConfigPlan): CarriedParts {
  * of renamed triggers); undefined for any other annotation.
  */
 export function carriedAnnotation(key: string, value: string, plan: ConfigPlan): [string, string] | undefined {
-  const carried = carriedParts(plan);
+  const carried = plan.carried;
+  if (carried === undefined) return undefined;
   const rename = (t: string) => carried.renames.get(t) ?? t;
   if (key === SUBSCRIPTIONS_ANNOTATION) {
     const list = parseDocument(value, { version: '1.1' }).toJS() as unknown;

@@ -136,10 +136,10 @@ export class Names {
     for (const r of reserved) this.taken.add(r);
   }
 
-  /** `base`, or `base2`, `base3`… when taken. */
-  public unique(base: string): string {
+  /** `base`, or `base2`, `base3`… (with `separator` before the number) when taken. */
+  public unique(base: string, separator = ''): string {
     let name = base;
-    for (let i = 2; this.taken.has(name); i++) name = `${base}${i}`;
+    for (let i = 2; this.taken.has(name); i++) name = `${base}${separator}${i}`;
     this.taken.add(name);
     return name;
   }

@@ -54,6 +54,18 @@ export interface ConfigPlan {
   readonly statements: string[];
   /** Whether Applications or statements refer to the variable. */
   used: boolean;
+  /** What of the other services is carried over (set by `planCarriedParts`). */
+  carried?: CarriedParts;
+}
+
+/** What is carried over of the services beside the Backstage webhook. */
+export interface CarriedParts {
+  /** The names of the services carried. */
+  readonly services: ReadonlySet<string>;
+  /** The names of the triggers carried, as the input names them. */
+  readonly triggers: ReadonlySet<string>;
+  /** The new name of each carried trigger whose name a library trigger keeps. */
+  readonly renames: ReadonlyMap<string, string>;
 }
 
 export class MigrationState {
