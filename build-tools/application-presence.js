@@ -14,6 +14,7 @@
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
+const { writeOrCheck } = require('./generated-from-crds');
 
 const OUT = path.join(__dirname, '..', 'src', 'private', 'application-presence.ts');
 
@@ -85,17 +86,4 @@ function render(crdsDir) {
   ].join('\n');
 }
 
-const args = process.argv.slice(2);
-const check = args[0] === '--check';
-const dir = path.resolve((check ? args[1] : args[0]) ?? process.env.CRDS_DIR ?? path.join(__dirname, '..', '..', 'shared', 'crds'));
-const text = render(dir);
-if (check) {
-  if (fs.readFileSync(OUT, 'utf-8') !== text) {
-    console.error(`${path.relative(process.cwd(), OUT)} is not what ${dir}/application-crd.yaml gives: run node build-tools/application-presence.js`);
-    process.exit(1);
-  }
-  console.log(`${path.relative(process.cwd(), OUT)} is current`);
-} else {
-  fs.writeFileSync(OUT, text);
-  console.log(`wrote ${path.relative(process.cwd(), OUT)} (${text.length} bytes)`);
-}
+writeOrCheck(OUT, render, 'application-presence.js');
