@@ -1,5 +1,5 @@
 import * as Yaml from 'yaml';
-import { checkSecretKey, DNS_LABEL, readConfigValue } from './private/validation';
+import { checkSecretKey, readConfigValue, SERVICE_NAME } from './private/validation';
 
 /**
  * Options for `NotificationService.slack`.
@@ -325,8 +325,8 @@ export class NotificationService {
    */
   public _problems(): string[] {
     const problems = [...this.problems];
-    if (!DNS_LABEL.test(this.name) && this.type !== 'invalid') {
-      problems.push(`service name "${this.name}" is invalid: subscriptions name it in annotation keys and "service:recipient" values, so use lowercase letters, digits and '-'`);
+    if (!SERVICE_NAME.test(this.name) && this.type !== 'invalid') {
+      problems.push(`service name "${this.name}" is invalid: subscriptions name it in annotation keys and "service:recipient" values, so use letters, digits, '-' and '_', starting and ending with a letter or digit`);
     }
     return problems;
   }

@@ -289,6 +289,28 @@ describe('the user\'s parts are checked at synth as Argo CD loads them', () => {
     expect(YAML.parse(configData(synth(c)).context)).toEqual({ argocdUrl: 'https://argocd.example.com', environment: 'production' });
   });
 
+  test('what Argo CD reads as empty is empty: a context, subscriptions or default triggers key without a value', () => {
+    const c = chart();
+    const n = notifications(c);
+    n.addConfigurationData({ 'service.slack': 'token: $slack-token\n', 'context': '', 'subscriptions': '', 'defaultTriggers.slack': '' });
+    expect(warningsOnValidation(c)).toEqual([]);
+    expect(configData(synth(c))['defaultTriggers.slack']).toBeUndefined();
+  });
+
+  test('service names as Argo CD takes them, with "_" and capitals, are accepted and subscribed to by hand', () => {
+    const c = chart();
+    const n = notifications(c);
+    n.addService(NotificationService.webhook({ name: 'dt_Events', url: 'https://events.acme.io/api/v2/events/ingest' }));
+    n.addTemplate(NotificationTemplate.of('dt', { webhook: { dt_Events: { method: 'POST', body: '{"app": {{ .app.metadata.name | toJson }}}' } } }));
+    n.addNotificationTrigger(NotificationTrigger.of('on-x', [{ when: GUARDED_FAILED, send: ['dt'] }]));
+    app(n, { 'notifications.argoproj.io/subscribe.on-x.dt_Events': '' });
+    expect(warningsOnValidation(c)).toEqual([]);
+  });
+
+  test('the legacy config.yaml key is refused with what to give instead', () => {
+    expect(errorsOf(n => n.addConfigurationData({ 'config.yaml': 'triggers: []\n' }))).toMatch(/"config.yaml" is the legacy argocd-notifications format.*service\.\*, template\.\*, trigger\.\* and subscriptions keys/);
+  });
+
   test('a credential in plain text is a warning with its own id', () => {
     const c = chart();
     const n = notifications(c);

@@ -7,7 +7,7 @@
  */
 import type { ArgoCdInstance } from '../instance';
 import type { BackstageTrigger } from '../trigger';
-import { ANNOTATION_NAME_MAX, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel, checkLabels, checkNamespace, CONFIG_KEY_NAME, DNS_LABEL, duplicates } from './validation';
+import { ANNOTATION_NAME_MAX, ARGOCD_BUILTIN_TRIGGERS, checkDnsLabel, checkLabels, checkNamespace, CONFIG_KEY_NAME, duplicates, SERVICE_NAME } from './validation';
 
 /** What the checks read of a configuration. */
 export interface ConfigurationShape {
@@ -88,8 +88,8 @@ export function configurationProblems(c: ConfigurationShape): string[] {
   if (c.instance) problems.push(...c.instance._problems());
   (c.otherServices ?? []).forEach((o, i) => {
     const where = `otherServices[${i}]`;
-    if (typeof o.name !== 'string' || !DNS_LABEL.test(o.name)) {
-      problems.push(`${where}.name ${JSON.stringify(o.name)} is not a service name: use lowercase letters, digits and '-', as the platform's configuration names it`);
+    if (typeof o.name !== 'string' || !SERVICE_NAME.test(o.name)) {
+      problems.push(`${where}.name ${JSON.stringify(o.name)} is not a service name: use letters, digits, '-' and '_', as the platform's configuration names it`);
     } else if (o.name === c.serviceName) {
       problems.push(`${where}.name "${o.name}" is the Backstage webhook's: name the platform's other services only`);
     }

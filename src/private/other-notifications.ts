@@ -115,7 +115,8 @@ export class OtherNotifications {
         this.addTrigger(NotificationTrigger.fromYaml(key.slice('trigger.'.length), value));
       } else if (key === 'defaultTriggers' || key.startsWith('defaultTriggers.')) {
         const list = readYaml(key, value, this.readProblems);
-        if (list === undefined) continue;
+        // An empty value is an empty list to Argo CD.
+        if (list === undefined || list === null) continue;
         if (!Array.isArray(list) || list.some(t => typeof t !== 'string')) {
           this.readProblems.push(`"${key}" is not a YAML list of trigger names, so Argo CD cannot load the notifications configuration: give a list such as [on-sync-failed]`);
           continue;
@@ -125,12 +126,15 @@ export class OtherNotifications {
         this.readSubscriptions(value);
       } else if (key === 'context') {
         const context = readYaml(key, value, this.readProblems);
-        if (context === undefined) continue;
+        // An empty value is an empty map to Argo CD.
+        if (context === undefined || context === null) continue;
         if (context === null || typeof context !== 'object' || Array.isArray(context)) {
           this.readProblems.push('"context" is not a YAML map, so Argo CD cannot load the notifications configuration: give key: value lines');
           continue;
         }
         for (const [k, v] of Object.entries(context)) this.addContext(k, typeof v === 'string' ? v : String(v));
+      } else if (key === 'config.yaml') {
+        this.readProblems.push('configuration key "config.yaml" is the legacy argocd-notifications format, whose parts the library cannot check or carry: give its services, templates, triggers and subscriptions as service.*, template.*, trigger.* and subscriptions keys');
       } else {
         this.readProblems.push(`configuration key "${key}" is none that Argo CD's notifications read (service.*, template.*, trigger.*, defaultTriggers, subscriptions, context), and the argo-cd chart has no place for it: remove it`);
       }
@@ -139,7 +143,8 @@ export class OtherNotifications {
 
   private readSubscriptions(text: string): void {
     const list = readYaml('subscriptions', text, this.readProblems);
-    if (list === undefined) return;
+    // An empty value is an empty list to Argo CD.
+    if (list === undefined || list === null) return;
     if (!Array.isArray(list)) {
       this.readProblems.push('"subscriptions" is not a YAML list, so Argo CD cannot load the notifications configuration: give a list of { recipients, triggers, selector }');
       return;

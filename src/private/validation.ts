@@ -8,13 +8,20 @@ import { resolveV2 } from './yaml-v2-scalar';
  */
 
 /** RFC 1123 label: what Argo CD trigger, template and service names are held to here. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * A name that follows `template.` or `trigger.` in a ConfigMap key, and that
  * subscription annotations can name: letters, digits, '-', '_' and '.'.
  */
 export const CONFIG_KEY_NAME = /^[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/**
+ * A service name, after `service.<type>.`: what subscription annotations
+ * (`subscribe.<trigger>.<service>`) and `service:recipient` values can name.
+ * Annotation names allow '_' and capitals; a '.' would split it.
+ */
+export const SERVICE_NAME = /^[A-Za-z0-9]([-_A-Za-z0-9]*[A-Za-z0-9])?$/;
 
 /** RFC 1123 subdomain: Kubernetes object names. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
